@@ -1,0 +1,262 @@
+"""Submit N parse jobs at once through the HTTP API (PostgreSQL + Celery + Redis) and measure.
+
+Starts everything it needs: a fresh PostgreSQL database, a `docuforge serve` with the celery
+runner, and `docuforge worker` processes. Uploads one small PDF, then fires N `POST /parse_async`
+requests with C in flight at a time, records each submission's latency, polls `GET /jobs` until
+every job has ended, and checks every job completed exactly once: status completed with one
+attempt in the database, and exactly one "job finished" line per job in the workers' logs.
+
+    .venv/bin/python benchmarks/jobs/submit_1000.py [--jobs 1000] [--concurrency 100] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "results"
+POSTGRES = os.environ.get("DOCUFORGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("DOCUFORGE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+DOCUFORGE = [sys.executable, "-m", "docuforge"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tiny_pdf() -> bytes:
+    """A one-page PDF with a line of text, written out by hand."""
+    stream = b"BT /F1 12 Tf 72 720 Td (Docuforge benchmark page) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@dataclass
+class Stack:
+    base: str
+    key: str
+    database: str
+    workdir: Path
+
+
+@contextmanager
+def stack(workers: int, worker_concurrency: int) -> Iterator[Stack]:
+    """A database, a service and workers; all torn down afterwards."""
+    redis.Redis.from_url(REDIS).flushdb()
+    database = asyncio.run(_create_database())
+    workdir = Path(tempfile.mkdtemp(prefix="docuforge-bench-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCUFORGE_")} | {
+        "DOCUFORGE_DATA_DIR": str(workdir / "data"),
+        "DOCUFORGE_DB__URL": database,
+        "DOCUFORGE_DB__POOL_SIZE": "20",
+        "DOCUFORGE_JOBS__RUNNER": "celery",
+        "DOCUFORGE_JOBS__BROKER_URL": REDIS,
+        "DOCUFORGE_SERVER__PORT": str(port),
+        "DOCUFORGE_RATE_LIMITS__ENABLED": "false",
+        "DOCUFORGE_LOG__LEVEL": "INFO",
+    }
+    subprocess.run([*DOCUFORGE, "db", "upgrade"], env=env, check=True, capture_output=True)
+    processes: list[subprocess.Popen] = []
+    try:
+        for name, command in [("server", ["serve"])] + [
+            (f"worker{n}", ["worker", "--concurrency", str(worker_concurrency)]) for n in range(workers)
+        ]:
+            log = (workdir / f"{name}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [*DOCUFORGE, *command], env=env, stdout=log, stderr=log, start_new_session=True
+                )
+            )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while not _ready(base) or any(
+            b'"worker ready"' not in log.read_bytes() for log in workdir.glob("worker*.log")
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the stack did not come up; see {workdir}")
+            time.sleep(0.2)
+        key = re.search(r"API key:\s+(df_\w+)", (workdir / "server.log").read_text())
+        assert key, "the service printed no API key"
+        yield Stack(base=base, key=key.group(1), database=database, workdir=workdir)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        asyncio.run(_drop_database(database))
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(base + "/health/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def _create_database() -> str:
+    name = f"docuforge_bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(POSTGRES)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+async def _drop_database(url: str) -> None:
+    conn = await asyncpg.connect(POSTGRES)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await conn.close()
+
+
+async def measure(target: Stack, jobs: int, concurrency: int, timeout: float) -> dict:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Authorization": f"Bearer {target.key}"}
+    async with httpx.AsyncClient(base_url=target.base, headers=headers, timeout=120, limits=limits) as http:
+        upload = await http.post("/upload", files={"file": ("bench.pdf", tiny_pdf(), "application/pdf")})
+        file_id = upload.json()["file_id"]
+        gate = asyncio.Semaphore(concurrency)
+        latencies: list[float] = []
+        job_ids: list[str] = []
+
+        async def submit() -> None:
+            async with gate:
+                started = time.perf_counter()
+                response = await http.post("/parse_async", json={"input": file_id})
+                latencies.append(time.perf_counter() - started)
+                response.raise_for_status()
+                job_ids.append(response.json()["job_id"])
+
+        began = time.perf_counter()
+        await asyncio.gather(*(submit() for _ in range(jobs)))
+        submitted = time.perf_counter() - began
+        seen: dict[str, str] = {}
+        while True:
+            cursor = None
+            while True:
+                params = {"limit": 500, "exclude_configs": "true"} | ({"cursor": cursor} if cursor else {})
+                page = (await http.get("/jobs", params=params)).json()
+                seen |= {job["job_id"]: job["status"] for job in page["jobs"]}
+                cursor = page["next_cursor"]
+                if not cursor:
+                    break
+            if all(seen.get(job) in ("Completed", "Failed", "Cancelled") for job in job_ids):
+                break
+            if time.perf_counter() - began > timeout:
+                raise TimeoutError("jobs still running after the timeout")
+            await asyncio.sleep(0.5)
+        finished = time.perf_counter() - began
+    conn = await asyncpg.connect(target.database)
+    rows = await conn.fetch("SELECT status, attempts FROM job WHERE type = 'parse'")
+    await conn.close()
+    return {
+        "job_ids": job_ids,
+        "submitted_s": submitted,
+        "finished_s": finished,
+        "latencies": latencies,
+        "statuses": Counter(seen[job] for job in job_ids),
+        "rows": [(row["status"], row["attempts"]) for row in rows],
+    }
+
+
+def finishes(workdir: Path) -> Counter[str]:
+    counted: Counter[str] = Counter()
+    for log in workdir.glob("worker*.log"):
+        for line in log.read_text().splitlines():
+            if '"job finished"' in line:
+                counted[json.loads(line)["job_id"]] += 1
+    return counted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=100, help="submissions in flight at once")
+    parser.add_argument("--workers", type=int, default=2, help="`docuforge worker` processes")
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="jobs at once per worker")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    with stack(args.workers, args.worker_concurrency) as target:
+        run = asyncio.run(measure(target, args.jobs, args.concurrency, args.timeout))
+        finished_by_job = finishes(target.workdir)
+    ids = run["job_ids"]
+    result = {
+        "jobs": args.jobs,
+        "submissions_in_flight": args.concurrency,
+        "workers": f"{args.workers} x {args.worker_concurrency}",
+        "submission_throughput_per_s": round(args.jobs / run["submitted_s"], 1),
+        "submission_latency_p50_ms": round(statistics.median(run["latencies"]) * 1000, 1),
+        "submission_latency_p99_ms": round(percentile(run["latencies"], 0.99) * 1000, 1),
+        "end_to_end_s": round(run["finished_s"], 1),
+        "completion_throughput_per_s": round(args.jobs / run["finished_s"], 1),
+        "statuses": dict(run["statuses"]),
+        "database_rows_completed_with_one_attempt": sum(
+            1 for s, a in run["rows"] if s == "completed" and a == 1
+        ),
+        "jobs_finished_exactly_once": sum(1 for job in ids if finished_by_job[job] == 1),
+        "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "jobs.json").write_text(json.dumps(result, indent=2) + "\n")
+    rows = [f"| {name.replace('_', ' ')} | {value} |" for name, value in result.items()]
+    report = "\n".join(
+        ["# Jobs through the API: PostgreSQL + Celery + Redis", "", "| measure | value |", "|---|---|", *rows]
+    )
+    (RESULTS / "jobs.md").write_text(report + "\n")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

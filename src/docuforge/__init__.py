@@ -1,0 +1,34 @@
+"""Docuforge: documents in, structured and cited data out.
+
+As a library::
+
+    import docuforge
+    document = docuforge.parse("report.pdf")
+    print(docuforge.to_markdown(document))
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
+from docuforge.chunk import chunk
+from docuforge.document import BlockType, Chunk, Document
+from docuforge.parse import ParseOptions
+from docuforge.render.markdown import to_markdown
+from docuforge.render.reducto import to_full_result
+
+try:
+    __version__ = version("docuforge")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+source"
+
+__all__ = [
+    "BlockType",
+    "Chunk",
+    "Document",
+    "ParseOptions",
+    "__version__",
+    "chunk",
+    "parse",
+    "to_full_result",
+    "to_markdown",
+]

@@ -1,0 +1,3 @@
+from docuforge.cli import app
+
+app(prog_name="docuforge")

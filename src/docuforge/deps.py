@@ -1,0 +1,31 @@
+"""The process-wide resources a handler may ask for, as named dependencies.
+
+``create_app``'s lifespan opens them and puts them on ``app.state``; these aliases read them back.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from docuforge.config import Settings
+from docuforge.jobs.runners import Runner
+from docuforge.storage import BlobStore
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_storage(request: Request) -> BlobStore:
+    return request.app.state.storage
+
+
+def get_runner(request: Request) -> Runner:
+    return request.app.state.runner
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StorageDep = Annotated[BlobStore, Depends(get_storage)]
+RunnerDep = Annotated[Runner, Depends(get_runner)]

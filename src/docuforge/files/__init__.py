@@ -1,0 +1,1 @@
+"""Files: uploads (multipart, presigned), two-phase ingest, ZIP bundles, and job inputs."""

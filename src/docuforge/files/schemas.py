@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, Field
+
+
+class BundleMember(BaseModel):
+    file_id: str
+    filename: str
+    size: int
+    extension: str | None
+
+
+class UploadResponse(BaseModel):
+    """Reducto's Upload: `file_id` to pass as `input`; `presigned_url` to PUT the bytes to when empty."""
+
+    file_id: str
+    presigned_url: str | None = None
+    size: int | None = None
+    extension: str | None = None
+    files: list[BundleMember] | None = Field(None, description="For a ZIP bundle: its members, each a file.")
+
+
+class DeleteUploadResponse(BaseModel):
+    file_id: str
+
+
+class IngestInit(BaseModel):
+    name: str = Field(min_length=1, max_length=512, description="The file's name.")
+    size: int = Field(ge=1, description="Its exact size in bytes; checked when the upload completes.")
+    format: str | None = Field(
+        None, max_length=16, description="Its type (pdf, docx, png...); else from the name."
+    )
+    type: str = Field("parse", description="The job to run on it once uploaded.")
+    config: dict = Field(default_factory=dict, description="That job's options, as its endpoint takes them.")
+
+
+class IngestInitResponse(BaseModel):
+    job_id: uuid.UUID
+    file_id: str
+    presigned_url: str
+    expires_in: int
+    status: str = "Idle"
+
+
+class IngestComplete(BaseModel):
+    job_id: uuid.UUID
+
+
+class IngestCompleteResponse(BaseModel):
+    job_id: uuid.UUID
+    file_id: str
+    status: str

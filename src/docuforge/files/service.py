@@ -1,0 +1,201 @@
+"""Uploads: streamed or presigned, ZIP bundles expanded, file ids in Reducto's `reducto://` form."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import anyio
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from docuforge.auth.principal import Principal
+from docuforge.auth.tenancy import get_owned
+from docuforge.config import Settings
+from docuforge.errors import DocumentError, ErrorCode, NotFound, UnsupportedDocument
+from docuforge.files.bundles import BundleReader
+from docuforge.load import detect as formats
+from docuforge.models import File
+from docuforge.storage import BlobStore
+
+SCHEME = "reducto://"
+_HEAD = 8192
+
+
+def file_id(file: File) -> str:
+    return f"{SCHEME}{file.id}.{file.extension}" if file.extension else f"{SCHEME}{file.id}"
+
+
+def parse_file_id(text: str) -> uuid.UUID:
+    """reducto://<uuid>[.ext], or the bare uuid."""
+    bare = text.strip().removeprefix(SCHEME).split("/", 1)[0].split(".", 1)[0]
+    try:
+        return uuid.UUID(bare)
+    except ValueError:
+        raise NotFound(f"file {text} not found") from None
+
+
+async def get_file(session: AsyncSession, principal: Principal, text: str) -> File:
+    return await get_owned(session, File, parse_file_id(text), principal)
+
+
+def _key(organization_id: uuid.UUID, ident: uuid.UUID) -> str:
+    return f"uploads/{organization_id}/{ident}"
+
+
+class _Head:
+    """Passes a stream through, keeping its first bytes for format sniffing."""
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self.chunks = chunks
+        self.head = b""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self.chunks:
+            if len(self.head) < _HEAD:
+                self.head += chunk[: _HEAD - len(self.head)]
+            yield chunk
+
+
+async def store_upload(
+    session: AsyncSession,
+    storage: BlobStore,
+    settings: Settings,
+    principal: Principal,
+    filename: str | None,
+    chunks: AsyncIterator[bytes],
+    extension: str | None = None,
+) -> tuple[File, list[File]]:
+    """Stream an upload into storage; a ZIP bundle's members become files of their own."""
+    ident = uuid.uuid4()
+    key = _key(principal.organization_id, ident)
+    head = _Head(chunks)
+    size = await storage.write(key, head.__aiter__(), max_bytes=settings.ingest.max_upload_bytes)
+    if size == 0:
+        await storage.delete(key)
+        raise DocumentError("the uploaded file is empty", code=ErrorCode.DOCUMENT_EMPTY)
+    # A useless ?extension= (the SDK sends none) should not hide what the bytes say.
+    kind = formats.detect(extension, filename if filename != "upload" else None, head.head)
+    if extension and formats.normalize(extension) is None:
+        await storage.delete(key)
+        raise UnsupportedDocument(f"{extension!r} is not a file extension")
+    file = File(
+        id=ident,
+        organization_id=principal.organization_id,
+        key=key,
+        filename=filename,
+        extension=kind,
+        size=size,
+        status="ready",
+        created_by=principal.subject,
+    )
+    session.add(file)
+    await session.flush()
+    members: list[File] = []
+    if kind == "zip":
+        try:
+            members = await _expand_bundle(session, storage, settings, principal, file)
+        except DocumentError:
+            await storage.delete(key)
+            raise
+    return file, members
+
+
+async def _expand_bundle(
+    session: AsyncSession, storage: BlobStore, settings: Settings, principal: Principal, bundle: File
+) -> list[File]:
+    with tempfile.TemporaryDirectory(prefix="docuforge-zip-") as tmp:
+        local = Path(tmp) / "bundle.zip"
+        async with await anyio.open_file(local, "wb") as handle:
+            async for chunk in storage.read(bundle.key):
+                await handle.write(chunk)
+        reader = BundleReader(local, settings.ingest)
+        await anyio.to_thread.run_sync(reader.check)
+        members: list[File] = []
+        try:
+            async for name, data in reader.members_with_data():
+                ident = uuid.uuid4()
+                key = _key(principal.organization_id, ident)
+                head = _Head(data)
+                size = await storage.write(key, head.__aiter__())
+                members.append(
+                    File(
+                        id=ident,
+                        organization_id=principal.organization_id,
+                        key=key,
+                        filename=name,
+                        extension=formats.detect(None, name, head.head),
+                        size=size,
+                        status="ready",
+                        bundle_id=bundle.id,
+                        created_by=principal.subject,
+                    )
+                )
+        except BaseException:
+            for member in members:
+                await storage.delete(member.key)
+            raise
+    session.add_all(members)
+    await session.flush()
+    return members
+
+
+async def presign_upload(
+    session: AsyncSession, storage: BlobStore, settings: Settings, principal: Principal, extension: str | None
+) -> tuple[File, str]:
+    """A file row waiting for its bytes, and the URL to PUT them to."""
+    ident = uuid.uuid4()
+    file = File(
+        id=ident,
+        organization_id=principal.organization_id,
+        key=_key(principal.organization_id, ident),
+        extension=formats.normalize(extension),
+        status="pending",
+        created_by=principal.subject,
+    )
+    session.add(file)
+    await session.flush()
+    return file, storage.url(file.key, "PUT", expires_in=settings.storage.url_expiry)
+
+
+async def ensure_uploaded(
+    session: AsyncSession, storage: BlobStore, file: File, expected_size: int | None = None
+) -> File:
+    """A presigned file is usable once its bytes are there; learn its size and kind then."""
+    if file.status == "ready":
+        return file
+    info = await storage.stat(file.key)
+    if info is None:
+        raise DocumentError(
+            "nothing has been uploaded to this file's presigned URL yet", code=ErrorCode.DOCUMENT_EMPTY
+        )
+    if expected_size is not None and info.size != expected_size:
+        raise DocumentError(
+            f"the upload has {info.size} bytes, not the {expected_size} announced",
+            code=ErrorCode.DOCUMENT_CORRUPT,
+        )
+    if info.size == 0:
+        raise DocumentError("the uploaded file is empty", code=ErrorCode.DOCUMENT_EMPTY)
+    if file.extension is None:
+        head = b""
+        async for chunk in storage.read(file.key):
+            head += chunk
+            if len(head) >= _HEAD:
+                break
+        file.extension = formats.sniff(head[:_HEAD])
+    file.size = info.size
+    file.status = "ready"
+    await session.flush()
+    return file
+
+
+async def delete_file(session: AsyncSession, storage: BlobStore, principal: Principal, text: str) -> File:
+    file = await get_file(session, principal, text)
+    members = list((await session.execute(select(File).where(File.bundle_id == file.id))).scalars())
+    for doomed in [*members, file]:
+        await storage.delete(doomed.key)
+        await session.delete(doomed)
+    await session.flush()
+    return file

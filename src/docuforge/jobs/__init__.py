@@ -1,0 +1,1 @@
+"""Jobs: durable asynchronous work, on an in-process runner or Celery workers."""

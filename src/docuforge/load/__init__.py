@@ -1,0 +1,1 @@
+"""Bytes to pages: format detection and the document backends."""

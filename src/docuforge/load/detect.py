@@ -1,0 +1,70 @@
+"""Which kind of file an upload is: from ?extension=, then the filename, then its first bytes.
+
+The SDK names every raw-bytes upload "upload", so the bytes often have the last word.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Formats Docuforge accepts as inputs, by extension.
+KNOWN = frozenset(
+    {
+        "pdf", "png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif",
+        "docx", "doc", "pptx", "ppt", "xlsx", "xlsm", "xls", "csv", "tsv",
+        "html", "htm", "md", "txt", "json", "xml", "log", "zip",
+    }
+)  # fmt: skip
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "doc"),  # OLE2: .doc, .xls or .ppt; the name decides
+]
+_EXTENSION = re.compile(r"^\.?([A-Za-z0-9]{1,8})$")
+
+
+def normalize(extension: str | None) -> str | None:
+    if not extension:
+        return None
+    match = _EXTENSION.match(extension.strip())
+    return match.group(1).lower() if match else None
+
+
+def from_filename(filename: str | None) -> str | None:
+    if not filename or "." not in filename:
+        return None
+    return normalize(filename.rsplit(".", 1)[1])
+
+
+def sniff(head: bytes) -> str | None:
+    """The format the first bytes announce, if they announce one."""
+    for magic, extension in _MAGIC:
+        if head.startswith(magic):
+            return extension
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"PK\x03\x04"):
+        # Office files are ZIPs whose first entries name their kind.
+        window = head[:4096]
+        for marker, extension in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
+            if marker in window:
+                return extension
+        return "zip"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()[:512].lower()
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if text.startswith(b"<?xml"):
+        return "xml"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    return None
+
+
+def detect(explicit: str | None, filename: str | None, head: bytes) -> str | None:
+    return normalize(explicit) or from_filename(filename) or sniff(head)

@@ -1,0 +1,25 @@
+"""Every SQLAlchemy table, one module each; importing this package registers them all."""
+
+from docuforge.db import Base
+from docuforge.models.api_key import ApiKey
+from docuforge.models.file import File
+from docuforge.models.job import Job
+from docuforge.models.organization import Organization, OrganizationOwned
+from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
+from docuforge.models.user import User
+from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "File",
+    "Job",
+    "Organization",
+    "OrganizationOwned",
+    "RefreshToken",
+    "RevokedAccessToken",
+    "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

@@ -1,0 +1,307 @@
+"""Tables without a grid: columns found in how text lines up, rows in its baselines.
+
+Consecutive rows that split into several segments whose gaps line up (whitespace gutters that
+hold in nearly every row) are a table. Header rows just above it join it; a currency sign
+stays with its amount; a label that wraps onto the next line stays one cell; a header segment
+that covers two columns is cut at the gutter between them if a gap in it falls there.
+Columns of prose are not tables: their cells are long runs of words.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from docuforge.document.geometry import Box, union
+from docuforge.load.pdf import RawWord
+from docuforge.parse.cells import CellRegion, TableRegion
+from docuforge.parse.lines import Row, Segment, make_segment
+from docuforge.parse.ruled import Rule
+
+CAPTION = re.compile(r"^(?:figure|fig\.|table|tab\.|chart|exhibit|source)\s*[\dA-Z:]", re.I)
+MIN_ROWS = 2
+MIN_COLS = 2
+CURRENCY = frozenset("$\u20ac\u00a3\u00a5")
+
+
+def _merge_currency(segments: list[Segment], body: float) -> list[Segment]:
+    """A lone currency sign belongs to the amount after it."""
+    out: list[Segment] = []
+    for segment in segments:
+        if out and out[-1].text in CURRENCY and 0 <= segment.x0 - out[-1].x1 < 6 * body:
+            merged = make_segment(out[-1].words + segment.words)
+            merged.row = segment.row
+            out[-1] = merged
+            continue
+        out.append(segment)
+    return out
+
+
+def _gutters(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    gaps: list[tuple[float, float]] = []
+    spans = sorted(intervals)
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= min_gap:
+            gaps.append((reach, start))
+        reach = max(reach, end)
+    return gaps
+
+
+def _cut(segment: Segment, gutters: list[tuple[float, float]]) -> list[list[RawWord]]:
+    """Split a segment at each gutter that one of its word gaps covers (most of)."""
+    pieces: list[list[RawWord]] = [[segment.words[0]]]
+    for word in segment.words[1:]:
+        left = pieces[-1][-1].x1
+        if any(left <= g0 + 0.4 * (g1 - g0) and word.x0 >= g1 - 0.4 * (g1 - g0) for g0, g1 in gutters):
+            pieces.append([])
+        pieces[-1].append(word)
+    return pieces
+
+
+def columns_of(
+    rows: list[list[Segment]], body: float
+) -> tuple[list[float], list[tuple[float, float]]] | None:
+    """Column edges (left to right) and the gutters between them, if the rows line up."""
+    segments = [s for row in rows for s in row]
+    lo, hi = min(s.x0 for s in segments), max(s.x1 for s in segments)
+    widest = max(len(row) for row in rows)
+    typical = [s for row in rows if len(row) >= max(2, widest - 1) for s in row]
+    gutters = _gutters([(s.x0, s.x1) for s in typical], min_gap=0.5 * body)
+    kept = []
+    for gap in gutters:
+        mid = (gap[0] + gap[1]) / 2
+        crossing = sum(1 for s in segments if s.x0 < mid - 1 and s.x1 > mid + 1)
+        if crossing <= max(1, len(rows) // 5):
+            kept.append(gap)
+    if not kept:
+        return None
+    return [lo, *[(g0 + g1) / 2 for g0, g1 in kept], hi], kept
+
+
+def build(
+    rows: list[list[Segment]],
+    edges: list[float],
+    gutters: list[tuple[float, float]],
+    body: float,
+    bounds: Box | None,
+) -> tuple[list[list[CellRegion | None]], list[tuple[float, float]]]:
+    """Each row's cells by column (None where empty), and each row's vertical band."""
+    n_cols = len(edges) - 1
+    grid: list[list[CellRegion | None]] = []
+    bands: list[tuple[float, float]] = []
+    for row in rows:
+        cells: list[CellRegion | None] = [None] * n_cols
+        for segment in row:
+            for words in _cut(segment, gutters):
+                x0, x1 = words[0].x0, max(w.x1 for w in words)
+                first = next(c for c in range(n_cols) if x0 < edges[c + 1] or c == n_cols - 1)
+                last = first
+                while last + 1 < n_cols and x1 > edges[last + 1] + 2:
+                    last += 1
+                existing = next(
+                    (c for c in cells if c is not None and c.col <= first < c.col + c.col_span), None
+                )
+                if existing is not None:
+                    existing.words.extend(words)
+                    continue
+                cell = CellRegion(
+                    0, first, 1, last - first + 1, (edges[first], 0, edges[last + 1], 0), list(words)
+                )
+                for c in range(first, last + 1):
+                    if cells[c] is None:
+                        cells[c] = cell
+        grid.append(cells)
+        bands.append((min(s.y0 for s in row), max(s.y1 for s in row)))
+    return grid, bands
+
+
+def _merge_wrapped(
+    grid: list[list[CellRegion | None]], bands: list[tuple[float, float]], body: float
+) -> None:
+    """A row with text in the first column only, tight against a full row, continues that row."""
+    r = 0
+    while r < len(grid):
+        cells = grid[r]
+        only_label = cells[0] is not None and all(c is None or c is cells[0] for c in cells[1:])
+        if not only_label or len(grid) < 3:
+            r += 1
+            continue
+        above = (
+            r - 1
+            if r > 0 and any(c is not None and c is not grid[r - 1][0] for c in grid[r - 1][1:])
+            else None
+        )
+        below = (
+            r + 1
+            if r + 1 < len(grid) and any(c is not None and c is not grid[r + 1][0] for c in grid[r + 1][1:])
+            else None
+        )
+        gap_above = bands[r][0] - bands[above][1] if above is not None else float("inf")
+        gap_below = bands[below][0] - bands[r][1] if below is not None else float("inf")
+        target = above if gap_above <= gap_below else below
+        if target is None or min(gap_above, gap_below) > 0.6 * body:
+            r += 1
+            continue
+        label = cells[0]
+        assert label is not None
+        if grid[target][0] is None:
+            grid[target][0] = label
+        else:
+            grid[target][0].words.extend(label.words)
+        bands[target] = (min(bands[target][0], bands[r][0]), max(bands[target][1], bands[r][1]))
+        del grid[r], bands[r]
+
+
+def _prose(segments: list[Segment], n_cols: int, page_width: float) -> bool:
+    widths = [s.x1 - s.x0 for s in segments]
+    words_per_cell = statistics.median(len(s.words) for s in segments)
+    wordy = sum(1 for s in segments if len(s.words) > 5) / len(segments)
+    if n_cols == 2 and (statistics.median(widths) > 0.28 * page_width or words_per_cell > 6):
+        return True
+    return wordy > 0.4 or words_per_cell > 8
+
+
+def aligned_table(
+    rows: list[Row], bounds: Box | None, body: float, page_width: float, above: list[Row] | None = None
+) -> TableRegion | None:
+    """A table from rows whose segments line up in columns; None when they do not."""
+    body_rows = [_merge_currency([s for s in row.segments if not s.used], body) for row in rows]
+    body_rows = [row for row in body_rows if row]
+    if len(body_rows) < MIN_ROWS or sum(len(row) for row in body_rows) < 4:
+        return None
+    found = columns_of(body_rows, body)
+    if found is None:
+        return None
+    edges, gutters = found
+    if len(edges) - 1 < MIN_COLS:
+        return None
+    multi = sum(1 for row in body_rows if len(row) >= 2)
+    if multi < max(2, 0.6 * len(body_rows)):
+        return None
+    segments = [s for row in body_rows for s in row]
+    if _prose(segments, len(edges) - 1, page_width):
+        return None
+    heads = _header_rows(above or [], edges, body_rows, body)
+    all_rows = heads + body_rows
+    grid, bands = build(all_rows, edges, gutters, body, bounds)
+    _merge_wrapped(grid, bands, body)
+    n_rows, n_cols = len(grid), len(edges) - 1
+    cells: list[CellRegion] = []
+    seen: set[int] = set()
+    for r, row_cells in enumerate(grid):
+        top = (
+            bands[r][0]
+            if r == 0 and bounds is None
+            else (bounds[1] if r == 0 and bounds else (bands[r - 1][1] + bands[r][0]) / 2)
+        )
+        bottom = (
+            (bands[r][1] + bands[r + 1][0]) / 2
+            if r + 1 < n_rows
+            else (bands[r][1] if bounds is None else max(bounds[3], bands[r][1]))
+        )
+        for c, cell in enumerate(row_cells):
+            if cell is None:
+                cells.append(CellRegion(r, c, 1, 1, (edges[c], top, edges[c + 1], bottom)))
+            elif id(cell) not in seen:
+                seen.add(id(cell))
+                cell.row = r
+                cell.box = (edges[cell.col], top, edges[cell.col + cell.col_span], bottom)
+                cells.append(cell)
+    used = [s for row in all_rows for s in row]
+    box = union([(edges[0], bands[0][0], edges[-1], bands[-1][1]), *(s.box for s in used)])
+    if bounds is not None:
+        box = union([box, bounds])
+    table = TableRegion(box=box, n_rows=n_rows, n_cols=n_cols, cells=cells, ruled=False)
+    table.segments = used
+    return table
+
+
+def _header_rows(
+    above: list[Row], edges: list[float], body_rows: list[list[Segment]], body: float
+) -> list[list[Segment]]:
+    """Up to three rows just above the table that sit within its columns: its header."""
+    heads: list[list[Segment]] = []
+    top = min(s.y0 for s in body_rows[0])
+    left, right = edges[0] - body, edges[-1] + body
+    width = edges[-1] - edges[0]
+    for row in reversed(above):
+        free = [s for s in row.segments if not s.used]
+        if not free or len(heads) == 3 or top - row.y1 > 1.6 * body:
+            break
+        inside = all(left <= s.x0 and s.x1 <= right for s in free)
+        prose = any(s.x1 - s.x0 > 0.6 * width and len(s.words) > 6 for s in free)
+        # A lone segment heads columns only over the data (a "Year ended" banner), not at the left
+        # edge, where captions and paragraphs start.
+        banner = len(free) == 1 and free[0].x0 <= edges[1] - body
+        if not inside or prose or banner or CAPTION.match(free[0].text):
+            break
+        heads.insert(0, free)
+        top = row.y0
+    return heads
+
+
+def stacks(rules: list[Rule], body: float) -> list[list[Rule]]:
+    """Horizontal rules stacked over each other with about the same extent (booktabs style)."""
+    found: list[list[Rule]] = []
+    for rule in sorted(rules, key=lambda r: r.at):
+        if rule.end - rule.start < 5 * body:
+            continue  # an underline, not a table border
+        for stack in found:
+            last = stack[-1]
+            shared = min(last.end, rule.end) - max(last.start, rule.start)
+            if (
+                shared >= 0.8 * max(last.end - last.start, rule.end - rule.start)
+                and rule.at - last.at < 40 * body
+            ):
+                stack.append(rule)
+                break
+        else:
+            found.append([rule])
+    return [stack for stack in found if len(stack) >= 2]
+
+
+def between_rules(
+    horizontals: list[Rule], rows: list[Row], body: float, page_width: float
+) -> TableRegion | None:
+    """The rows between the top and bottom rule, columns from the text; the header above joins."""
+    top, bottom = horizontals[0].at, horizontals[-1].at
+    left = min(r.start for r in horizontals)
+    right = max(r.end for r in horizontals)
+    inside: list[Row] = []
+    above: list[Row] = []
+    for row in rows:
+        within = [s for s in row.segments if left - 2 <= s.x0 and s.x1 <= right + 2]
+        if not within:
+            continue
+        bounded = Row(segments=within, y0=row.y0, y1=row.y1)
+        if top - 1 <= row.y0 and row.y1 <= bottom + 1:
+            inside.append(bounded)
+        elif row.y1 <= top + 1:
+            above.append(bounded)
+    if len(inside) < MIN_ROWS:
+        return None
+    return aligned_table(inside, (left, top, right, bottom), body, page_width, above=above)
+
+
+def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]:
+    """Runs of consecutive rows that look tabular, each with the rows above it."""
+    runs: list[tuple[list[Row], list[Row]]] = []
+    current: list[Row] = []
+    start = 0
+    for index, row in enumerate(rows):
+        free = [s for s in row.segments if not s.used]
+        tabular = len(free) >= 2
+        near = bool(current) and row.y0 - current[-1].y1 < 2.2 * body
+        if tabular and (near or not current):
+            if not current:
+                start = index
+            current.append(row)
+            continue
+        if len(current) >= MIN_ROWS + 1:
+            runs.append((current, rows[max(0, start - 3) : start]))
+        current = [row] if tabular else []
+        start = index
+    if len(current) >= MIN_ROWS + 1:
+        runs.append((current, rows[max(0, start - 3) : start]))
+    return runs

@@ -1,0 +1,57 @@
+"""What both table finders produce: a table region, its cells, and the words in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docuforge.document.geometry import Box
+from docuforge.load.pdf import RawWord
+from docuforge.parse.lines import Segment
+
+
+@dataclass
+class CellRegion:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    box: Box
+    words: list[RawWord] = field(default_factory=list)
+    header: bool = False
+
+    @property
+    def text(self) -> str:
+        return text_of(self.words)
+
+
+@dataclass
+class TableRegion:
+    box: Box
+    n_rows: int
+    n_cols: int
+    cells: list[CellRegion]
+    ruled: bool
+    segments: list[Segment] = field(default_factory=list)
+
+
+def text_of(words: list[RawWord]) -> str:
+    """A cell's words as text, line by line, hyphenated words rejoined."""
+    if not words:
+        return ""
+    lines: list[list[RawWord]] = []
+    for word in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+        if lines and abs((word.y0 + word.y1) / 2 - (lines[-1][0].y0 + lines[-1][0].y1) / 2) < 0.5 * (
+            word.y1 - word.y0
+        ):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out: list[str] = []
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+        text = " ".join(w.text + ("-" if w.hyphenated else "") for w in line)
+        if out and out[-1].endswith("-") and line[0].text[:1].islower():
+            out[-1] = out[-1][:-1] + text
+        else:
+            out.append(text)
+    return " ".join(out)

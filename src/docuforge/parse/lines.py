@@ -1,0 +1,206 @@
+"""Words to segments, and segments to rows.
+
+A segment is a run of words on one baseline with no wide gap: a line of a paragraph within its
+column, a table cell's line, a label or a value. Words are chained in the order the PDF draws
+them (which follows lines, even when the lines are skewed, as in scanned books with a text
+layer), and the pieces that still sit side by side on one baseline are joined afterwards.
+
+A row is the set of segments that share a baseline across the page: tables and "label: value"
+pairs are read from rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass, field
+
+from docuforge.document.geometry import Box
+from docuforge.load.pdf import RawWord
+
+# Words of one line may be this many text heights apart (justified text in narrow columns
+# stretches its spaces far); a wider gap always separates segments (column gutters, table cells).
+LINE_GAP = 1.5
+WIDE_GAP = 1.2
+# A gap between these is a separation when it stands out against the line's other spaces.
+SEGMENT_GAP = 0.75
+
+
+@dataclass(slots=True)
+class Segment:
+    words: list[RawWord]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    row: int = 0  # index of the row it belongs to
+    used: bool = False  # taken by a table or a figure
+
+    @property
+    def box(self) -> Box:
+        return self.x0, self.y0, self.x1, self.y1
+
+    @property
+    def text(self) -> str:
+        out = ""
+        previous: RawWord | None = None
+        for word in self.words:
+            if previous is not None and previous.hyphenated and word.x0 - previous.x1 < 1.0:
+                out = out[:-1] + word.text  # a soft hyphen that did not break the line
+            elif previous is not None and word.x0 - previous.x1 < 0.08 * (word.y1 - word.y0):
+                out += word.text  # no visible gap: one word that the PDF drew in pieces
+            else:
+                out += (" " if out else "") + word.text
+            out += "-" if word.hyphenated else ""
+            previous = word
+        return out
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(slots=True)
+class Row:
+    segments: list[Segment] = field(default_factory=list)
+    y0: float = 0.0
+    y1: float = 0.0
+
+
+def make_segment(words: list[RawWord]) -> Segment:
+    bold_chars = sum(len(w.text) for w in words if w.bold)
+    total = sum(len(w.text) for w in words) or 1
+    return Segment(
+        words=words,
+        x0=min(w.x0 for w in words),
+        y0=min(w.y0 for w in words),
+        x1=max(w.x1 for w in words),
+        y1=max(w.y1 for w in words),
+        size=statistics.median(w.size for w in words),
+        bold=bold_chars / total > 0.6,
+    )
+
+
+def _same_baseline(a: RawWord | Segment, b: RawWord | Segment, share: float) -> bool:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap >= share * min(a.y1 - a.y0, b.y1 - b.y0)
+
+
+def _runs(words: list[RawWord]) -> list[list[RawWord]]:
+    """Words chained in drawing order while each one follows the last on its line."""
+    runs: list[list[RawWord]] = []
+    for word in words:
+        if runs:
+            last = runs[-1][-1]
+            height = max(1.0, min(word.y1 - word.y0, last.y1 - last.y0))
+            if _same_baseline(last, word, 0.5) and -0.3 * height <= word.x0 - last.x1 <= LINE_GAP * height:
+                runs[-1].append(word)
+                continue
+        runs.append([word])
+    return runs
+
+
+def _join_neighbours(segments: list[Segment]) -> list[Segment]:
+    """Join pieces drawn apart that sit next to each other on one baseline."""
+    joined: list[Segment] = []
+    for row in _rows(segments):
+        current: Segment | None = None
+        for segment in row.segments:  # left to right
+            if current is not None:
+                height = max(1.0, min(current.height, segment.height))
+                if (
+                    _same_baseline(current, segment, 0.6)
+                    and -0.3 * height <= segment.x0 - current.x1 <= LINE_GAP * height
+                ):
+                    current = make_segment(current.words + segment.words)
+                    continue
+                joined.append(current)
+            current = segment
+        if current is not None:
+            joined.append(current)
+    return joined
+
+
+_BULLETS = frozenset(
+    "\u2022\u25e6\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u2023\u2043\u2219\u00b7-\u2013\u2014*\u27a2\u2192\u2713\u2714\uf0b7\uf0a7"
+)
+
+
+def _attach_bullets(segments: list[Segment]) -> list[Segment]:
+    """A bullet drawn apart from its text starts that text's segment."""
+    bullets = [s for s in segments if len(s.words) == 1 and s.words[0].text in _BULLETS]
+    if not bullets:
+        return segments
+    taken: set[int] = set()
+    for bullet in bullets:
+        best = None
+        for other in segments:
+            if other is bullet or id(other) in taken or not _same_baseline(bullet, other, 0.4):
+                continue
+            gap = other.x0 - bullet.x1
+            if 0 <= gap < 4 * max(bullet.height, other.height) and (best is None or other.x0 < best.x0):
+                best = other
+        if best is not None:
+            best.words.insert(0, bullet.words[0])
+            best.x0, best.y0, best.y1 = bullet.x0, min(best.y0, bullet.y0), max(best.y1, bullet.y1)
+            taken.add(id(bullet))
+    return [s for s in segments if id(s) not in taken]
+
+
+def _rows(segments: list[Segment]) -> list[Row]:
+    """Segments grouped by shared baseline; each segment learns its row index."""
+    ordered = sorted(segments, key=lambda s: (s.y0 + s.y1) / 2)
+    rows: list[Row] = []
+    for segment in ordered:
+        if rows:
+            row = rows[-1]
+            core = min(segment.height, statistics.median(s.height for s in row.segments))
+            if min(row.y1, segment.y1) - max(row.y0, segment.y0) >= 0.5 * core:
+                row.segments.append(segment)
+                row.y0, row.y1 = min(row.y0, segment.y0), max(row.y1, segment.y1)
+                continue
+        rows.append(Row(segments=[segment], y0=segment.y0, y1=segment.y1))
+    for index, row in enumerate(rows):
+        row.segments.sort(key=lambda s: s.x0)
+        for segment in row.segments:
+            segment.row = index
+    return rows
+
+
+def _split_wide(segment: Segment) -> list[Segment]:
+    """Split a line where a gap is wide for any text, or wide against the line's own spaces."""
+    words = sorted(segment.words, key=lambda w: w.x0)
+    if len(words) < 2:
+        return [segment]
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
+    typical = statistics.median(gaps)
+    pieces: list[list[RawWord]] = [[words[0]]]
+    for word, gap in zip(words[1:], gaps, strict=True):
+        height = max(1.0, min(word.y1 - word.y0, pieces[-1][-1].y1 - pieces[-1][-1].y0))
+        if gap > WIDE_GAP * height or (gap > SEGMENT_GAP * height and gap > 2 * typical):
+            pieces.append([])
+        pieces[-1].append(word)
+    return [segment] if len(pieces) == 1 else [make_segment(piece) for piece in pieces]
+
+
+def rows_and_segments(words: list[RawWord]) -> tuple[list[Row], list[Segment]]:
+    if not words:
+        return [], []
+    segments = [make_segment(run) for run in _runs(words)]
+    segments = [piece for segment in _join_neighbours(segments) for piece in _split_wide(segment)]
+    segments = _attach_bullets(segments)
+    for segment in segments:
+        segment.words.sort(key=lambda w: w.x0)
+    rows = _rows(segments)
+    return rows, [s for row in rows for s in row.segments]
+
+
+def body_size(segments: list[Segment]) -> float:
+    """The text height most characters have: the body text of the page or document."""
+    weights: dict[float, int] = {}
+    for segment in segments:
+        key = round(segment.size * 2) / 2
+        weights[key] = weights.get(key, 0) + sum(len(w.text) for w in segment.words)
+    return max(weights, key=lambda k: weights[k]) if weights else 10.0

@@ -1,0 +1,42 @@
+"""Tables on a page: ruled grids first, then booktabs-style and text-aligned ones."""
+
+from __future__ import annotations
+
+from docuforge.document.geometry import Box, center_in
+from docuforge.load.pdf import RawPage
+from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs
+from docuforge.parse.cells import CellRegion, TableRegion
+from docuforge.parse.lines import Row, Segment
+from docuforge.parse.ruled import ruled_tables
+
+__all__ = ["CellRegion", "TableRegion", "find_tables"]
+
+
+def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: float) -> list[TableRegion]:
+    """Every table on the page; their segments are marked used."""
+    tables, loose = ruled_tables(page)
+    for table in tables:
+        _claim(table, segments)
+    for stack in stacks(loose, body):
+        table = between_rules(stack, rows, body, page.width)
+        if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
+            tables.append(table)
+            _claim(table, segments)
+    for run, above in text_runs(rows, body):
+        table = aligned_table(run, None, body, page.width, above=above)
+        if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
+            tables.append(table)
+            _claim(table, segments)
+    return tables
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _claim(table: TableRegion, segments: list[Segment]) -> None:
+    for segment in segments:
+        if not segment.used and center_in(table.box, segment.box):
+            segment.used = True
+            if segment not in table.segments:
+                table.segments.append(segment)

@@ -1,0 +1,1 @@
+"""The /parse endpoints: Reducto-compatible requests, parse jobs, and their results."""

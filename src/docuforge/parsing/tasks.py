@@ -1,0 +1,156 @@
+"""The "parse" job: fetch the document, parse it in a worker process, store the results.
+
+The parse itself and the rendering of the result run in the killable process pool, so a huge
+or hostile document costs a worker process, never the service, and cancelling stops it at once.
+The Document is kept as a blob too: a later `jobid://` input re-renders it without parsing again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from docuforge.errors import DocumentError, ErrorCode
+from docuforge.files import inputs
+from docuforge.jobs import processes
+from docuforge.jobs.registry import JobContext, TaskResult, task
+from docuforge.models import Job
+from docuforge.parse.options import ParseOptions
+from docuforge.storage import CHUNK, read_bytes
+
+MAX_PAGES = 5000
+IMAGE_LINK_SECONDS = 7 * 24 * 3600  # links inside a result outlive the result's own URL
+
+
+def document_key(organization_id: uuid.UUID, job_id: uuid.UUID) -> str:
+    return f"documents/{organization_id}/{job_id}.json"
+
+
+# ---------------------------------------------------------------- in the worker process
+
+
+def parse_in_worker(source: str, extension: str | None, options_json: str, workdir: str) -> dict[str, Any]:
+    """Parse and write the Document to workdir/document.json; returns what the parent needs."""
+    from docuforge.parse.pipeline import parse
+    from docuforge.render.images import crops
+
+    options = ParseOptions.model_validate_json(options_json)
+    document = parse(
+        Path(source),
+        options,
+        extension=extension,
+        on_page=lambda done, total: processes.report(("progress", done / total)),
+    )
+    folder = Path(workdir)
+    images: dict[str, str] = {}
+    if options.settings.return_images:
+        (folder / "images").mkdir(exist_ok=True)
+        for name, png in crops(
+            Path(source), document, list(options.settings.return_images), options.settings.document_password
+        ):
+            target = folder / "images" / f"{name}.png"
+            target.write_bytes(png)
+            images[name] = str(target)
+    (folder / "document.json").write_text(document.model_dump_json())
+    return {
+        "pages": len(document.pages),
+        "properties": document.properties.model_dump()
+        if options.settings.extract_document_properties
+        else None,
+        "images": images,
+    }
+
+
+def render_in_worker(document_path: str, options_json: str, image_urls: dict[str, str], out: str) -> int:
+    """Write Reducto's FullResult for a stored Document to `out`; returns its page count."""
+    from docuforge.document.model import Document
+    from docuforge.render.reducto import to_full_result
+
+    document = Document.model_validate_json(Path(document_path).read_text())
+    for block in document.blocks():
+        if block.id in image_urls:
+            block.extra["image_url"] = image_urls[block.id]
+    result = to_full_result(document, ParseOptions.model_validate_json(options_json))
+    Path(out).write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    return len(document.pages)
+
+
+# ---------------------------------------------------------------- in the runner
+
+
+async def _upload_file(ctx: JobContext, key: str, path: Path) -> None:
+    async def chunks():
+        async with await anyio.open_file(path, "rb") as handle:
+            while chunk := await handle.read(CHUNK):
+                yield chunk
+
+    await ctx.storage.write(key, chunks())
+
+
+async def _earlier_document(ctx: JobContext, path: Path) -> None:
+    """jobid:// input: the earlier parse's Document, fetched instead of parsed."""
+    earlier_id = uuid.UUID(ctx.input["job_id"])
+    assert ctx.database is not None
+    async with ctx.database.session() as session:
+        earlier = await session.get(Job, earlier_id)
+    if earlier is None or earlier.organization_id != ctx.organization_id or earlier.type != "parse":
+        raise DocumentError(
+            "the jobid:// input is not a parse job of this organization", code=ErrorCode.NOT_FOUND
+        )
+    data = await read_bytes(ctx.storage, document_key(ctx.organization_id, earlier_id))
+    await anyio.Path(path).write_bytes(data)
+
+
+@task("parse", reducto_type="Parse")
+async def parse_job(ctx: JobContext) -> TaskResult:
+    options = ParseOptions.model_validate(ctx.config)
+    options_json = options.model_dump_json()
+    document_path = ctx.workdir / "document.json"
+    artifacts: list[str] = []
+    image_urls: dict[str, str] = {}
+    properties = None
+    pdf_url = None
+
+    def on_message(message: tuple[str, float]) -> None:
+        if message[0] == "progress":
+            ctx.progress(0.9 * message[1])  # the last tenth is rendering and storing
+
+    if "job_id" in ctx.input:
+        await _earlier_document(ctx, document_path)
+    else:
+        source, extension = await inputs.fetch(ctx)
+        parsed = await ctx.run_cpu(
+            parse_in_worker, str(source), extension, options_json, str(ctx.workdir), on_message=on_message
+        )
+        properties = parsed["properties"]
+        for name, image_path in parsed["images"].items():
+            key = f"images/{ctx.organization_id}/{ctx.job_id}/{name}.png"
+            await _upload_file(ctx, key, Path(image_path))
+            artifacts.append(key)
+            image_urls[name] = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS)
+        if "file_id" in ctx.input and (extension or "pdf") == "pdf":
+            pdf_url = ctx.storage.url(
+                f"uploads/{ctx.organization_id}/{ctx.input['file_id']}", expires_in=IMAGE_LINK_SECONDS
+            )
+        elif "url" in ctx.input:
+            pdf_url = ctx.input["url"]
+        key = document_key(ctx.organization_id, ctx.job_id)
+        await _upload_file(ctx, key, document_path)
+        artifacts.append(key)
+    result_path = ctx.workdir / "result.json"
+    pages = await ctx.run_cpu(
+        render_in_worker, str(document_path), options_json, image_urls, str(result_path)
+    )
+    response: dict[str, Any] = {
+        "response_type": "parse",
+        "usage": {"num_pages": pages, "credits": float(pages)},
+    }
+    if pdf_url:
+        response["pdf_url"] = pdf_url
+    if properties is not None:
+        response["document_properties"] = properties
+    return TaskResult(response=response, payload_file=result_path, num_pages=pages, artifacts=artifacts)

@@ -1,0 +1,43 @@
+"""Crops of figures, tables and whole pages as PNG images (settings.return_images)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from docuforge.document.model import BlockType, Document
+from docuforge.load.pdf import PdfSource
+
+DPI = 144
+_KINDS = {"figure": BlockType.FIGURE, "table": BlockType.TABLE}
+
+
+def crops(
+    source: str | Path | bytes, document: Document, kinds: list[str], password: str | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(block id, or "page-<n>" for a whole page, PNG bytes) for each crop asked for."""
+    wanted = {_KINDS[k] for k in kinds if k in _KINDS}
+    with PdfSource(source, password) as pdf:
+        for page in document.pages:
+            blocks = [b for b in page.blocks if b.type in wanted and b.bbox.width > 0 and b.bbox.height > 0]
+            if not blocks and "page" not in kinds:
+                continue
+            image = pdf.render(page.original_number - 1, DPI / 72)
+            width, height = image.size  # type: ignore[attr-defined]
+            if "page" in kinds:
+                yield f"page-{page.number}", _png(image)
+            for block in blocks:
+                box = (
+                    int(block.bbox.left * width),
+                    int(block.bbox.top * height),
+                    int((block.bbox.left + block.bbox.width) * width + 1),
+                    int((block.bbox.top + block.bbox.height) * height + 1),
+                )
+                yield block.id, _png(image.crop(box))  # type: ignore[attr-defined]
+
+
+def _png(image: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)  # type: ignore[attr-defined]
+    return buffer.getvalue()

@@ -1,0 +1,81 @@
+"""One error format for everything a client can get wrong, and for what we get wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from docuforge.errors import DocuforgeError, ErrorCode
+from docuforge.observability import get_logger
+
+log = get_logger(__name__)
+
+_HTTP_CODES = {
+    401: ErrorCode.AUTH_ERROR,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.DOCUMENT_TOO_LARGE,
+    415: ErrorCode.DOCUMENT_UNSUPPORTED,
+    429: ErrorCode.RATE_LIMIT,
+}
+
+
+def error_response(
+    request_id: str | None,
+    status: int,
+    code: ErrorCode,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"name": str(code), "code": status, "message": message}
+    if details is not None:
+        body["details"] = details
+    if request_id:
+        body["request_id"] = request_id
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def _request_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+async def _docuforge_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DocuforgeError)
+    if exc.status_code >= 500:
+        log.warning("request failed", code=str(exc.code), error=exc.message)
+    return error_response(
+        _request_id(request), exc.status_code, exc.code, exc.message, exc.details, exc.headers
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # Never echo the input back: it may hold a password or a document.
+    details = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    first = details[0] if details else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"] if part != "body")
+    message = f"{where}: {first['msg']}" if where else str(first["msg"])
+    return error_response(_request_id(request), 422, ErrorCode.INVALID_REQUEST, message, details)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, ErrorCode.INVALID_REQUEST)
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    return error_response(_request_id(request), exc.status_code, code, message, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DocuforgeError, _docuforge_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,55 @@
+"""Serves the local store's signed URLs: GET reads an object, PUT writes one (presigned uploads)."""
+
+from __future__ import annotations
+
+from fastapi import Query, Request
+from fastapi.responses import FileResponse
+
+from docuforge.deps import SettingsDep, StorageDep
+from docuforge.errors import NotFound, PermissionDenied
+from docuforge.routing import RouteGroup
+from docuforge.routing import router as make_router
+from docuforge.storage.local import URL_PREFIX, LocalStore
+
+router = make_router(
+    RouteGroup.upload, prefix=URL_PREFIX.rstrip("/"), tags=["blobs"], include_in_schema=False
+)
+
+
+def _local(store: object) -> LocalStore:
+    if not isinstance(store, LocalStore):
+        raise NotFound("signed blob URLs are served by the storage backend, not by this service")
+    return store
+
+
+def _authorize(store: LocalStore, method: str, key: str, expires: int, sig: str) -> None:
+    # One answer for a bad, expired or foreign signature: nothing to learn by probing.
+    if not store.verify(method, key, expires, sig):
+        raise PermissionDenied("the link is invalid or has expired")
+
+
+@router.get("/{key:path}")
+async def read_blob(
+    key: str, storage: StorageDep, expires: int = Query(), sig: str = Query()
+) -> FileResponse:
+    store = _local(storage)
+    _authorize(store, "GET", key, expires, sig)
+    path = store.path(key)
+    if not path.is_file():
+        raise NotFound("the object does not exist")
+    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+
+
+@router.put("/{key:path}")
+async def write_blob(
+    key: str,
+    request: Request,
+    storage: StorageDep,
+    settings: SettingsDep,
+    expires: int = Query(),
+    sig: str = Query(),
+) -> dict[str, object]:
+    store = _local(storage)
+    _authorize(store, "PUT", key, expires, sig)
+    size = await store.write(key, request.stream(), max_bytes=settings.ingest.max_upload_bytes)
+    return {"key": key, "size": size}

@@ -1,0 +1,1 @@
+"""Signed webhook deliveries when jobs end, in the Standard Webhooks format (what Svix signs)."""

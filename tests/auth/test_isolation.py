@@ -1,0 +1,293 @@
+"""Tenant isolation and the role matrix, for every route the service has.
+
+Every route must appear in ROUTES with the permission it needs. A new route that is not listed
+fails `test_every_route_is_in_the_matrix`, so each later feature extends this matrix.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from tests.fixtures.identity import Tenant
+
+from docuforge.auth.permissions import Permission, Role, allows
+
+PUBLIC = "public"  # no credentials at all
+SIGNED = "signed"  # a signed URL is the credential
+ANY = "authenticated"  # any valid principal
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    json: dict | None = None
+    files: dict | None = None
+
+
+Build = Callable[[httpx.AsyncClient, Tenant], Awaitable[Call]]
+
+
+def fixed(method: str, path: str, json: dict | None = None, files: dict | None = None) -> Build:
+    async def build(_client: httpx.AsyncClient, _tenant: Tenant) -> Call:
+        return Call(method, path, json, files)
+
+    return build
+
+
+async def new_user_id(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    name = f"target-{uuid.uuid4().hex[:8]}"
+    created = await client.post(
+        "/users",
+        json={"username": name, "email": f"{name}@docuforge-tests.com", "password": "lamp-violet-tractor-9"},
+        headers=tenant.admin.headers,
+    )
+    return created.json()["id"]
+
+
+async def new_key_id(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    created = await client.post(
+        "/api-keys", json={"name": "target", "role": "viewer"}, headers=tenant.admin.headers
+    )
+    return created.json()["id"]
+
+
+def on_user(method: str, json: dict | None = None) -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(method, f"/users/{await new_user_id(client, tenant)}", json)
+
+    return build
+
+
+def on_key(method: str) -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(method, f"/api-keys/{await new_key_id(client, tenant)}")
+
+    return build
+
+
+async def new_job_id(client: httpx.AsyncClient, tenant: Tenant, upload: bool = False) -> str:
+    created = await client.post(
+        "/ingest/files/init",
+        json={"name": "a.pdf", "size": 3, "type": "test.echo"},
+        headers=tenant.member.headers,
+    )
+    assert created.status_code == 201, created.text
+    if upload:
+        url = httpx.URL(created.json()["presigned_url"])
+        await client.put(f"{url.path}?{url.query.decode()}", content=b"abc")
+    return created.json()["job_id"]
+
+
+async def new_file_id(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    created = await client.post(
+        "/upload", files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")}, headers=tenant.member.headers
+    )
+    return created.json()["file_id"]
+
+
+def on_job(method: str, template: str) -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(method, template.format(id=await new_job_id(client, tenant)))
+
+    return build
+
+
+def completing() -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(
+            "POST", "/ingest/files/complete", {"job_id": await new_job_id(client, tenant, upload=True)}
+        )
+
+    return build
+
+
+def on_file_input(path: str, extra: dict | None = None) -> Build:
+    """A parse request reading one of the tenant's uploads."""
+
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call("POST", path, {"input": await new_file_id(client, tenant), **(extra or {})})
+
+    return build
+
+
+def on_file(method: str) -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(method, "/upload/" + quote(await new_file_id(client, tenant), safe=""))
+
+    return build
+
+
+def new_user_body() -> dict:
+    name = f"made-{uuid.uuid4().hex[:8]}"
+    return {"username": name, "email": f"{name}@docuforge-tests.com", "password": "lamp-violet-tractor-9"}
+
+
+# (method, route template) -> (what it needs, how to call it on a tenant's own resources,
+# whether the path names one of the tenant's resources)
+ROUTES: dict[tuple[str, str], tuple[str | Permission, Build, bool]] = {
+    ("GET", "/health"): (PUBLIC, fixed("GET", "/health"), False),
+    ("GET", "/health/ready"): (PUBLIC, fixed("GET", "/health/ready"), False),
+    ("GET", "/health/live"): (PUBLIC, fixed("GET", "/health/live"), False),
+    ("GET", "/version"): (PUBLIC, fixed("GET", "/version"), False),
+    ("GET", "/metrics"): (PUBLIC, fixed("GET", "/metrics"), False),
+    ("POST", "/auth/login"): (
+        PUBLIC,
+        fixed("POST", "/auth/login", {"username": "x", "password": "y"}),
+        False,
+    ),
+    ("POST", "/auth/refresh"): (PUBLIC, fixed("POST", "/auth/refresh", {"refresh_token": "x"}), False),
+    ("GET", "/blobs/{key:path}"): (SIGNED, fixed("GET", "/blobs/x?expires=1&sig=x"), False),
+    ("PUT", "/blobs/{key:path}"): (SIGNED, fixed("PUT", "/blobs/x?expires=1&sig=x"), False),
+    ("POST", "/auth/logout"): (ANY, fixed("POST", "/auth/logout"), False),
+    ("GET", "/auth/me"): (ANY, fixed("GET", "/auth/me"), False),
+    ("POST", "/auth/password"): (
+        ANY,
+        fixed("POST", "/auth/password", {"current_password": "a", "new_password": "b"}),
+        False,
+    ),
+    ("GET", "/users"): (Permission.manage_users, fixed("GET", "/users"), False),
+    ("POST", "/users"): (
+        Permission.manage_users,
+        lambda c, t: fixed("POST", "/users", new_user_body())(c, t),
+        False,
+    ),
+    ("GET", "/users/{user_id}"): (Permission.manage_users, on_user("GET"), True),
+    ("PATCH", "/users/{user_id}"): (Permission.manage_users, on_user("PATCH", {"role": "viewer"}), True),
+    ("DELETE", "/users/{user_id}"): (Permission.manage_users, on_user("DELETE"), True),
+    ("GET", "/api-keys"): (Permission.manage_keys, fixed("GET", "/api-keys"), False),
+    ("POST", "/api-keys"): (
+        Permission.manage_keys,
+        fixed("POST", "/api-keys", {"name": "k", "role": "viewer"}),
+        False,
+    ),
+    ("GET", "/api-keys/{key_id}"): (Permission.manage_keys, on_key("GET"), True),
+    ("DELETE", "/api-keys/{key_id}"): (Permission.manage_keys, on_key("DELETE"), True),
+    ("POST", "/upload"): (
+        Permission.write,
+        fixed("POST", "/upload", files={"file": ("upload", b"%PDF-1.4 x", "application/octet-stream")}),
+        False,
+    ),
+    ("DELETE", "/upload/{file_id:path}"): (Permission.write, on_file("DELETE"), True),
+    ("POST", "/ingest/files/init"): (
+        Permission.write,
+        fixed("POST", "/ingest/files/init", {"name": "a.pdf", "size": 3, "type": "test.echo"}),
+        False,
+    ),
+    ("POST", "/ingest/files/complete"): (Permission.write, completing(), True),
+    ("GET", "/job/{job_id}"): (Permission.read, on_job("GET", "/job/{id}"), True),
+    ("GET", "/jobs"): (Permission.read, fixed("GET", "/jobs"), False),
+    ("POST", "/cancel/{job_id}"): (Permission.write, on_job("POST", "/cancel/{id}"), True),
+    ("DELETE", "/job/{job_id}"): (Permission.write, on_job("DELETE", "/job/{id}"), True),
+    ("POST", "/parse_async"): (Permission.write, on_file_input("/parse_async"), True),
+    ("POST", "/parse"): (Permission.write, on_file_input("/parse", {"async": {}}), True),
+    ("POST", "/configure_webhook"): (Permission.manage_webhooks, fixed("POST", "/configure_webhook"), False),
+    ("GET", "/webhooks"): (Permission.manage_webhooks, fixed("GET", "/webhooks"), False),
+    ("PUT", "/webhooks"): (Permission.manage_webhooks, fixed("PUT", "/webhooks", {"url": None}), False),
+    ("POST", "/webhooks/secret"): (Permission.manage_webhooks, fixed("POST", "/webhooks/secret"), False),
+    ("GET", "/webhooks/deliveries"): (
+        Permission.manage_webhooks,
+        fixed("GET", "/webhooks/deliveries"),
+        False,
+    ),
+}
+
+
+# Routes kept out of the API docs; the schema cannot list them.
+HIDDEN = {("GET", "/blobs/{key:path}"), ("PUT", "/blobs/{key:path}")}
+
+
+def app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    documented = {(method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item}
+    return documented | HIDDEN
+
+
+async def send(client: httpx.AsyncClient, call: Call, headers: dict[str, str] | None) -> httpx.Response:
+    if call.files is not None:
+        return await client.request(call.method, call.path, files=call.files, headers=headers)
+    return await client.request(call.method, call.path, json=call.json, headers=headers)
+
+
+def missing(call: Call) -> Call:
+    """The same call on a resource that does not exist."""
+    absent = str(uuid.uuid4())
+    if call.json and "job_id" in call.json:
+        return Call(call.method, call.path, {**call.json, "job_id": absent})
+    if call.json and "input" in call.json:
+        return Call(call.method, call.path, {**call.json, "input": f"reducto://{absent}.pdf"})
+    head, _, last = call.path.rpartition("/")
+    return Call(call.method, f"{head}/{'reducto%3A%2F%2F' if 'reducto' in last else ''}{absent}", call.json)
+
+
+async def test_every_route_is_in_the_matrix(app: FastAPI, client: httpx.AsyncClient) -> None:
+    # The schema names /blobs/{key:path} as /blobs/{key}; compare on the template's first segment name.
+    def normal(route: tuple[str, str]) -> tuple[str, str]:
+        return route[0], route[1].replace(":path}", "}")
+
+    assert {normal(r) for r in app_routes(app)} == {normal(r) for r in ROUTES}
+    for method, _ in HIDDEN:
+        assert (await client.request(method, "/blobs/x?expires=1&sig=x")).status_code == 403
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
+async def test_credentials_are_required(
+    client: httpx.AsyncClient, tenant: Tenant, route: tuple[str, str]
+) -> None:
+    needs, build, _ = ROUTES[route]
+    if needs in (PUBLIC, SIGNED):
+        return
+    call = await build(client, tenant)
+    response = await send(client, call, None)
+    assert response.status_code == 401, (route, response.text)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(
+    "route", sorted(r for r in ROUTES if isinstance(ROUTES[r][0], Permission)), ids=lambda r: f"{r[0]} {r[1]}"
+)
+async def test_each_role_gets_exactly_its_permissions(
+    client: httpx.AsyncClient, tenant: Tenant, route: tuple[str, str], role: Role
+) -> None:
+    needs, build, _ = ROUTES[route]
+    assert isinstance(needs, Permission)
+    call = await build(client, tenant)
+    response = await send(client, call, tenant.by_role(role).headers)
+    if allows(role, needs):
+        assert response.status_code < 400, (role, route, response.text)
+    else:
+        assert response.status_code == 403, (role, route, response.text)
+        assert response.json()["error"]["name"] == "PERMISSION_DENIED"
+
+
+@pytest.mark.parametrize("route", sorted(r for r in ROUTES if ROUTES[r][2]), ids=lambda r: f"{r[0]} {r[1]}")
+async def test_another_organization_gets_404(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant, route: tuple[str, str]
+) -> None:
+    _, build, _ = ROUTES[route]
+    call = await build(client, tenant)  # a resource of organization A
+    intruder = other_tenant.admin.headers  # organization B's most powerful principal
+    response = await send(client, call, intruder)
+    assert response.status_code == 404, (route, response.text)
+    # Exactly what a resource that does not exist looks like.
+    absent = await send(client, missing(call), intruder)
+    assert absent.status_code == 404
+    assert response.json()["error"]["name"] == absent.json()["error"]["name"] == "NOT_FOUND"
+    # And organization A's resource is untouched: its owner can still act on it.
+    assert (await send(client, call, tenant.admin.headers)).status_code < 400
+
+
+async def test_lists_show_only_the_own_organization(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    users = (await client.get("/users", headers=tenant.admin.headers)).json()["users"]
+    assert {u["organization_id"] for u in users} == {str(tenant.organization.id)}
+    keys = (await client.get("/api-keys", headers=other_tenant.admin.headers)).json()["api_keys"]
+    assert {k["id"] for k in keys}.isdisjoint(
+        {str(m.key_row.id) for m in (tenant.admin, tenant.member, tenant.viewer)}
+    )

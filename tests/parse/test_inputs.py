@@ -1,0 +1,151 @@
+"""Inputs: passwords, broken and empty files, page ranges, limits, rotation, properties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.parse.conftest import LOREM, SHORT, Heading, Page, Paragraph, make_pdf
+
+import docuforge
+from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge, UnsupportedDocument
+from docuforge.parse.options import ParseOptions
+
+
+def options(**settings: object) -> ParseOptions:
+    return ParseOptions.model_validate({"settings": settings})
+
+
+def test_password_protected_pdfs() -> None:
+    locked = make_pdf([Page([Paragraph(SHORT)])], password="s3cret-pass")
+    for given in (None, "wrong"):
+        with pytest.raises(DocumentError) as caught:
+            docuforge.parse(locked, options(document_password=given))
+        assert caught.value.code == ErrorCode.DOCUMENT_PASSWORD_PROTECTED and caught.value.status_code == 442
+    document = docuforge.parse(locked, options(document_password="s3cret-pass"))
+    assert document.pages[0].blocks[0].content == SHORT
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", ErrorCode.DOCUMENT_EMPTY),
+        (b"%PDF-1.7\nnot really a pdf", ErrorCode.DOCUMENT_CORRUPT),
+        (b"%PDF-1.4\n" + b"\x00" * 500, ErrorCode.DOCUMENT_CORRUPT),
+    ],
+)
+def test_broken_inputs_fail_with_their_code(data: bytes, code: ErrorCode) -> None:
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(data)
+    assert caught.value.code == code
+
+
+def test_truncated_pdf_is_corrupt_or_partial_never_a_crash() -> None:
+    whole = make_pdf([Page([Paragraph(LOREM)]), Page([Paragraph(SHORT)])])
+    for cut in (len(whole) // 3, len(whole) // 2, len(whole) - 40):
+        try:
+            document = docuforge.parse(whole[:cut])
+        except DocumentError as error:
+            assert error.code == ErrorCode.DOCUMENT_CORRUPT
+        else:
+            assert document.pages  # pdfium repaired it
+
+
+def test_other_formats_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(UnsupportedDocument):
+        docuforge.parse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(tmp_path / "missing.pdf")
+    assert caught.value.code == ErrorCode.NOT_FOUND
+
+
+def test_page_ranges(tmp_path: Path) -> None:
+    pdf = make_pdf([Page([Heading(f"Page {n}", 14)]) for n in range(1, 7)])
+    path = tmp_path / "six.pdf"
+    path.write_bytes(pdf)
+    cases = {
+        "2-3": [2, 3],
+        "5-": [5, 6],
+    }
+    for spec, expected in cases.items():
+        document = docuforge.parse(path, options(page_range=[spec]))
+        assert [p.original_number for p in document.pages] == expected
+        assert [p.number for p in document.pages] == list(range(1, len(expected) + 1))
+        assert (
+            document.pages[0].blocks[0].bbox.original_page == expected[0]
+            and document.pages[0].blocks[0].bbox.page == 1
+        )
+    assert [p.original_number for p in docuforge.parse(path, options(page_range={"start": 4})).pages] == [
+        4,
+        5,
+        6,
+    ]
+    assert [p.original_number for p in docuforge.parse(path, options(page_range=[6, 1])).pages] == [6, 1]
+    picked = docuforge.parse(path, options(page_range=[{"start": 1, "end": 2}, {"start": 6, "end": 6}]))
+    assert [p.original_number for p in picked.pages] == [1, 2, 6]
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(path, options(page_range=[10]))
+    assert caught.value.code == ErrorCode.INVALID_CONFIG
+    with pytest.raises(PayloadTooLarge):
+        docuforge.parse(path, max_pages=5)
+
+
+def rotated(pdf: bytes, degrees: int) -> bytes:
+    """The same PDF with /Rotate set on its pages (content untouched)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        page.set_rotation(degrees)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_rotated_pages_report_boxes_as_displayed(degrees: int) -> None:
+    upright = docuforge.parse(make_pdf([Page([Heading("Sideways", 16), Paragraph(SHORT)])]))
+    document = docuforge.parse(
+        rotated(make_pdf([Page([Heading("Sideways", 16), Paragraph(SHORT)])]), degrees)
+    )
+    page = document.pages[0]
+    expected_size = (792, 612) if degrees in (90, 270) else (612, 792)
+    assert (page.width, page.height, page.rotation) == (*expected_size, degrees)
+    # The text is read as before: the layout happens in the text's own frame.
+    assert [b.content for b in page.blocks] == [b.content for b in upright.pages[0].blocks]
+    box, original = page.blocks[0].bbox, upright.pages[0].blocks[0].bbox
+    # Turned a quarter clockwise, the title that ran along the top runs down the right edge.
+    if degrees == 90:
+        assert (
+            abs(box.left - (1 - original.top - original.height)) < 0.01
+            and abs(box.top - original.left) < 0.01
+        )
+    if degrees == 180:
+        assert abs(box.left - (1 - original.left - original.width)) < 0.01
+    if degrees == 270:
+        assert (
+            abs(box.top - (1 - original.left - original.width)) < 0.01 and abs(box.left - original.top) < 0.01
+        )
+
+
+def test_document_properties() -> None:
+    pdf = make_pdf([Page([Paragraph(SHORT)])], title="The Title", author="An Author")
+    plain = docuforge.parse(pdf)
+    assert plain.properties.title is None
+    document = docuforge.parse(pdf, options(extract_document_properties=True))
+    assert document.properties.title == "The Title" and document.properties.author == "An Author"
+
+
+def test_words_only_when_asked() -> None:
+    pdf = make_pdf([Page([Paragraph(SHORT)])])
+    assert all(not line.words for b in docuforge.parse(pdf).blocks() for line in b.lines)
+    words = [
+        w
+        for b in docuforge.parse(pdf, options(return_ocr_data=True)).blocks()
+        for line in b.lines
+        for w in line.words
+    ]
+    assert [w.text for w in words] == SHORT.split()
+    assert all(w.bbox.width > 0 and w.bbox.page == 1 for w in words)

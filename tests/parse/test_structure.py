@@ -1,0 +1,109 @@
+"""Block types, heading levels, lists, key-values, furniture and reading order on generated PDFs."""
+
+from __future__ import annotations
+
+from tests.parse.conftest import blocks
+
+import docuforge
+from docuforge.document.model import BlockType, Document
+
+
+def test_title_and_section_headers_with_levels(report_pdf: bytes) -> None:
+    document = docuforge.parse(report_pdf)
+    titles = blocks(document, BlockType.TITLE)
+    assert [b.content for b in titles] == ["Annual Report 2025"] and titles[0].level == 1
+    headers = {b.content: b.level for b in blocks(document, BlockType.SECTION_HEADER)}
+    assert headers == {"1. Revenue by region": 2, "2. Outlook": 2, "2.1 Details": 3, "3. Appendix": 2}
+
+
+def test_lists_and_key_values(report_pdf: bytes) -> None:
+    document = docuforge.parse(report_pdf)
+    items = [b.content for b in blocks(document, BlockType.LIST_ITEM)]
+    assert items == [
+        "\u2022 First point about growth.",
+        "\u2022 Second point, which is long enough to wrap onto another line of text in the list.",
+    ]
+    pairs = [b.content for b in blocks(document, BlockType.KEY_VALUE)]
+    assert pairs == ["Prepared by: Finance team", "Date: 2026-01-31"]
+
+
+def test_running_headers_footers_and_page_numbers(report_pdf: bytes) -> None:
+    document = docuforge.parse(report_pdf)
+    for page in document.pages:
+        kinds = {
+            b.type: b.content
+            for b in page.blocks
+            if b.type in (BlockType.HEADER, BlockType.FOOTER, BlockType.PAGE_NUMBER)
+        }
+        assert kinds == {
+            BlockType.HEADER: "ACME Corp - Annual Report",
+            BlockType.FOOTER: "Confidential",
+            BlockType.PAGE_NUMBER: str(page.number),
+        }
+    markdown = docuforge.to_markdown(document)
+    assert "ACME Corp" not in markdown and "Confidential" not in markdown
+    assert "ACME Corp" in docuforge.to_markdown(document, include_furniture=True)
+
+
+def test_boxes_are_normalized_top_left_and_one_based(report_pdf: bytes) -> None:
+    document = docuforge.parse(report_pdf)
+    title = blocks(document, BlockType.TITLE)[0]
+    assert title.bbox.page == 1 and title.bbox.original_page == 1
+    assert 0.09 < title.bbox.left < 0.13 and title.bbox.top < 0.15  # 72 pt margin on a letter page
+    for block in document.blocks():
+        box = block.bbox
+        assert (
+            0 <= box.left <= 1
+            and 0 <= box.top <= 1
+            and box.left + box.width <= 1.0001
+            and box.top + box.height <= 1.0001
+        )
+        assert block.lines and all(line.text for line in block.lines)
+    order = [b.bbox.top for b in document.pages[0].blocks if b.type not in (BlockType.HEADER,)][:4]
+    assert order == sorted(order)
+
+
+def test_two_and_three_columns_read_column_by_column(columns_pdf: bytes) -> None:
+    document = docuforge.parse(columns_pdf)
+    texts = [b.content for b in document.blocks() if b.type is not BlockType.FIGURE]
+    starts = [t.split(".")[0] for t in texts]
+    assert starts == [
+        "A Paper in Columns",
+        "Left one",
+        "Left two",
+        "Right one",
+        "Right two",
+        "Figure 1: Bars by month",
+        "Col A",
+        "Col B",
+        "Col C",
+    ]
+    figure = blocks(document, BlockType.FIGURE)[0]
+    assert figure.caption == "Figure 1: Bars by month"
+    caption = next(b for b in document.blocks() if b.content.startswith("Figure 1"))
+    assert caption.caption_of == figure.id
+    ordered = [b.type for b in document.blocks()]
+    assert ordered.index(BlockType.FIGURE) == starts.index("Right two") + 1
+
+
+def test_document_round_trips_through_json(report_pdf: bytes) -> None:
+    document = docuforge.parse(report_pdf)
+    assert Document.model_validate_json(document.model_dump_json()) == document
+
+
+def test_on_page_reports_progress_and_can_stop_the_parse(report_pdf: bytes) -> None:
+    seen: list[tuple[int, int]] = []
+    docuforge.parse(report_pdf, on_page=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise Stop
+
+    import pytest
+
+    with pytest.raises(Stop):
+        docuforge.parse(report_pdf, on_page=stop)

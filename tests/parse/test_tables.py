@@ -1,0 +1,80 @@
+"""Tables: ruled grids with merged cells, booktabs, text-aligned, across pages."""
+
+from __future__ import annotations
+
+from tests.parse.conftest import Heading, Page, Paragraph, blocks, make_pdf
+from tests.parse.conftest import Table as TableSpec
+
+import docuforge
+from docuforge.document.model import BlockType, Table
+from docuforge.parse.options import ParseOptions
+
+ROWS = [
+    ["Region", "Q1", "Q2", "Total"],
+    ["North", "10", "12", "22"],
+    ["South", "7", "9", "16"],
+    ["East", "3", "4", "7"],
+]
+
+
+def grid_of(table: Table) -> list[list[str]]:
+    cells = [["" for _ in range(table.n_cols)] for _ in range(table.n_rows)]
+    for cell in table.cells:
+        cells[cell.row][cell.col] = cell.text
+    return cells
+
+
+def only_table(pdf: bytes, options: ParseOptions | None = None) -> Table:
+    tables = blocks(docuforge.parse(pdf, options), BlockType.TABLE)
+    assert len(tables) == 1, [b.content for b in tables]
+    assert tables[0].table is not None
+    return tables[0].table
+
+
+def test_ruled_grid() -> None:
+    table = only_table(make_pdf([Page([TableSpec(ROWS, style="grid")])]))
+    assert table.ruled and grid_of(table) == ROWS
+    assert [c.header for c in table.cells if c.row == 0] == [True] * 4
+    assert all(c.bbox is not None and c.bbox.width > 0 for c in table.cells)
+
+
+def test_merged_cells_become_spans() -> None:
+    rows = [["Group", "", "A", "B"], ["G1", "x", "1", "2"], ["", "y", "3", "4"], ["G2", "z", "5", "6"]]
+    table = only_table(make_pdf([Page([TableSpec(rows, spans=[(0, 0, 1, 2), (1, 0, 2, 1)])])]))
+    spans = {(c.row, c.col): (c.row_span, c.col_span, c.text) for c in table.cells}
+    assert spans[(0, 0)] == (1, 2, "Group")
+    assert spans[(1, 0)] == (2, 1, "G1")
+    assert spans[(2, 1)] == (1, 1, "y") and spans[(3, 3)] == (1, 1, "6")
+    assert (0, 1) not in spans and (2, 0) not in spans  # covered by the spans
+
+
+def test_booktabs_and_unruled_tables() -> None:
+    for style in ("booktabs", "plain"):
+        table = only_table(make_pdf([Page([Paragraph("Some text before."), TableSpec(ROWS, style=style)])]))
+        assert not table.ruled and grid_of(table) == ROWS, style
+
+
+def test_prose_in_two_columns_is_not_a_table() -> None:
+    from tests.parse.conftest import LOREM, Columns
+
+    document = docuforge.parse(make_pdf([Page([Columns([[Paragraph(LOREM)], [Paragraph(LOREM)]])])]))
+    assert blocks(document, BlockType.TABLE) == []
+
+
+def test_merge_tables_joins_a_table_continued_on_the_next_page() -> None:
+    first = [ROWS[0], *[[f"Row {n}", str(n), str(n * 2), str(n * 3)] for n in range(1, 6)]]
+    second = [ROWS[0], *[[f"Row {n}", str(n), str(n * 2), str(n * 3)] for n in range(6, 9)]]
+    pdf = make_pdf(
+        [Page([Heading("Numbers", 14), TableSpec(first)]), Page([TableSpec(second), Paragraph("After.")])]
+    )
+    separate = blocks(docuforge.parse(pdf), BlockType.TABLE)
+    assert [t.table.n_rows for t in separate] == [6, 4]
+    merged_document = docuforge.parse(
+        pdf, ParseOptions.model_validate({"formatting": {"merge_tables": True}})
+    )
+    tables = blocks(merged_document, BlockType.TABLE)
+    assert tables[0].table.n_rows == 9  # the repeated header is dropped
+    assert grid_of(tables[0].table)[-1] == ["Row 8", "8", "16", "24"]
+    assert tables[1].extra["merged_into"] == tables[0].id
+    markdown = docuforge.to_markdown(merged_document, table_format="md")
+    assert markdown.count("| Region |") == 1 and "| Row 8 | 8 | 16 | 24 |" in markdown
