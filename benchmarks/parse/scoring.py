@@ -278,7 +278,8 @@ def nics_checks(markdown: str, expected: dict[str, Any]) -> dict[str, bool]:
     column_sums_hold = False
     if total and first["state"] in by_state:
         start = [row[0] for row in rows].index(first["state"])
-        body = [row for row in rows[start:] if row and row is not total and len(row) == len(total)]
+        end = next(i for i, row in enumerate(rows) if row is total)
+        body = [row for row in rows[start:end] if row and len(row) == len(total)]
         column_sums_hold = len(body) > 50
         for column in range(1, len(total)):
             values = [_number(row[column]) for row in body]

@@ -149,3 +149,35 @@ def test_words_only_when_asked() -> None:
     ]
     assert [w.text for w in words] == SHORT.split()
     assert all(w.bbox.width > 0 and w.bbox.page == 1 for w in words)
+
+
+def test_characters_beyond_the_bmp_are_joined_from_their_utf16_halves() -> None:
+    """pdfium reports U+1D400 as two "characters" (0xD835, 0xDC00): words must carry the real
+    character, and a lone half (a broken font map) must not reach the output as a surrogate, which
+    UTF-8 cannot encode."""
+    from docuforge.load.pdf import _join_surrogates
+
+    assert _join_surrogates("x\ud835\udc00y") == "x\U0001d400y"
+    assert _join_surrogates("a\ud835") == "a\ufffd"
+    assert _join_surrogates("a\udc00b").encode("utf-8") == "a\ufffdb".encode()
+
+
+def test_characters_set_apart_by_spacing_are_separate_words() -> None:
+    """Two table values drawn as one text run with wide character spacing (no space character
+    between them) are two words, not "00"."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from docuforge.load.pdf import PdfSource
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(72, 720, "Hawaii")
+    canvas._code.append("BT /F1 8 Tf 25 Tc 100 700 Td (00) Tj ET")  # 25 pt between the two zeros
+    canvas._code.append("BT /F1 8 Tf 0.5 Tc 100 680 Td (Spaced) Tj ET")  # letter-spaced: one word
+    canvas.save()
+    with PdfSource(buffer.getvalue()) as source:
+        words = [w.text for w in source.page(0).words]
+    assert words == ["Hawaii", "0", "0", "Spaced"]

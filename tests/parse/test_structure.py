@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.parse.conftest import blocks
+from tests.parse.conftest import LOREM, Heading, Page, Paragraph, blocks, make_pdf
 
 import docuforge
 from docuforge.document.model import BlockType, Document
@@ -107,3 +107,39 @@ def test_on_page_reports_progress_and_can_stop_the_parse(report_pdf: bytes) -> N
 
     with pytest.raises(Stop):
         docuforge.parse(report_pdf, on_page=stop)
+
+
+def test_a_numbered_heading_that_wraps_stays_one_heading() -> None:
+    from tests.parse.conftest import Columns
+
+    pdf = make_pdf(
+        [
+            Page(
+                [
+                    Columns(
+                        [
+                            [Heading("41. Harbor Operations Overview", 18), Paragraph(LOREM)],
+                            [Paragraph(LOREM)],
+                        ]
+                    )
+                ]
+            )
+        ]
+    )
+    headings = [
+        b.content
+        for b in docuforge.parse(pdf).blocks()
+        if b.type in (BlockType.TITLE, BlockType.SECTION_HEADER)
+    ]
+    assert headings == ["41. Harbor Operations Overview"]
+
+
+def test_a_number_in_the_top_margin_of_one_page_is_not_a_page_number() -> None:
+    """In a longer document page numbers recur in one margin; a figure that opens one page's body
+    (a value carried over from the previous column, say) is content."""
+    pages = [Page([Heading(f"Part {n}", 14), Paragraph(LOREM)], page_number=True) for n in range(1, 5)]
+    pages[2] = Page([Paragraph("137"), Paragraph(LOREM)], page_number=True)
+    document = docuforge.parse(make_pdf(pages))
+    numbers = [b.content for b in document.blocks() if b.type is BlockType.PAGE_NUMBER]
+    assert numbers == ["1", "2", "3", "4"]
+    assert "137" in [b.content for b in document.pages[2].blocks if b.type is BlockType.TEXT]

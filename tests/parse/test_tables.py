@@ -78,3 +78,32 @@ def test_merge_tables_joins_a_table_continued_on_the_next_page() -> None:
     assert tables[1].extra["merged_into"] == tables[0].id
     markdown = docuforge.to_markdown(merged_document, table_format="md")
     assert markdown.count("| Region |") == 1 and "| Row 8 | 8 | 16 | 24 |" in markdown
+
+
+def test_rows_of_one_text_run_have_no_columns() -> None:
+    """A ruled box holding single lines of text (us-005 of ICDAR 2013) once crashed the aligner."""
+    from docuforge.load.pdf import RawWord
+    from docuforge.parse.aligned import columns_of
+    from docuforge.parse.lines import make_segment
+
+    rows = [
+        [make_segment([RawWord(f"line{n}", 10, 20 * n, 80, 20 * n + 10, 10, False, False, 0, 5)])]
+        for n in range(4)
+    ]
+    assert columns_of(rows, body=10) is None
+
+
+def test_ruled_bands_of_rows_split_into_rows_even_with_empty_entries() -> None:
+    """Statistical tables rule every few rows (NICS draws bands of five): each text line is a row,
+    and an empty entry stays in its own row instead of pulling the next value up."""
+    rows = [
+        ["State", "Permit", "Handgun"],
+        ["Georgia", "14,111", "16,635"],
+        ["Guam", "", "100"],
+        ["Hawaii", "1,248", "0"],
+        ["Idaho", "1,944", "3,609"],
+        ["Illinois", "87,190", ""],
+        ["Indiana", "81,935", "25,519"],
+    ]
+    table = only_table(make_pdf([Page([TableSpec(rows, rule_every=3)])]))
+    assert grid_of(table) == rows

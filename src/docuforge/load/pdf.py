@@ -253,36 +253,95 @@ def _read_words(handle: object, text: str, count: int, to_frame: Transform, out:
                 i += 1
         if end < start:
             continue
-        word = text[start : end + 1]
-        if any("\ud800" <= char <= "\udfff" for char in word):
-            # pdfium hands a character beyond the BMP (math letters, emoji) over as two UTF-16 halves.
-            word = _join_surrogates(word)
-        if any(char in _ACCENTS for char in word):
-            word = _compose_accents(handle, start, word)
-        raw.FPDFText_GetLooseCharBox(handle, start, box)
-        left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
-        if end != start:
-            raw.FPDFText_GetLooseCharBox(handle, end, box)
-            left, right = min(left, rect.left, rect.right), max(right, rect.right, rect.left)
-            top, bottom = max(top, rect.top, rect.bottom), min(bottom, rect.bottom, rect.top)
-        fx0, fy0 = to_frame(left, top)
-        fx1, fy1 = to_frame(right, bottom)
-        x0, x1 = min(fx0, fx1), max(fx0, fx1)
-        y0, y1 = min(fy0, fy1), max(fy0, fy1)
-        weight = raw.FPDFText_GetFontWeight(handle, start)
-        bold = weight >= 600 or _bold_by_name(handle, start, fonts)
-        if "\ufffd" in word:
-            unmapped += word.count("\ufffd")
-            word = word.replace("\ufffd", "")
-            if not word:
-                continue
-        if "''" in word or "``" in word or "\u2018\u2018" in word or "\u2019\u2019" in word:
-            word = _double_quotes(word)
-        # The loose box spans the font's ascent and descent: its height is a steady proxy for size.
-        out.words.append(RawWord(word, x0, y0, x1, y1, y1 - y0, bold, hyphenated, start, end - start + 1))
+        pieces = _pieces(handle, start, end, to_frame, rect, box)
+        for k, (first, last) in enumerate(pieces):
+            unmapped += _emit(
+                handle,
+                text,
+                first,
+                last,
+                hyphenated and k == len(pieces) - 1,
+                to_frame,
+                out,
+                fonts,
+                rect,
+                box,
+            )
     out.garbled = unmapped / count
     if any(all(char in _ACCENTS for char in w.text) for w in out.words):
         out.words = _place_loose_accents(handle, out.words, to_frame)
+
+
+def _word_box(
+    handle: object, start: int, end: int, to_frame: Transform, rect: object, box: object
+) -> tuple[float, float, float, float]:
+    """The frame box of characters start..end (loose boxes: they span the font's ascent and descent)."""
+    raw.FPDFText_GetLooseCharBox(handle, start, box)
+    left, top, right, bottom = rect.left, rect.top, rect.right, rect.bottom
+    if end != start:
+        raw.FPDFText_GetLooseCharBox(handle, end, box)
+        left, right = min(left, rect.left, rect.right), max(right, rect.right, rect.left)
+        top, bottom = max(top, rect.top, rect.bottom), min(bottom, rect.bottom, rect.top)
+    fx0, fy0 = to_frame(left, top)
+    fx1, fy1 = to_frame(right, bottom)
+    return min(fx0, fx1), min(fy0, fy1), max(fx0, fx1), max(fy0, fy1)
+
+
+def _pieces(
+    handle: object, start: int, end: int, to_frame: Transform, rect: object, box: object
+) -> list[tuple[int, int]]:
+    """A "word" pdfium reports without a space inside can still be two values set apart on the line
+    (table cells written as one text run): split it where its characters leave a wide gap. Only
+    words wider than any glyphs could make them are looked at, so this costs next to nothing."""
+    x0, y0, x1, y1 = _word_box(handle, start, end, to_frame, rect, box)
+    size = y1 - y0
+    if end == start or x1 - x0 <= 1.1 * size * (end - start + 1) + 2:
+        return [(start, end)]
+    pieces = [(start, start)]
+    previous = _word_box(handle, start, start, to_frame, rect, box)
+    for index in range(start + 1, end + 1):
+        current = _word_box(handle, index, index, to_frame, rect, box)
+        if current[0] - previous[2] > 0.5 * size:
+            pieces.append((index, index))
+        else:
+            pieces[-1] = (pieces[-1][0], index)
+        previous = current
+    return pieces
+
+
+def _emit(
+    handle: object,
+    text: str,
+    start: int,
+    end: int,
+    hyphenated: bool,
+    to_frame: Transform,
+    out: RawPage,
+    fonts: dict[bytes, bool],
+    rect: object,
+    box: object,
+) -> int:
+    """Append the word of characters start..end; answer how many of them had no Unicode mapping."""
+    unmapped = 0
+    word = text[start : end + 1]
+    if any("\ud800" <= char <= "\udfff" for char in word):
+        # pdfium hands a character beyond the BMP (math letters, emoji) over as two UTF-16 halves.
+        word = _join_surrogates(word)
+    if any(char in _ACCENTS for char in word):
+        word = _compose_accents(handle, start, word)
+    x0, y0, x1, y1 = _word_box(handle, start, end, to_frame, rect, box)
+    weight = raw.FPDFText_GetFontWeight(handle, start)
+    bold = weight >= 600 or _bold_by_name(handle, start, fonts)
+    if "\ufffd" in word:
+        unmapped += word.count("\ufffd")
+        word = word.replace("\ufffd", "")
+        if not word:
+            return unmapped
+    if "''" in word or "``" in word or "\u2018\u2018" in word or "\u2019\u2019" in word:
+        word = _double_quotes(word)
+    # The loose box spans the font's ascent and descent: its height is a steady proxy for size.
+    out.words.append(RawWord(word, x0, y0, x1, y1, y1 - y0, bold, hyphenated, start, end - start + 1))
+    return unmapped
 
 
 def _place_loose_accents(handle: object, words: list[RawWord], to_frame: Transform) -> list[RawWord]:

@@ -40,6 +40,8 @@ def _merge_currency(segments: list[Segment], body: float) -> list[Segment]:
 def _gutters(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
     gaps: list[tuple[float, float]] = []
     spans = sorted(intervals)
+    if not spans:
+        return gaps
     reach = spans[0][1]
     for start, end in spans[1:]:
         if start - reach >= min_gap:
@@ -67,6 +69,8 @@ def columns_of(
     lo, hi = min(s.x0 for s in segments), max(s.x1 for s in segments)
     widest = max(len(row) for row in rows)
     typical = [s for row in rows if len(row) >= max(2, widest - 1) for s in row]
+    if not typical:  # every row is one run of text: nothing lines up into columns
+        return None
     gutters = _gutters([(s.x0, s.x1) for s in typical], min_gap=0.5 * body)
     kept = []
     for gap in gutters:

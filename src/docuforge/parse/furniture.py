@@ -18,6 +18,8 @@ PAGE_NUMBER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
+_NEVER_SWEPT = (BlockType.TABLE, BlockType.FIGURE, BlockType.PAGE_NUMBER)
+_HEADINGS = (BlockType.SECTION_HEADER, BlockType.TITLE)
 
 
 def _signature(text: str) -> str:
@@ -50,24 +52,33 @@ def _candidates(page: Page) -> list[tuple[Block, str]]:
 def mark_furniture(document: Document) -> None:
     pages = document.pages
     counts: Counter[tuple[str, str]] = Counter()
+    numbered: Counter[str] = Counter()
     per_page = [_candidates(page) for page in pages]
     for candidates in per_page:
         for signature in {(zone, _signature(block.content)) for block, zone in candidates}:
             counts[signature] += 1
+        for zone in {zone for block, zone in candidates if PAGE_NUMBER.match(block.content.strip())}:
+            numbered[zone] += 1
     repeated = max(2, int(0.4 * len(pages) + 0.5))
+    # In a longer document page numbers recur in one margin; a number on the odd page only is
+    # content (a table cell that reached the margin), not a page number.
+    numbers_in = {
+        zone for zone in ("top", "bottom") if len(pages) < 3 or numbered[zone] >= max(2, 0.3 * len(pages))
+    }
     for page, candidates in zip(pages, per_page, strict=True):
         body_top, body_bottom = _body_extent(page, {id(b) for b, _ in candidates})
         for block, zone in candidates:
             text = block.content.strip()
             if PAGE_NUMBER.match(text):
-                block.type = BlockType.PAGE_NUMBER
+                if zone in numbers_in:
+                    block.type = BlockType.PAGE_NUMBER
             elif len(pages) >= 2 and counts[(zone, _signature(text))] >= repeated:
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
             elif len(pages) < 3 and (
                 _set_apart(block, zone, body_top, body_bottom) or _numbered_running_line(block)
             ):
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
-        _edge_rows(page, candidates)
+        _edge_rows(page, candidates, numbers_in, keep_headings=len(pages) >= 3)
         _trailing_number(page)
 
 
@@ -81,9 +92,13 @@ def _rows(blocks: list[Block]) -> list[list[Block]]:
     return rows
 
 
-def _edge_rows(page: Page, candidates: list[tuple[Block, str]]) -> None:
+def _edge_rows(
+    page: Page, candidates: list[tuple[Block, str]], numbers_in: set[str], keep_headings: bool
+) -> None:
     """A margin row spread across the page (title left, page right; date, revision, part number)
-    or holding a page number is furniture, and so is whatever sits between it and the page edge."""
+    or holding a page number is furniture, and so is whatever sits between it and the page edge.
+    In a longer document a heading in such a row stays a heading: running heads recur, and were
+    caught by repetition already; a lone page has no such evidence, so its margin rows go."""
     for zone in ("top", "bottom"):
         blocks = [b for b, z in candidates if z == zone]
         rows = _rows(blocks)
@@ -92,14 +107,14 @@ def _edge_rows(page: Page, candidates: list[tuple[Block, str]]) -> None:
         last = -1
         for index, row in enumerate(rows):
             spread = len(row) >= 2 and max(b.bbox.right for b in row) - min(b.bbox.left for b in row) > 0.5
-            numbered = any(PAGE_NUMBER.match(b.content.strip()) for b in row)
+            numbered = zone in numbers_in and any(PAGE_NUMBER.match(b.content.strip()) for b in row)
             if spread or numbered:
                 last = index
         for row in rows[: last + 1]:
             for block in row:
-                if block.type in (BlockType.TABLE, BlockType.FIGURE, BlockType.PAGE_NUMBER):
+                if block.type in _NEVER_SWEPT or (keep_headings and block.type in _HEADINGS):
                     continue
-                if PAGE_NUMBER.match(block.content.strip()):
+                if PAGE_NUMBER.match(block.content.strip()) and zone in numbers_in:
                     block.type = BlockType.PAGE_NUMBER
                 else:
                     block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER

@@ -129,7 +129,8 @@ def _paragraphs(segments: list[Segment], body: float) -> list[Draft]:
             best.segments.append(segment)
             continue
         draft = Draft(segments=[segment])
-        if BULLET.match(segment.text):
+        # "41. Harbor" set large is a numbered heading, free to wrap, not a list item.
+        if BULLET.match(segment.text) and segment.size < 1.1 * body:
             draft.kind = BlockType.LIST_ITEM
         drafts.append(draft)
         open_drafts.append(draft)

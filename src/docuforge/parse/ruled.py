@@ -8,6 +8,7 @@ vertical ones (the booktabs style) are handed back for the text-aligned finder.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from docuforge.document.geometry import center_in
@@ -238,45 +239,54 @@ def _lines_of(words: list[RawWord]) -> list[tuple[float, float]]:
 
 
 def _split_text_rows(table: TableRegion) -> TableRegion:
-    """Split a ruled row whose cells all hold k aligned lines into k rows (rules only every k rows).
+    """Split a ruled row whose cells hold k aligned lines into k rows (rules only every k rows).
 
-    Cells with a single line in such a row (a group label) then span the new rows.
+    The lines of the row's multi-line cells set k bands; a cell with fewer lines (an empty entry
+    in one of the rows) puts each line in the band it sits on. A single line that sits on no band
+    (a group label centred beside the rows) spans them all.
     """
-    new_cells: list[CellRegion] = []
+    row_bands: dict[int, list[tuple[float, float]]] = {}
+    for r in range(table.n_rows):
+        filled = [c for c in table.cells if c.row == r and c.row_span == 1 and c.words]
+        counts = [len(_lines_of(c.words)) for c in filled]
+        multi = [c for c, n in zip(filled, counts, strict=True) if n >= 2]
+        if len(multi) < 2:
+            continue
+        bands = _lines_of([w for c in multi for w in c.words])
+        full = sum(1 for n in counts if n == len(bands))
+        if full >= max(2, len(multi) // 2) and max(counts) == len(bands):
+            row_bands[r] = bands
+    if not row_bands:
+        return table
     row_map: dict[int, tuple[int, int]] = {}  # old row -> (first new row, count)
     next_row = 0
     for r in range(table.n_rows):
-        singles = [c for c in table.cells if c.row == r and c.row_span == 1]
-        multi = [c for c in singles if c.words and len(_lines_of(c.words)) >= 2]
-        bands = _lines_of([w for c in multi for w in c.words]) if multi else []
-        counts = {len(_lines_of(c.words)) for c in multi}
-        if len(multi) >= 2 and len(counts) == 1 and len(bands) == counts.pop():
-            row_map[r] = (next_row, len(bands))
-            next_row += len(bands)
-        else:
-            row_map[r] = (next_row, 1)
-            next_row += 1
-    if next_row == table.n_rows:
-        return table
+        count = len(row_bands.get(r, ())) or 1
+        row_map[r] = (next_row, count)
+        next_row += count
+    new_cells: list[CellRegion] = []
     for cell in table.cells:
         first, count = row_map[cell.row]
         last_first, last_count = row_map[cell.row + cell.row_span - 1]
-        span = last_first + last_count - first
-        if cell.row_span == 1 and count > 1 and len(_lines_of(cell.words)) == count:
-            bands = _lines_of(cell.words)
-            for k, (y0, y1) in enumerate(bands):
-                mid = (y0 + y1) / 2
-                top = cell.box[1] if k == 0 else (bands[k - 1][1] + y0) / 2
-                bottom = cell.box[3] if k == count - 1 else (y1 + bands[k + 1][0]) / 2
-                words = [w for w in cell.words if abs((w.y0 + w.y1) / 2 - mid) <= (y1 - y0) / 2 + 0.5]
-                new_cells.append(
-                    CellRegion(
-                        first + k, cell.col, 1, cell.col_span, (cell.box[0], top, cell.box[2], bottom), words
-                    )
-                )
+        bands = row_bands.get(cell.row, []) if cell.row_span == 1 else []
+        if not bands:
+            span = last_first + last_count - first
+            new_cells.append(CellRegion(first, cell.col, span, cell.col_span, cell.box, cell.words))
             continue
-        new_cells.append(CellRegion(first, cell.col, span, cell.col_span, cell.box, cell.words))
+        edges = [cell.box[1], *[(a[1] + b[0]) / 2 for a, b in itertools.pairwise(bands)], cell.box[3]]
+        lines = _lines_of(cell.words)
+        if len(lines) == 1 and not any(_on_band(lines[0], band) for band in bands):
+            new_cells.append(CellRegion(first, cell.col, count, cell.col_span, cell.box, cell.words))
+            continue
+        for k in range(count):
+            words = [w for w in cell.words if edges[k] <= (w.y0 + w.y1) / 2 < edges[k + 1]]
+            box = (cell.box[0], edges[k], cell.box[2], edges[k + 1])
+            new_cells.append(CellRegion(first + k, cell.col, 1, cell.col_span, box, words))
     return TableRegion(box=table.box, n_rows=next_row, n_cols=table.n_cols, cells=new_cells, ruled=True)
+
+
+def _on_band(line: tuple[float, float], band: tuple[float, float]) -> bool:
+    return abs((line[0] + line[1]) / 2 - (band[0] + band[1]) / 2) < 0.3 * (band[1] - band[0])
 
 
 def _fill(table: TableRegion, words: list[RawWord]) -> None:
