@@ -181,3 +181,24 @@ def test_characters_set_apart_by_spacing_are_separate_words() -> None:
     with PdfSource(buffer.getvalue()) as source:
         words = [w.text for w in source.page(0).words]
     assert words == ["Hawaii", "0", "0", "Spaced"]
+
+
+def test_text_running_up_a_page_turned_for_display_reads_forwards() -> None:
+    """A page turned for display (/Rotate 90) with every line drawn running up the page
+    (ICDAR's eu-015). pdfium gives such characters a clockwise angle of 270 degrees; read with
+    the wrong turn, every line came out backwards ("Total Grand")."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(595, 842))
+    canvas.setPageRotation(90)
+    canvas.rotate(90)  # user space now runs up the page: x along +y, y along -x
+    canvas.setFont("Helvetica", 12)
+    canvas.drawString(72, -100, "Grand Total of enquiries")
+    canvas.drawString(72, -120, "Second line follows")
+    canvas.save()
+    document = docuforge.parse(buffer.getvalue())
+    text = docuforge.to_markdown(document)
+    assert text.index("Grand Total of enquiries") < text.index("Second line follows"), text

@@ -130,7 +130,9 @@ def _dominant_angle(textpage: object, text: str, count: int) -> int:
         angle = raw.FPDFText_GetCharAngle(textpage, i)
         if angle < 0:
             continue
-        votes[round(math.degrees(angle) / 90) % 4 * 90] += 1
+        # pdfium measures the angle clockwise (text running up the page reads 270 degrees); the
+        # frames here turn counter-clockwise, as PDF user space does.
+        votes[(4 - round(math.degrees(angle) / 90) % 4) % 4 * 90] += 1
     return max(votes, key=lambda k: (votes[k], k == 0))
 
 

@@ -18,10 +18,16 @@ class CellRegion:
     box: Box
     words: list[RawWord] = field(default_factory=list)
     header: bool = False
+    _text: tuple[int, int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return text_of(self.words)
+        # Asked for many times per cell; words are only ever appended to or replaced, so the
+        # list's identity and length tell whether the cached text is still right.
+        key = (id(self.words), len(self.words))
+        if self._text is None or self._text[:2] != key:
+            self._text = (*key, text_of(self.words))
+        return self._text[2]
 
 
 @dataclass

@@ -290,8 +290,18 @@ def _on_band(line: tuple[float, float], band: tuple[float, float]) -> bool:
 
 
 def _fill(table: TableRegion, words: list[RawWord]) -> None:
+    """Each word into the cell holding its centre. Cells are bucketed on a coarse grid first: a
+    dense statistical table has thousands of cells and thousands of words."""
+    step = 16.0
+    buckets: dict[tuple[int, int], list[CellRegion]] = {}
+    for cell in table.cells:
+        x0, y0, x1, y1 = cell.box
+        for bx in range(int(x0 // step), int(x1 // step) + 1):
+            for by in range(int(y0 // step), int(y1 // step) + 1):
+                buckets.setdefault((bx, by), []).append(cell)
     for word in words:
-        for cell in table.cells:
+        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+        for cell in buckets.get((int(cx // step), int(cy // step)), ()):
             if center_in(cell.box, word.box):
                 cell.words.append(word)
                 break

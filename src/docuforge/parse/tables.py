@@ -35,8 +35,10 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def _claim(table: TableRegion, segments: list[Segment]) -> None:
+    held = {id(s) for s in table.segments}  # by identity: comparing segments field by field is slow
     for segment in segments:
         if not segment.used and center_in(table.box, segment.box):
             segment.used = True
-            if segment not in table.segments:
+            if id(segment) not in held:
                 table.segments.append(segment)
+                held.add(id(segment))
