@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages Docuforge uses, installed when missing (needs root or sudo).
-# Nothing is required yet beyond Python; later features add their packages to PACKAGES.
+# fonts-dejavu-core: the tests draw Hebrew and other non-Latin text with it.
 set -euo pipefail
 
-PACKAGES=()
+PACKAGES=(fonts-dejavu-core)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -202,3 +202,25 @@ def test_text_running_up_a_page_turned_for_display_reads_forwards() -> None:
     document = docuforge.parse(buffer.getvalue())
     text = docuforge.to_markdown(document)
     assert text.index("Grand Total of enquiries") < text.index("Second line follows"), text
+
+
+def test_right_to_left_lines_read_from_the_right() -> None:
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.setFont("DejaVuSans", 14)
+    right = 500.0
+    for word in ("שלום", "עולם", "טוב"):  # the first word sits rightmost, as a reader of Hebrew sees it
+        width = canvas.stringWidth(word, "DejaVuSans", 14)
+        canvas.drawString(right - width, 500, word[::-1])  # glyphs in visual order, as PDFs store them
+        right -= width + 5
+    canvas.drawString(72, 450, "Latin stays left to right")
+    canvas.save()
+    contents = {b.content for b in docuforge.parse(buffer.getvalue()).blocks()}
+    assert contents == {"שלום עולם טוב", "Latin stays left to right"}

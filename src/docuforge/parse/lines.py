@@ -46,10 +46,13 @@ class Segment:
     def text(self) -> str:
         out = ""
         previous: RawWord | None = None
-        for word in self.words:
-            if previous is not None and previous.hyphenated and word.x0 - previous.x1 < 1.0:
+        rtl = right_to_left(self.words)
+        # Arabic and Hebrew lines read from the right: words in logical order are right to left.
+        for word in reversed(self.words) if rtl else self.words:
+            gap = (previous.x0 - word.x1 if rtl else word.x0 - previous.x1) if previous is not None else 0.0
+            if previous is not None and previous.hyphenated and gap < 1.0:
                 out = out[:-1] + word.text  # a soft hyphen that did not break the line
-            elif previous is not None and word.x0 - previous.x1 < 0.08 * (word.y1 - word.y0):
+            elif previous is not None and gap < 0.08 * (word.y1 - word.y0):
                 out += word.text  # no visible gap: one word that the PDF drew in pieces
             else:
                 out += (" " if out else "") + word.text
@@ -60,6 +63,15 @@ class Segment:
     @property
     def height(self) -> float:
         return self.y1 - self.y0
+
+
+def right_to_left(words: list[RawWord]) -> bool:
+    """Whether most letters of these words belong to a right-to-left script (Hebrew, Arabic...)."""
+    if not any(max(w.text) >= "\u0590" for w in words if w.text):
+        return False  # the common case, answered without looking at every letter
+    letters = [c for w in words for c in w.text if c.isalpha()]
+    rtl = sum(1 for c in letters if "\u0590" <= c <= "\u08ff" or "\ufb1d" <= c <= "\ufeff")
+    return rtl > len(letters) / 2
 
 
 @dataclass(slots=True)
