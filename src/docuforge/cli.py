@@ -339,28 +339,31 @@ def users_create(
     typer.echo(f"user {user.username} ({user.role}) created: {user.id}")
 
 
-@users_app.command("list")
-def users_list(org: Annotated[str, typer.Option(help="Organization name.")] = "default") -> None:
-    """List an organization's users."""
+def _organization_rows(org: str, model: type, order: object) -> list:
+    """Every row of `model` that belongs to the named organization, in `order`."""
     from sqlalchemy import select
 
     from docuforge.errors import DocuforgeError
-    from docuforge.models import User
-
-    settings = load_settings()
 
     async def work(session):
         organization_id = await _organization_id(session, org)
         rows = await session.execute(
-            select(User).where(User.organization_id == organization_id).order_by(User.username)
+            select(model).where(model.organization_id == organization_id).order_by(order)
         )
         return list(rows.scalars())
 
     try:
-        users = _with_session(settings, work)
+        return _with_session(load_settings(), work)
     except DocuforgeError as exc:
         _fail(exc)
-    for user in users:
+
+
+@users_app.command("list")
+def users_list(org: Annotated[str, typer.Option(help="Organization name.")] = "default") -> None:
+    """List an organization's users."""
+    from docuforge.models import User
+
+    for user in _organization_rows(org, User, User.username):
         state = "active" if user.is_active else "disabled"
         typer.echo(f"{user.id}  {user.username:<20} {user.role:<7} {state:<8}  {user.email}")
 
@@ -399,25 +402,9 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(org: Annotated[str, typer.Option(help="Organization name.")] = "default") -> None:
     """List an organization's keys (prefixes only)."""
-    from sqlalchemy import select
-
-    from docuforge.errors import DocuforgeError
     from docuforge.models import ApiKey
 
-    settings = load_settings()
-
-    async def work(session):
-        organization_id = await _organization_id(session, org)
-        rows = await session.execute(
-            select(ApiKey).where(ApiKey.organization_id == organization_id).order_by(ApiKey.created_at)
-        )
-        return list(rows.scalars())
-
-    try:
-        keys = _with_session(settings, work)
-    except DocuforgeError as exc:
-        _fail(exc)
-    for key in keys:
+    for key in _organization_rows(org, ApiKey, ApiKey.created_at):
         state = "revoked" if key.revoked_at else "active"
         used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
         typer.echo(f"{key.id}  {key.prefix}…  {key.role:<7} {state:<8} last used {used}  {key.name}")
