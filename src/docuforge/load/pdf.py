@@ -256,19 +256,9 @@ def _read_words(handle: object, text: str, count: int, to_frame: Transform, out:
         if end < start:
             continue
         pieces = _pieces(handle, start, end, to_frame, rect, box)
-        for k, (first, last) in enumerate(pieces):
-            unmapped += _emit(
-                handle,
-                text,
-                first,
-                last,
-                hyphenated and k == len(pieces) - 1,
-                to_frame,
-                out,
-                fonts,
-                rect,
-                box,
-            )
+        for k, (first, last, word_box) in enumerate(pieces):
+            last_piece = k == len(pieces) - 1
+            unmapped += _emit(handle, text, first, last, word_box, hyphenated and last_piece, out, fonts)
     out.garbled = unmapped / count
     if any(all(char in _ACCENTS for char in w.text) for w in out.words):
         out.words = _place_loose_accents(handle, out.words, to_frame)
@@ -291,23 +281,23 @@ def _word_box(
 
 def _pieces(
     handle: object, start: int, end: int, to_frame: Transform, rect: object, box: object
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, Box]]:
     """A "word" pdfium reports without a space inside can still be two values set apart on the line
     (table cells written as one text run): split it where its characters leave a wide gap. Only
-    words wider than any glyphs could make them are looked at, so this costs next to nothing."""
-    x0, y0, x1, y1 = _word_box(handle, start, end, to_frame, rect, box)
-    size = y1 - y0
-    if end == start or x1 - x0 <= 1.1 * size * (end - start + 1) + 2:
-        return [(start, end)]
-    pieces = [(start, start)]
-    previous = _word_box(handle, start, start, to_frame, rect, box)
-    for index in range(start + 1, end + 1):
-        current = _word_box(handle, index, index, to_frame, rect, box)
-        if current[0] - previous[2] > 0.5 * size:
-            pieces.append((index, index))
+    words wider than any glyphs could make them are looked at, so this costs next to nothing.
+    Each piece comes with its frame box."""
+    whole = _word_box(handle, start, end, to_frame, rect, box)
+    size = whole[3] - whole[1]
+    if end == start or whole[2] - whole[0] <= 1.1 * size * (end - start + 1) + 2:
+        return [(start, end, whole)]
+    pieces: list[tuple[int, int, Box]] = []
+    for index in range(start, end + 1):
+        char = _word_box(handle, index, index, to_frame, rect, box)
+        if pieces and char[0] - pieces[-1][2][2] <= 0.5 * size:
+            first, _, (x0, y0, x1, y1) = pieces[-1]
+            pieces[-1] = (first, index, (x0, min(y0, char[1]), max(x1, char[2]), max(y1, char[3])))
         else:
-            pieces[-1] = (pieces[-1][0], index)
-        previous = current
+            pieces.append((index, index, char))
     return pieces
 
 
@@ -316,12 +306,10 @@ def _emit(
     text: str,
     start: int,
     end: int,
+    word_box: Box,
     hyphenated: bool,
-    to_frame: Transform,
     out: RawPage,
     fonts: dict[bytes, bool],
-    rect: object,
-    box: object,
 ) -> int:
     """Append the word of characters start..end; answer how many of them had no Unicode mapping."""
     unmapped = 0
@@ -331,7 +319,7 @@ def _emit(
         word = _join_surrogates(word)
     if any(char in _ACCENTS for char in word):
         word = _compose_accents(handle, start, word)
-    x0, y0, x1, y1 = _word_box(handle, start, end, to_frame, rect, box)
+    x0, y0, x1, y1 = word_box
     weight = raw.FPDFText_GetFontWeight(handle, start)
     bold = weight >= 600 or _bold_by_name(handle, start, fonts)
     if "\ufffd" in word:
