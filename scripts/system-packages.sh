@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages Docuforge uses, installed when missing (needs root or sudo).
 # fonts-dejavu-core: the tests draw Hebrew and other non-Latin text with it.
+# tesseract-ocr, tesseract-ocr-eng: the optional OCR engine (DOCUFORGE_OCR__ENGINE=tesseract).
 set -euo pipefail
 
-PACKAGES=(fonts-dejavu-core)
+PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-eng)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -453,7 +453,14 @@ class OutputFormat(enum.StrEnum):
 
 @app.command("parse")
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="The document to parse (PDF).", exists=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The document to parse: PDF, image (PNG, JPEG, TIFF, WebP, BMP, GIF), DOCX, PPTX, "
+            "XLSX, CSV, HTML, Markdown or text.",
+            exists=False,
+        ),
+    ],
     to: Annotated[
         OutputFormat,
         typer.Option(
@@ -481,6 +488,20 @@ def parse_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of to stdout.")
     ] = None,
+    ocr: Annotated[
+        str,
+        typer.Option(
+            help="When to OCR a PDF page: hybrid (pages without a sound text layer), ocr (every page) "
+            "or metadata (never). Images are always OCRed.",
+        ),
+    ] = "hybrid",
+    ocr_engine: Annotated[
+        str,
+        typer.Option(
+            help="OCR engine: rapidocr (built in) or tesseract (Debian's tesseract-ocr).",
+            envvar="DOCUFORGE_OCR__ENGINE",
+        ),
+    ] = "rapidocr",
 ) -> None:
     """Parse a document and print it as Markdown, HTML, JSON, layout text or CSV tables."""
     from docuforge.errors import DocuforgeError
@@ -499,6 +520,7 @@ def parse_command(
                     "document_password": password,
                     "page_range": [part.strip() for part in pages.split(",")] if pages else None,
                     "extract_document_properties": to in (OutputFormat.document, OutputFormat.html),
+                    "extraction_mode": ocr,
                 },
             }
         )
@@ -508,7 +530,7 @@ def parse_command(
         _fail(FileNotFoundError(f"no such file: {file}"))
     try:
         with _progress(file.name) as on_page:
-            document = parse(file, options, on_page=on_page)
+            document = parse(file, options, on_page=on_page, ocr_engine=ocr_engine)
     except DocuforgeError as exc:
         typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
         raise typer.Exit(1) from None

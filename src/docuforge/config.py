@@ -243,7 +243,16 @@ class RateLimitSettings(BaseModel):
 
 
 class OcrSettings(BaseModel):
-    engine: Literal["rapidocr", "tesseract"] = Field("rapidocr", description="OCR engine for image pages.")
+    engine: Literal["rapidocr", "tesseract"] = Field(
+        "rapidocr", description="OCR engine for scans and photos: rapidocr (built in) or tesseract."
+    )
+    threads: int | None = Field(
+        None, ge=1, description="CPU threads one OCR run uses (default: the machine's cores, at most 4)."
+    )
+    device: Literal["auto", "cpu"] = Field(
+        "auto", description="auto runs the OCR models on a CUDA GPU where onnxruntime-gpu offers one."
+    )
+    tesseract_lang: str = Field("eng", description="Tesseract languages, e.g. eng+deu (data installed).")
 
 
 class LlmSettings(BaseModel):

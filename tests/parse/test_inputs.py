@@ -53,7 +53,13 @@ def test_truncated_pdf_is_corrupt_or_partial_never_a_crash() -> None:
 
 def test_other_formats_are_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedDocument):
+        docuforge.parse(b"\x00\x01\x02 bytes of no known format" * 10)
+    with pytest.raises(UnsupportedDocument):
+        docuforge.parse(b"fake audio", extension="mp3")
+    # A PNG that is not one: a format Docuforge reads, refused as corrupt, not as unsupported.
+    with pytest.raises(DocumentError) as caught:
         docuforge.parse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    assert caught.value.code == ErrorCode.DOCUMENT_CORRUPT
     with pytest.raises(DocumentError) as caught:
         docuforge.parse(tmp_path / "missing.pdf")
     assert caught.value.code == ErrorCode.NOT_FOUND

@@ -199,3 +199,19 @@ def test_webhook_configuration_and_deletion(client: Reducto) -> None:
     with pytest.raises(reducto.APIStatusError) as caught:
         client.job.get(job_id)
     assert caught.value.status_code in (409, 410)
+
+
+def test_scans_and_office_files_through_the_sdk(client: Reducto) -> None:
+    from tests.fixtures.images import encoded, page
+
+    scan = client.upload(file=encoded(page().image, "PNG"), extension="png")
+    result = client.parse.run(input=scan.file_id, settings={"return_ocr_data": True})
+    assert isinstance(result, ParseResponse) and result.usage.num_pages == 1
+    blocks = [b for chunk in result.result.chunks for b in chunk.blocks]
+    assert any(b.content == "Quarterly Report" for b in blocks)
+    assert all(0 <= b.bbox.left <= 1 and b.bbox.page == 1 for b in blocks)
+    words = result.result.ocr.words
+    assert words[0].text == "Quarterly" and 0 < words[0].confidence <= 1
+    sheet = client.upload(file=b"item,cost\ntea,3\ncoffee,4\n", extension="csv")
+    table = client.parse.run(input=sheet.file_id).result.chunks[0].blocks[0]
+    assert table.type == "Table" and "| coffee | 4 |" in table.content

@@ -119,6 +119,7 @@ class Page(_Model):
     rotation: int = 0
     blocks: list[Block] = Field(default_factory=list)
     ocr: bool = Field(False, description="The text of this page came from OCR.")
+    name: str | None = Field(None, description="A sheet's or slide's own name, where the source has one.")
 
 
 class DocumentProperties(_Model):
@@ -136,6 +137,12 @@ class DocumentProperties(_Model):
 class Document(_Model):
     pages: list[Page] = Field(default_factory=list)
     format: str = Field("pdf", description="What the source was: pdf, png, docx...")
+    layout: str = Field(
+        "page",
+        description="What boxes measure: page (normalized to the page), cell (spreadsheets: column/row "
+        "index and spans, page = sheet) or flow (sources without pages: each block's share of the text, "
+        "top to bottom, on page 1).",
+    )
     total_pages: int = Field(0, description="Pages in the source, whether processed or not.")
     properties: DocumentProperties = Field(default_factory=DocumentProperties)
     warnings: list[str] = Field(default_factory=list)

@@ -53,6 +53,7 @@ class RawWord:
     hyphenated: bool = False  # ends in a soft hyphen: joins the next line's first word
     start: int = -1  # index of its first character on the page
     length: int = 0  # characters it spans on the page (accents folded into letters included)
+    confidence: float = 1.0  # below 1 only for words read by OCR
 
     @property
     def box(self) -> Box:

@@ -233,8 +233,13 @@ def _bbox(raw: RawPage, page: Page, box: Box):
 
 
 def _line(raw: RawPage, page: Page, segment: Segment, keep_words: bool) -> Line:
-    words = [Word(text=w.text, bbox=_bbox(raw, page, w.box)) for w in segment.words] if keep_words else []
-    return Line(text=segment.text, bbox=_bbox(raw, page, segment.box), words=words)
+    words = (
+        [Word(text=w.text, bbox=_bbox(raw, page, w.box), confidence=w.confidence) for w in segment.words]
+        if keep_words
+        else []
+    )
+    confidence = sum(w.confidence for w in segment.words) / len(segment.words) if segment.words else 1.0
+    return Line(text=segment.text, bbox=_bbox(raw, page, segment.box), words=words, confidence=confidence)
 
 
 def _block(

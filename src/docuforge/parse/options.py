@@ -156,8 +156,6 @@ class ParseOptions(_Options):
             found.append("enhance.intelligent_ordering")
         for name in self.formatting.include:
             found.append(f"formatting.include={name}")
-        if self.settings.extraction_mode == "ocr":
-            found.append("settings.extraction_mode=ocr")
         if self.settings.embed_pdf_metadata:
             found.append("settings.embed_pdf_metadata")
         return found

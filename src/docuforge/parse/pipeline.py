@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from docuforge.document.model import Document
-from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge, UnsupportedDocument
+import numpy as np
+
+from docuforge.document.model import Document, Page
+from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge
 from docuforge.load import detect
-from docuforge.load.pdf import PdfSource
+from docuforge.load.images import ImageSource
+from docuforge.load.pdf import PdfSource, RawPage
+from docuforge.parse import office
+from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
 from docuforge.parse.furniture import assign_heading_levels, mark_furniture
 from docuforge.parse.layout import build_page
 from docuforge.parse.merge import merge_tables
 from docuforge.parse.options import ParseOptions
+from docuforge.parse.quality import ocr_reason
+from docuforge.parse.scan import read_page
 
 DEFAULT_MAX_PAGES = 5000
 Source = str | Path | bytes
@@ -36,8 +44,15 @@ def source_format(source: Source, options: ParseOptions, extension: str | None =
     if not head:
         raise DocumentError("the document is empty", code=ErrorCode.DOCUMENT_EMPTY)
     sniffed = detect.sniff(head)
+    declared = detect.normalize(extension) or detect.from_filename(name)
+    if sniffed == "zip" and declared in ("docx", "pptx", "xlsx", "xlsm"):
+        return declared  # an office file whose first entries do not name its kind
     # The bytes win over a name that contradicts them; a name wins over bytes that say nothing.
-    return sniffed or detect.normalize(extension) or detect.from_filename(name) or "unknown"
+    return sniffed or declared or "unknown"
+
+
+IMAGE_FORMATS = frozenset({"png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"})
+OCR_DPI = 200  # pixels per inch pages are read at: small print stays legible, time stays bounded
 
 
 def parse(
@@ -47,43 +62,132 @@ def parse(
     on_page: Callable[[int, int], None] | None = None,
     extension: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    ocr_engine: str | None = None,
 ) -> Document:
     """Parse a document (a path or its bytes) into a Document.
 
     on_page(done, total) is called after each page; raising from it stops the parse.
+    ocr_engine picks the OCR engine for image pages ("rapidocr", the default, or "tesseract";
+    DOCUFORGE_OCR__ENGINE sets it for the process).
     """
     options = options or ParseOptions()
     kind = source_format(source, options, extension)
-    if kind != "pdf":
-        raise UnsupportedDocument(f"{kind!r} documents are not supported yet; PDF is")
-    keep_words = options.settings.return_ocr_data or options.settings.return_citations
-    with PdfSource(source, options.settings.document_password) as pdf:
-        selected = options.pages(pdf.page_count)
-        if not selected:
-            raise DocumentError(
-                f"page_range selects none of the document's {pdf.page_count} pages",
-                code=ErrorCode.INVALID_CONFIG,
-                status_code=400,
-            )
-        if len(selected) > max_pages:
-            raise PayloadTooLarge(
-                f"{len(selected)} pages is more than the limit of {max_pages}; use page_range"
-            )
-        document = Document(format="pdf", total_pages=pdf.page_count)
-        if options.settings.extract_document_properties:
-            document.properties = pdf.properties()
-        body: float | None = None
-        for number, index in enumerate(selected, start=1):
-            raw = pdf.page(index)
-            page, found = build_page(raw, number, body, keep_words)
-            body = found if body is None else 0.8 * body + 0.2 * found
-            if not raw.words and not page.blocks:
-                document.warnings.append(f"page {index + 1} has no text layer")
-            document.pages.append(page)
-            if on_page is not None:
-                on_page(number, len(selected))
+    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or "rapidocr"
+    if engine not in ("rapidocr", "tesseract"):
+        raise DocumentError(
+            f"unknown OCR engine {engine!r}; use rapidocr or tesseract",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    if kind == "pdf":
+        document = _parse_pdf(source, options, on_page, max_pages, engine)
+    elif kind in IMAGE_FORMATS:
+        document = _parse_image(source, kind, options, on_page, max_pages, engine)
+    else:
+        document = office.read(source, kind, options)
+        if on_page is not None:
+            on_page(len(document.pages), len(document.pages))
+        return document
     mark_furniture(document)
     assign_heading_levels(document)
     if options.formatting.merge_tables:
         merge_tables(document)
+    return document
+
+
+def _selected(options: ParseOptions, total: int, max_pages: int) -> list[int]:
+    selected = options.pages(total)
+    if not selected:
+        raise DocumentError(
+            f"page_range selects none of the document's {total} pages",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    if len(selected) > max_pages:
+        raise PayloadTooLarge(f"{len(selected)} pages is more than the limit of {max_pages}; use page_range")
+    return selected
+
+
+class _Pages:
+    """Builds pages in order, carrying the body text size from page to page."""
+
+    def __init__(self, document: Document, keep_words: bool) -> None:
+        self.document = document
+        self.keep_words = keep_words
+        self.body: float | None = None
+
+    def add(self, raw: RawPage, number: int, ocr: bool) -> Page:
+        if not ocr:
+            marks_from_pdf(raw)
+        page, found = build_page(raw, number, self.body, self.keep_words)
+        label_checkboxes(page)
+        self.body = found if self.body is None else 0.8 * self.body + 0.2 * found
+        if ocr:
+            page.ocr = True
+            for block in page.blocks:
+                if block.lines:
+                    block.confidence = sum(line.confidence for line in block.lines) / len(block.lines)
+        self.document.pages.append(page)
+        return page
+
+
+def _parse_pdf(
+    source: Source,
+    options: ParseOptions,
+    on_page: Callable[[int, int], None] | None,
+    max_pages: int,
+    engine: str,
+) -> Document:
+    keep_words = options.settings.return_ocr_data or options.settings.return_citations
+    force_ocr = options.settings.extraction_mode == "ocr"
+    never_ocr = options.settings.extraction_mode == "metadata"
+    with PdfSource(source, options.settings.document_password) as pdf:
+        selected = _selected(options, pdf.page_count, max_pages)
+        document = Document(format="pdf", total_pages=pdf.page_count)
+        if options.settings.extract_document_properties:
+            document.properties = pdf.properties()
+        pages = _Pages(document, keep_words)
+        for number, index in enumerate(selected, start=1):
+            raw = pdf.page(index)
+            reason = "extraction_mode is ocr" if force_ocr else None if never_ocr else ocr_reason(raw)
+            ocr = reason is not None
+            if ocr:
+                image = np.asarray(pdf.render(index, OCR_DPI / 72.0))
+                scanned = read_page(image, OCR_DPI, index, engine=engine)
+                # The page's own /Rotate is already applied by rendering; report it as the PDF has it.
+                scanned.rotation = raw.rotation
+                if not scanned.words and raw.words:
+                    ocr = False  # nothing legible in the pixels: what the text layer says is all there is
+                else:
+                    raw = scanned
+            elif not raw.words:
+                document.warnings.append(f"page {index + 1} has no text layer")
+            page = pages.add(raw, number, ocr)
+            if ocr and not page.blocks:
+                document.warnings.append(f"page {index + 1} has no text layer and OCR found no text")
+            if on_page is not None:
+                on_page(number, len(selected))
+    return document
+
+
+def _parse_image(
+    source: Source,
+    kind: str,
+    options: ParseOptions,
+    on_page: Callable[[int, int], None] | None,
+    max_pages: int,
+    engine: str,
+) -> Document:
+    keep_words = options.settings.return_ocr_data or options.settings.return_citations
+    with ImageSource(source, kind) as images:
+        selected = _selected(options, images.page_count, max_pages)
+        document = Document(format=kind, total_pages=images.page_count)
+        pages = _Pages(document, keep_words)
+        for number, index in enumerate(selected, start=1):
+            image, dpi = images.page(index)
+            page = pages.add(read_page(image, dpi, index, engine=engine), number, ocr=True)
+            if not page.blocks:
+                document.warnings.append(f"page {index + 1}: OCR found no text")
+            if on_page is not None:
+                on_page(number, len(selected))
     return document

@@ -33,24 +33,38 @@ def document_key(organization_id: uuid.UUID, job_id: uuid.UUID) -> str:
 # ---------------------------------------------------------------- in the worker process
 
 
-def parse_in_worker(source: str, extension: str | None, options_json: str, workdir: str) -> dict[str, Any]:
+def parse_in_worker(
+    source: str, extension: str | None, options_json: str, workdir: str, ocr: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Parse and write the Document to workdir/document.json; returns what the parent needs."""
+    import os
+
     from docuforge.parse.pipeline import parse
+
+    ocr = ocr or {}
+    # The OCR engine reads its threads and device when it is built, once per worker process.
+    for name in ("threads", "device", "tesseract_lang"):
+        if ocr.get(name) is not None:
+            os.environ.setdefault(f"DOCUFORGE_OCR__{name.upper()}", str(ocr[name]))
     from docuforge.render.images import crops
 
     options = ParseOptions.model_validate_json(options_json)
+    folder = Path(workdir)
     document = parse(
         Path(source),
         options,
         extension=extension,
         on_page=lambda done, total: processes.report(("progress", done / total)),
+        ocr_engine=ocr.get("engine"),
     )
-    folder = Path(workdir)
     images: dict[str, str] = {}
     if options.settings.return_images:
         (folder / "images").mkdir(exist_ok=True)
         for name, png in crops(
-            Path(source), document, list(options.settings.return_images), options.settings.document_password
+            Path(source),
+            document,
+            list(options.settings.return_images),
+            options.settings.document_password,
         ):
             target = folder / "images" / f"{name}.png"
             target.write_bytes(png)
@@ -124,7 +138,13 @@ async def parse_job(ctx: JobContext) -> TaskResult:
     else:
         source, extension = await inputs.fetch(ctx)
         parsed = await ctx.run_cpu(
-            parse_in_worker, str(source), extension, options_json, str(ctx.workdir), on_message=on_message
+            parse_in_worker,
+            str(source),
+            extension,
+            options_json,
+            str(ctx.workdir),
+            ctx.settings.ocr.model_dump(),
+            on_message=on_message,
         )
         properties = parsed["properties"]
         for name, image_path in parsed["images"].items():

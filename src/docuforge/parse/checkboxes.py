@@ -1,0 +1,143 @@
+"""Checkboxes and radio buttons, drawn or scanned, as marks the layout reads like words.
+
+A found box becomes a word "☑" or "☐" at its place on the page, so it lands in the line of its
+label ("☑ Married ☐ Single") through the ordinary layout; blocks holding such marks become
+Key Value blocks and list each box with its label and state in `extra["checkboxes"]`.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from docuforge.document.geometry import Box
+from docuforge.document.model import Block, BlockType, Page
+from docuforge.load.pdf import RawPage, RawWord
+
+CHECKED, UNCHECKED = "\u2611", "\u2610"
+_GLYPHS = {
+    "\u2610": False, "\u2611": True, "\u2612": True, "\u25a1": False, "\u25a0": True,
+    "\u25cb": False, "\u25cf": True, "\u25ef": False, "\u25c9": True, "\u29bf": True,
+}  # fmt: skip
+_TICKS = frozenset("xX\u2713\u2714\u2715\u2716\u2717\u2718")
+MIN_SIDE, MAX_SIDE = 6.0, 20.0  # points: a checkbox is about the height of a capital letter or two
+FILLED = 0.12  # share of ink inside a box that means it is ticked
+
+
+def marks_from_pdf(raw: RawPage) -> None:
+    """Square outlines a PDF draws become marks; a tick or cross drawn as text inside ticks them.
+
+    Checkbox characters (☐ ☑ ☒) need nothing: they are words already, read by `state_of`.
+    """
+    squares = [r for r in raw.rects if _square(r)]
+    if not squares:
+        return
+    # Squares that touch other shapes are cells of a grid (a calendar, a tiny table), not boxes.
+    shapes = raw.rects + raw.hrules + raw.vrules
+    squares = [r for r in squares if not any(o is not r and _touch(r, o) for o in shapes)]
+    for box in squares:
+        inside = [w for w in raw.words if _inside(w.box, box) and len(w.text) == 1]
+        checked = any(w.text in _TICKS for w in inside)
+        raw.words = [w for w in raw.words if w not in inside]
+        _insert(raw.words, _mark(box, checked))
+
+
+def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
+    """Small hollow squares in a scan become marks; OCR's reading of them is dropped."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return
+    found: list[tuple[Box, bool]] = []
+    for index, contour in enumerate(contours):
+        if hierarchy[0][index][3] != -1:
+            continue  # a hole: the outline it belongs to is looked at instead
+        x, y, w, h = cv2.boundingRect(contour)
+        box = (x * points, y * points, (x + w) * points, (y + h) * points)
+        if not _square(box) or hierarchy[0][index][2] == -1:
+            continue  # not box-sized, or solid: a bullet or a blot, not an outline
+        corners = cv2.approxPolyDP(contour, 0.06 * cv2.arcLength(contour, True), True)
+        hole = max(
+            (cv2.contourArea(contours[k]) for k in _children(hierarchy, index)),
+            default=0.0,
+        )
+        # A box is a thin square outline: it fills its bounding rectangle, and its hole fills most
+        # of that. Round letters (o, e, a, O, 0) fill neither; scanned radio buttons are not told
+        # apart from them and are left alone.
+        if len(corners) != 4 or cv2.contourArea(contour) < 0.85 * w * h or hole < 0.45 * w * h:
+            continue
+        margin = max(2, int(0.2 * min(w, h)))
+        interior = ink[y + margin : y + h - margin, x + margin : x + w - margin]
+        if interior.size == 0:
+            continue
+        found.append((box, float(interior.mean()) / 255.0 >= FILLED))
+    if not found:
+        return
+    for box, checked in found:
+        raw.words = [w for w in raw.words if not _inside(w.box, box)]
+        _insert(raw.words, _mark(box, checked))
+
+
+def _children(hierarchy: np.ndarray, index: int) -> list[int]:
+    found = []
+    child = hierarchy[0][index][2]
+    while child != -1:
+        found.append(child)
+        child = hierarchy[0][child][0]
+    return found
+
+
+def label_checkboxes(page: Page) -> None:
+    """Blocks that hold marks become Key Value blocks, each mark listed with the text after it."""
+    for block in page.blocks:
+        if block.type in (BlockType.TABLE, BlockType.FIGURE):
+            continue  # a table's cells keep their marks as text
+        boxes = _read(block)
+        if boxes:
+            block.type = BlockType.KEY_VALUE  # a line of boxes is never a heading, whatever its size
+            block.level = None
+            block.extra["checkboxes"] = boxes
+
+
+def _read(block: Block) -> list[dict[str, object]]:
+    words = block.content.split()
+    found: list[dict[str, object]] = []
+    for k, word in enumerate(words):
+        if word in _GLYPHS:
+            label: list[str] = []
+            for following in words[k + 1 :]:
+                if following in _GLYPHS:
+                    break
+                label.append(following)
+            found.append({"label": " ".join(label), "checked": _GLYPHS[word]})
+    return found
+
+
+def _insert(words: list[RawWord], mark: RawWord) -> None:
+    """Put the mark before the first word to its right on its line: the layout reads words in order."""
+    middle = (mark.y0 + mark.y1) / 2
+    for index, word in enumerate(words):
+        if word.y0 <= middle <= word.y1 and word.x0 >= mark.x1 - 1:
+            words.insert(index, mark)
+            return
+    words.append(mark)
+
+
+def _mark(box: Box, checked: bool) -> RawWord:
+    x0, y0, x1, y1 = box
+    return RawWord(CHECKED if checked else UNCHECKED, x0, y0, x1, y1, y1 - y0, False)
+
+
+def _square(box: Box) -> bool:
+    w, h = box[2] - box[0], box[3] - box[1]
+    return MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE and 0.8 <= w / h <= 1.25
+
+
+def _touch(a: Box, b: Box, slack: float = 1.0) -> bool:
+    return a[0] - slack <= b[2] and b[0] - slack <= a[2] and a[1] - slack <= b[3] and b[1] - slack <= a[3]
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]

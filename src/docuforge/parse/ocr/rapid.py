@@ -1,0 +1,118 @@
+"""RapidOCR (Apache-2.0): PP-OCR detection and recognition models on ONNX Runtime, shipped in its wheel.
+
+Settings measured on this project's machine (research/peers.md and benchmarks/ocr): the angle
+classifier is off, because it flips some upright English lines and page orientation is settled
+for the whole page before OCR (docuforge.parse.scan); detection runs on the page scaled to at
+most 1536 pixels, which costs a third of full size and loses nothing at 200 dpi. Recognition
+dominates the time and scales with the amount of text, about 1 ms per character on 2 cores.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
+
+DETECTION_SIDE = 1536
+
+
+def _providers() -> dict[str, object]:
+    """CUDA where onnxruntime-gpu offers it (DOCUFORGE_OCR__DEVICE=cpu forces the CPU)."""
+    import onnxruntime
+
+    wanted = os.environ.get("DOCUFORGE_OCR__DEVICE", "auto").lower()
+    has_cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+    return {"EngineConfig.onnxruntime.use_cuda": has_cuda and wanted != "cpu"}
+
+
+class RapidEngine:
+    name = OcrEngineName.rapidocr
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR
+
+        threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, os.cpu_count() or 1)
+        self._ocr = RapidOCR(
+            params={
+                "Global.use_cls": False,
+                "Global.log_level": "error",
+                "Det.limit_type": "max",
+                "Det.limit_side_len": DETECTION_SIDE,
+                "Rec.rec_batch_num": 8,
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                **_providers(),
+            }
+        )
+        # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """Quadrilaterals (4 x 2, pixels) of the text lines, without reading them."""
+        out = self._ocr(_bgr(image), use_det=True, use_cls=False, use_rec=False, return_word_box=False)
+        boxes = getattr(out, "boxes", None)
+        return [] if boxes is None else list(boxes)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Read line images (RGB) that are already cut out and upright."""
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
+        out = recognizer(TextRecInput(img=[_bgr(c) for c in crops]))
+        return list(zip(out.txts or (), out.scores or (), strict=False))
+
+    def read(self, image: np.ndarray) -> list[OcrLine]:
+        # RapidOCR keeps the switches of its last call: every call names all of them.
+        out = self._ocr(_bgr(image), use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+        if getattr(out, "boxes", None) is None or not out.txts:
+            return []
+        lines: list[OcrLine] = []
+        words_of = out.word_results or [()] * len(out.txts)
+        for quad, text, score, words in zip(out.boxes, out.txts, out.scores, words_of, strict=False):
+            text = text.strip()
+            if not text:
+                continue
+            box = _extent(np.asarray(quad))
+            line = OcrLine(text=text, box=box, confidence=float(score))
+            for word_text, word_score, word_quad in words or ():
+                if word_text.strip():
+                    line.words.append(
+                        OcrWord(word_text.strip(), _extent(np.asarray(word_quad)), float(word_score))
+                    )
+            if not line.words or " ".join(w.text for w in line.words).replace(" ", "") != text.replace(
+                " ", ""
+            ):
+                line.words = _split_line(text, box, float(score))
+            lines.append(line)
+        return lines
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    """RapidOCR takes arrays as OpenCV does, blue first."""
+    return np.ascontiguousarray(image[:, :, ::-1]) if image.ndim == 3 else image
+
+
+def _extent(quad: np.ndarray) -> PixelBox:
+    return (
+        float(quad[:, 0].min()),
+        float(quad[:, 1].min()),
+        float(quad[:, 0].max()),
+        float(quad[:, 1].max()),
+    )
+
+
+def _split_line(text: str, box: PixelBox, confidence: float) -> list[OcrWord]:
+    """Word boxes by character share, for lines whose word boxes did not come back whole."""
+    x0, y0, x1, y1 = box
+    per_char = (x1 - x0) / max(1, len(text))
+    words: list[OcrWord] = []
+    position = 0
+    for piece in text.split(" "):
+        if piece:
+            start = x0 + position * per_char
+            words.append(OcrWord(piece, (start, y0, start + len(piece) * per_char, y1), confidence))
+        position += len(piece) + 1
+    return words

@@ -1,0 +1,135 @@
+"""Office files and text formats: read natively for their structure; boxed by LibreOffice when present.
+
+Word, PowerPoint, Excel, CSV, HTML, Markdown and text files carry their structure (heading
+styles, list levels, merged cells, slide titles) in the file, so they are read directly rather
+than laid out from pixels. Without pages of their own, their blocks' boxes give their place in
+the flow (`Document.layout == "flow"`). Legacy binary formats (.doc, .ppt, .xls), RTF and
+OpenDocument files are converted by LibreOffice, where it is installed, into the modern format.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from docuforge.document.model import Document
+from docuforge.errors import DocumentError, ErrorCode, UnsupportedDocument
+from docuforge.parse.options import ParseOptions, select_pages
+
+SPREADSHEETS = frozenset({"xlsx", "xlsm", "csv", "tsv"})
+TEXT = frozenset({"txt", "text", "json", "xml", "log"})
+NATIVE = SPREADSHEETS | TEXT | {"docx", "pptx", "html", "htm", "md", "markdown"}
+# Formats LibreOffice turns into one that is read natively.
+CONVERTED = {
+    "doc": "docx", "rtf": "docx", "odt": "docx", "ppt": "pptx", "odp": "pptx", "xls": "xlsx", "ods": "xlsx",
+}  # fmt: skip
+
+
+def read(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:
+    """The Document of an office or text file."""
+    if kind not in NATIVE and kind not in CONVERTED:
+        raise UnsupportedDocument(f"{kind!r} documents are not supported")
+    from docuforge.load import libreoffice
+
+    if kind in CONVERTED:
+        if not libreoffice.available():
+            raise UnsupportedDocument(
+                f".{kind} files need LibreOffice to be read; install it "
+                "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui) "
+                f"or send the file as .{CONVERTED[kind]}"
+            )
+        with tempfile.TemporaryDirectory(prefix="docuforge-office-") as folder:
+            work = Path(folder)
+            path = _as_file(source, work / f"input.{kind}")
+            modern = libreoffice.convert(path, CONVERTED[kind], work)
+            document = read(modern, CONVERTED[kind], options)
+        document.format = kind
+        return document
+    return _native(source, kind, options)
+
+
+def _native(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:
+    if kind in SPREADSHEETS:
+        return _spreadsheet(source, kind, options)
+    if kind == "docx":
+        from docuforge.load.word import read_docx
+
+        return read_docx(_readable(source))
+    if kind == "pptx":
+        from docuforge.load.slides import read_pptx
+
+        document = read_pptx(_readable(source))
+        return _select(document, options)
+    if kind in ("html", "htm"):
+        from docuforge.load.html import read_html
+
+        return read_html(_readable(source))
+    from docuforge.load.text import read_markdown, read_text
+
+    return read_markdown(_readable(source)) if kind in ("md", "markdown") else read_text(_readable(source))
+
+
+def _spreadsheet(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:
+    from docuforge.load.spreadsheet import read_spreadsheet
+
+    sheet = options.spreadsheet
+    spec = options.settings.page_range
+    names = (
+        [item for item in spec if isinstance(item, str) and not _is_page_spec(item)]
+        if isinstance(spec, list)
+        else []
+    )
+    size = sheet.split_large_tables.size
+    rows, cols = (size, None) if isinstance(size, int) else (size.get("row"), size.get("column"))
+    document = read_spreadsheet(
+        _readable(source),
+        kind,
+        sheets=names or None,
+        clustering=sheet.clustering,
+        exclude=frozenset(sheet.exclude),
+        include=frozenset(sheet.include),
+        max_cell_count=sheet.max_cell_count,
+        split_tables=sheet.split_large_tables.enabled,
+        split_rows=rows,
+        split_cols=cols,
+    )
+    return document if names else _select(document, options)
+
+
+def _select(document: Document, options: ParseOptions) -> Document:
+    """Keep the pages (slides, sheets) page_range asks for, renumbered as the output's pages."""
+    if options.settings.page_range in (None, []):
+        return document
+    wanted = {index + 1 for index in select_pages(options.settings.page_range, document.total_pages)}
+    kept = [page for page in document.pages if page.original_number in wanted]
+    if not kept:
+        raise DocumentError(
+            f"page_range selects none of the document's {document.total_pages} pages",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    for number, page in enumerate(kept, start=1):
+        page.number = number
+        for block in page.blocks:
+            block.bbox.page = number
+    document.pages = kept
+    return document
+
+
+def _is_page_spec(item: str) -> bool:
+    stripped = item.replace(" ", "")
+    return stripped.isdigit() or (stripped.count("-") == 1 and stripped.replace("-", "").isdigit())
+
+
+def _readable(source: str | Path | bytes) -> Path | bytes:
+    return source if isinstance(source, bytes) else Path(source)
+
+
+def _as_file(source: str | Path | bytes, target: Path) -> Path:
+    """A copy named for its format: LibreOffice reads the extension, and stored uploads have none."""
+    if isinstance(source, bytes):
+        target.write_bytes(source)
+    else:
+        shutil.copyfile(source, target)
+    return target

@@ -1,0 +1,229 @@
+"""A page image to a RawPage: turned upright, straightened, read by OCR, its drawn rules found.
+
+The result is the same RawPage the PDF backend produces for a born-digital page, so layout,
+tables, reading order and key-values run unchanged on scans. Its reading frame is the
+corrected image; `to_display` maps boxes back onto the image as it was delivered.
+
+Orientation is decided once per page, not per line: the text detector runs on a small copy of
+the page, the lines' shapes tell upright from sideways, and recognising the widest lines both
+ways up tells upright from upside down (a per-line angle classifier flips some good lines).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from docuforge.document.geometry import Box
+from docuforge.load.pdf import RawPage, RawWord
+from docuforge.parse.checkboxes import marks_from_image
+from docuforge.parse.ocr import OcrEngine, OcrLine
+from docuforge.parse.ocr import engine as ocr_engine
+
+ANALYSIS_SIDE = 1024  # pixels: enough to see the lines' shapes, cheap to detect on
+MAX_SKEW = 12.0  # degrees: more than this is a photo at an angle, not a skewed scan
+MIN_SKEW = 0.3  # degrees: less than this costs more to correct than it gains
+_SAMPLE_LINES = 6  # lines read both ways up to settle 0 against 180 degrees
+
+
+@dataclass(slots=True)
+class Orientation:
+    turns: int  # quarter turns counter-clockwise that make the text upright
+    skew: float  # degrees counter-clockwise of the text lines once upright
+
+    @property
+    def angle(self) -> float:
+        """The rotation that corrects the page, counter-clockwise degrees (OpenCV's convention)."""
+        return self.turns * 90.0 - self.skew
+
+
+def analyse(image: np.ndarray) -> Orientation:
+    """Which way up the page is, and how far its lines are tilted."""
+    rapid = ocr_engine("rapidocr")
+    scale = min(1.0, ANALYSIS_SIDE / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    quads = [np.asarray(q, dtype=np.float64) for q in rapid.detect(small)]  # type: ignore[attr-defined]
+    if not quads:
+        return Orientation(0, 0.0)
+    wide = tall = 0.0
+    for quad in quads:
+        w = np.linalg.norm(quad[1] - quad[0])
+        h = np.linalg.norm(quad[3] - quad[0])
+        # Weighted by length: a page's real lines outvote stray marks and single characters.
+        if w > 1.5 * h:
+            wide += w
+        elif h > 1.5 * w:
+            tall += h
+    turns = 1 if tall > wide else 0
+    if turns:
+        quads = [_rotate_quad(q, small.shape[1]) for q in quads]
+        small = np.ascontiguousarray(np.rot90(small, 1))
+    skew = _skew(quads)
+    if _upside_down(rapid, small, quads):
+        turns += 2  # a half turn leaves the tilt of the lines as it was
+    return Orientation(turns % 4, skew)
+
+
+def _rotate_quad(quad: np.ndarray, old_width: int) -> np.ndarray:
+    """A quad's corners after np.rot90(image, 1), which turns counter-clockwise: (x, y) -> (y, W - 1 - x)."""
+    return np.stack([quad[:, 1], old_width - 1 - quad[:, 0]], axis=1)
+
+
+def _skew(quads: list[np.ndarray]) -> float:
+    """The median tilt of the long lines, in degrees counter-clockwise; 0 when too small to matter."""
+    angles = []
+    for quad in quads:
+        along, across = quad[1] - quad[0], quad[3] - quad[0]
+        if np.linalg.norm(across) > np.linalg.norm(along):
+            along, across = across, along
+        if np.linalg.norm(along) < 3 * np.linalg.norm(across):
+            continue  # short boxes (a word, a digit) say little about the line's direction
+        angle = -math.degrees(math.atan2(along[1], along[0]))
+        angles.append((angle + 90.0) % 180.0 - 90.0)  # a direction, not an arrow: fold to +-90
+    if len(angles) < 3:
+        return 0.0
+    skew = statistics.median(angles)
+    return skew if MIN_SKEW <= abs(skew) <= MAX_SKEW else 0.0
+
+
+def _upside_down(rapid: OcrEngine, image: np.ndarray, quads: list[np.ndarray]) -> bool:
+    """Read the widest lines as they are and turned half round: the readable way is the right way."""
+    boxes = sorted(
+        (_extent(q) for q in quads), key=lambda b: (b[2] - b[0]) * min(b[3] - b[1], 64), reverse=True
+    )[:_SAMPLE_LINES]
+    crops = []
+    for x0, y0, x1, y1 in boxes:
+        crop = image[max(0, int(y0)) : math.ceil(y1), max(0, int(x0)) : math.ceil(x1)]
+        if crop.size and crop.shape[0] >= 4 and crop.shape[1] >= 4:
+            crops.append(crop)
+    if not crops:
+        return False
+    read = rapid.recognize(crops + [np.ascontiguousarray(c[::-1, ::-1]) for c in crops])  # type: ignore[attr-defined]
+    upright = sum(score for _, score in read[: len(crops)])
+    flipped = sum(score for _, score in read[len(crops) :])
+    return flipped > upright + 0.05 * len(crops)
+
+
+def _extent(quad: np.ndarray) -> tuple[float, float, float, float]:
+    return float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())
+
+
+def correct(image: np.ndarray, orientation: Orientation) -> tuple[np.ndarray, np.ndarray]:
+    """The page turned upright and straightened, and the 2 x 3 matrix from its pixels to the original's."""
+    if orientation.turns == 0 and orientation.skew == 0.0:
+        return image, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), orientation.angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width = round(height * sin + width * cos)
+    new_height = round(height * cos + width * sin)
+    # Grow the canvas so that nothing is cut off, and centre the page on it.
+    matrix[0, 2] += new_width / 2.0 - width / 2.0
+    matrix[1, 2] += new_height / 2.0 - height / 2.0
+    straight = cv2.warpAffine(
+        image,
+        matrix,
+        (new_width, new_height),
+        flags=cv2.INTER_LINEAR if orientation.skew else cv2.INTER_NEAREST,
+        borderValue=(255, 255, 255),
+    )
+    return straight, cv2.invertAffineTransform(matrix)
+
+
+def read_page(
+    image: np.ndarray,
+    dpi: float,
+    index: int,
+    *,
+    engine: str = "rapidocr",
+    detect_orientation: bool = True,
+) -> RawPage:
+    """OCR one page image (RGB) into a RawPage in points; boxes map back to the image as delivered."""
+    orientation = analyse(image) if detect_orientation else Orientation(0, 0.0)
+    upright, back = correct(image, orientation)
+    lines = ocr_engine(engine).read(upright)
+    points = 72.0 / dpi
+    height, width = image.shape[:2]
+    frame_height, frame_width = upright.shape[:2]
+
+    def to_display(box: Box) -> Box:
+        corners = (
+            np.array(
+                [[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], dtype=np.float64
+            )
+            / points
+        )
+        mapped = corners @ back[:, :2].T + back[:, 2]
+        return (
+            float(mapped[:, 0].min() * points),
+            float(mapped[:, 1].min() * points),
+            float(mapped[:, 0].max() * points),
+            float(mapped[:, 1].max() * points),
+        )
+
+    page = RawPage(
+        index=index,
+        width=frame_width * points,
+        height=frame_height * points,
+        rotation=(orientation.turns * 90) % 360,  # how far the text was turned on the image
+        display_width=width * points,
+        display_height=height * points,
+        to_display=to_display,
+    )
+    page.words = _words(lines, points)
+    page.hrules, page.vrules = find_rules(upright, points)
+    marks_from_image(upright, points, page)
+    return page
+
+
+def _words(lines: list[OcrLine], points: float) -> list[RawWord]:
+    """OCR words in points, in reading order of their lines, kept visibly apart.
+
+    The layout joins words that touch (a PDF draws some words in pieces), so two OCR words whose
+    estimated boxes touch are pulled apart a little: OCR has already said they are two words.
+    """
+    words: list[RawWord] = []
+    for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
+        height = (line.box[3] - line.box[1]) * points
+        previous: RawWord | None = None
+        for word in line.words:
+            x0, y0, x1, y1 = (value * points for value in word.box)
+            raw = RawWord(word.text, x0, y0, x1, y1, 0.75 * height, False, confidence=word.confidence)
+            if previous is not None and raw.x0 - previous.x1 < 0.2 * height:
+                middle = (previous.x1 + raw.x0) / 2
+                previous.x1 = min(previous.x1, middle - 0.1 * height)
+                raw.x0 = max(raw.x0, middle + 0.1 * height)
+            words.append(raw)
+            previous = raw
+    return words
+
+
+def find_rules(image: np.ndarray, points: float) -> tuple[list[Box], list[Box]]:
+    """Horizontal and vertical ruling lines (table borders, underlines), in points.
+
+    Dark pixels opened with a long thin kernel leave only runs longer than the kernel: text
+    strokes are short, rules are long.
+    """
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    height, width = ink.shape
+    found: list[list[Box]] = [[], []]
+    for axis, kernel in enumerate(
+        (
+            cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, width // 40), 1)),
+            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 40))),
+        )
+    ):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in contours:
+            x, y, w, h = cv2.boundingRect(contour)
+            if axis == 0 and h <= max(3, 0.01 * height):
+                found[0].append((x * points, y * points, (x + w) * points, (y + h) * points))
+            elif axis == 1 and w <= max(3, 0.01 * width):
+                found[1].append((x * points, y * points, (x + w) * points, (y + h) * points))
+    return found[0], found[1]

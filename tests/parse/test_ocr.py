@@ -1,0 +1,281 @@
+"""Scans and photos: every image format, every orientation, image-only and mixed PDFs, bad images.
+
+The pages are drawn by tests.fixtures.images, so the text and where it sits are known exactly.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from tests.fixtures.images import PAGE, encoded, page
+
+import docuforge
+from docuforge.document.model import BlockType, Document
+from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
+from docuforge.parse.options import ParseOptions
+from docuforge.render.markdown import to_markdown
+from docuforge.render.reducto import to_full_result
+
+TITLE = "Quarterly Report"
+SENTENCE = "Container traffic rose by a fifth while bulk shipments held steady."
+
+
+def text_of(document: Document) -> str:
+    return " ".join(block.content for block in document.blocks())
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    return page()
+
+
+@pytest.fixture(scope="module")
+def png(drawn) -> bytes:
+    return encoded(drawn.image, "PNG")
+
+
+@pytest.fixture(scope="module")
+def png_document(png) -> Document:
+    return docuforge.parse(png, ParseOptions.model_validate({"settings": {"return_ocr_data": True}}))
+
+
+def test_a_png_is_read_into_blocks_with_boxes_where_the_text_was_drawn(png_document, drawn):
+    document = png_document
+    assert document.format == "png"
+    assert [p.ocr for p in document.pages] == [True]
+    title = next(b for b in document.blocks() if b.content == TITLE)
+    assert title.type in (BlockType.TITLE, BlockType.SECTION_HEADER)
+    x0, y0, x1, y1 = drawn.boxes[TITLE]
+    width, height = PAGE
+    # Boxes are normalized to the image: within a few pixels of where the title was drawn.
+    assert title.bbox.left == pytest.approx(x0 / width, abs=0.02)
+    assert title.bbox.top == pytest.approx(y0 / height, abs=0.02)
+    assert title.bbox.right == pytest.approx(x1 / width, abs=0.02)
+    assert title.bbox.bottom == pytest.approx(y1 / height, abs=0.02)
+    assert SENTENCE in text_of(document)
+    assert 0.5 < title.confidence <= 1.0
+
+
+def test_ocr_words_come_back_with_boxes_and_confidences(png_document):
+    options = ParseOptions.model_validate({"settings": {"return_ocr_data": True}})
+    result = to_full_result(png_document, options)
+    words = result["ocr"]["words"]
+    texts = [w["text"] for w in words]
+    assert texts[:2] == ["Quarterly", "Report"]
+    assert all(0.0 < w["confidence"] <= 1.0 for w in words)
+    assert all(0.0 <= w["bbox"]["left"] <= 1.0 and w["bbox"]["width"] > 0 for w in words)
+    quarterly, report = words[0]["bbox"], words[1]["bbox"]
+    assert quarterly["left"] + quarterly["width"] <= report["left"]  # two words, side by side
+
+
+@pytest.mark.parametrize(
+    ("kind", "save"),
+    [
+        ("jpg", {"format": "JPEG", "quality": 90}),
+        ("webp", {"format": "WEBP", "quality": 90}),
+        ("bmp", {"format": "BMP"}),
+        ("gif", {"format": "GIF"}),
+    ],
+)
+def test_every_image_format_is_read(drawn, kind, save):
+    small = drawn.image.resize((1275, 1650))  # 150 dpi: faster, still legible
+    data = encoded(small, save.pop("format"), **save)
+    document = docuforge.parse(data)
+    assert document.format == kind
+    assert TITLE in text_of(document)
+
+
+def test_a_multi_page_tiff_is_a_document_of_pages(drawn):
+    second = page(title="Second Page Heading", paragraphs=("Only a short line here.",)).image
+    out = io.BytesIO()
+    drawn.image.save(out, format="TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
+    document = docuforge.parse(out.getvalue())
+    assert document.format == "tiff"
+    assert document.total_pages == 2 and len(document.pages) == 2
+    assert TITLE in " ".join(b.content for b in document.pages[0].blocks)
+    assert "Second Page Heading" in " ".join(b.content for b in document.pages[1].blocks)
+    only_second = docuforge.parse(
+        out.getvalue(), ParseOptions.model_validate({"settings": {"page_range": [2]}})
+    )
+    assert [p.original_number for p in only_second.pages] == [2]
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_turned_pages_are_read_upright_and_boxed_on_the_page_as_delivered(drawn, angle):
+    turned = drawn.image.rotate(angle, expand=True)
+    document = docuforge.parse(encoded(turned, "PNG"))
+    assert SENTENCE in text_of(document)
+    title = next(b for b in document.blocks() if b.content == TITLE)
+    # Where the title's centre went when the page was turned counter-clockwise by `angle`.
+    x0, y0, x1, y1 = drawn.boxes[TITLE]
+    cx, cy = (x0 + x1) / 2 / PAGE[0], (y0 + y1) / 2 / PAGE[1]
+    expected = {90: (cy, 1 - cx), 180: (1 - cx, 1 - cy), 270: (1 - cy, cx)}[angle]
+    centre = (title.bbox.left + title.bbox.width / 2, title.bbox.top + title.bbox.height / 2)
+    assert centre == pytest.approx(expected, abs=0.03)
+    assert document.pages[0].rotation == (360 - angle) % 360 or document.pages[0].rotation == angle
+
+
+def test_a_skewed_scan_is_straightened(drawn):
+    skewed = drawn.image.rotate(3.5, expand=True, fillcolor="white", resample=Image.Resampling.BICUBIC)
+    document = docuforge.parse(encoded(skewed, "PNG"))
+    assert TITLE in text_of(document)
+    assert SENTENCE in text_of(document)
+
+
+def test_a_ruled_table_in_an_image_becomes_a_cell_grid():
+    rows = [["Region", "Units", "Revenue"], ["North", "1200", "48000"], ["South", "950", "38000"]]
+    drawn = page(table=rows)
+    document = docuforge.parse(encoded(drawn.image, "PNG"))
+    tables = [b for b in document.blocks() if b.type is BlockType.TABLE]
+    assert len(tables) == 1
+    table = tables[0].table
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    grid = [[cell.text if cell else "" for cell in row] for row in table.grid()]
+    assert grid == rows
+    assert table.ruled
+
+
+def _pdf(pages: list[Image.Image | str], garbage_over_image: bool = False) -> bytes:
+    """A PDF whose pages are either text (a string) or a full-page picture (an image)."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    for item in pages:
+        if isinstance(item, str):
+            canvas.setFont("Helvetica", 12)
+            canvas.drawString(72, 700, item)
+        else:
+            canvas.drawImage(ImageReader(item), 0, 0, width=letter[0], height=letter[1])
+            if garbage_over_image:
+                # An invisible text layer of nonsense, as a poor scanner's OCR leaves behind.
+                text = canvas.beginText(72, 700)
+                text.setTextRenderMode(3)
+                text.setFont("Helvetica", 12)
+                for _ in range(4):
+                    text.textLine("Xqzt brrkl mnpw vvxz Qrstp zzkwl hgfdr tttpq Wvbnm plkjh")
+                canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_an_image_only_pdf_is_ocred_and_a_mixed_pdf_only_where_needed(drawn):
+    mixed = docuforge.parse(_pdf(["A born-digital first page.", drawn.image]))
+    assert [p.ocr for p in mixed.pages] == [False, True]
+    assert "A born-digital first page." in mixed.pages[0].blocks[0].content
+    assert SENTENCE in " ".join(b.content for b in mixed.pages[1].blocks)
+    assert not mixed.warnings
+
+
+def test_a_garbage_text_layer_is_replaced_by_ocr(drawn):
+    document = docuforge.parse(_pdf([drawn.image], garbage_over_image=True))
+    assert document.pages[0].ocr
+    assert SENTENCE in text_of(document)
+    assert "Xqzt" not in text_of(document)
+
+
+def test_extraction_modes_force_or_forbid_ocr(drawn):
+    born_digital = _pdf(["Plain text that pdfium reads."])
+    ocr_mode = ParseOptions.model_validate({"settings": {"extraction_mode": "ocr"}})
+    forced = docuforge.parse(born_digital, ocr_mode)
+    assert forced.pages[0].ocr
+    assert "Plain text that pdfium reads." in text_of(forced)
+    assert "settings.extraction_mode=ocr" not in ParseOptions.model_validate(
+        {"settings": {"extraction_mode": "ocr"}}
+    ).unsupported()
+    metadata = docuforge.parse(
+        _pdf([drawn.image]), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
+    )
+    assert not metadata.pages[0].ocr
+    assert metadata.warnings == ["page 1 has no text layer"]
+
+
+def test_tesseract_is_a_selectable_engine(png):
+    document = docuforge.parse(png, ocr_engine="tesseract")
+    assert TITLE in text_of(document)
+    assert "Container traffic rose" in text_of(document)
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(png, ocr_engine="abacus")
+    assert caught.value.code is ErrorCode.INVALID_CONFIG
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A valid PNG signature and header claiming a size, with one tiny compressed row: a bomb's shape."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+
+
+def test_bad_images_get_clear_errors():
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(_png_header_only(100_000, 100_000))
+    assert caught.value.code is ErrorCode.IMAGE_TOO_LARGE
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(encoded(Image.new("RGB", (6, 6), "white"), "PNG"))
+    assert caught.value.code is ErrorCode.IMAGE_TOO_SMALL
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    assert caught.value.code is ErrorCode.DOCUMENT_CORRUPT
+    truncated = encoded(page().image, "PNG")[:5000]
+    with pytest.raises(DocumentError) as caught:
+        docuforge.parse(truncated)
+    assert caught.value.code is ErrorCode.DOCUMENT_CORRUPT
+
+
+def test_too_many_pages_are_refused_before_any_ocr():
+    frames = [Image.new("L", (64, 64), 255) for _ in range(4)]
+    out = io.BytesIO()
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    with pytest.raises(DocuforgeError) as caught:
+        docuforge.parse(out.getvalue(), max_pages=3)
+    assert caught.value.code is ErrorCode.DOCUMENT_TOO_LARGE
+
+
+def test_a_blank_image_is_a_page_without_blocks_and_a_warning():
+    document = docuforge.parse(encoded(Image.new("RGB", (800, 1000), "white"), "PNG"))
+    assert len(document.pages) == 1 and not document.pages[0].blocks
+    assert document.warnings == ["page 1: OCR found no text"]
+    assert to_markdown(document).strip() == ""
+
+
+def test_scanned_checkboxes_are_read_as_checked_or_not():
+    drawn = page(checkboxes=[("Married", True), ("Single", False), ("Has children", True)])
+    document = docuforge.parse(encoded(drawn.image, "PNG"))
+    found = {
+        box["label"]: box["checked"]
+        for block in document.blocks()
+        if block.type is BlockType.KEY_VALUE
+        for box in block.extra.get("checkboxes", [])
+    }
+    assert found == {"Married": True, "Single": False, "Has children": True}
+
+
+def test_drawn_checkboxes_in_a_pdf_are_read():
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(72, 720, "Application form")
+    for k, (label, ticked) in enumerate([("Email me updates", True), ("Call me", False)]):
+        y = 680 - 30 * k
+        canvas.rect(72, y - 2, 11, 11)
+        if ticked:
+            canvas.drawString(74.5, y, "X")
+        canvas.drawString(92, y, label)
+    canvas.showPage()
+    canvas.save()
+    document = docuforge.parse(out.getvalue())
+    found = {
+        box["label"]: box["checked"]
+        for block in document.blocks()
+        for box in block.extra.get("checkboxes", [])
+    }
+    assert found == {"Email me updates": True, "Call me": False}
