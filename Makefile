@@ -34,6 +34,7 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
+	bash scripts/system-packages.sh --test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -2,9 +2,14 @@
 # Debian packages Docuforge uses, installed when missing (needs root or sudo).
 # fonts-dejavu-core: the tests draw Hebrew and other non-Latin text with it.
 # tesseract-ocr, tesseract-ocr-eng: the optional OCR engine (DOCUFORGE_OCR__ENGINE=tesseract).
+# With --test, also what only the tests need: LibreOffice, optional in the product (legacy .doc/
+# .xls/.ppt and page boxes for DOCX/HTML), so that its path is tested for real.
 set -euo pipefail
 
 PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-eng)
+if [ "${1:-}" = "--test" ]; then
+    PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -6,6 +6,8 @@ Every input is written here with python-docx, python-pptx, openpyxl or as plain 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import zipfile
 
 import docx
@@ -55,7 +57,20 @@ def report_docx() -> bytes:
     return saved(word)
 
 
-def test_docx_headings_lists_and_merged_cells(report_docx):
+@pytest.fixture
+def without_libreoffice(monkeypatch):
+    from docuforge.load import libreoffice
+
+    monkeypatch.setattr(libreoffice, "binary", lambda: None)
+
+
+needs_libreoffice = pytest.mark.skipif(
+    shutil.which("soffice") is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed; make install-test installs it",
+)
+
+
+def test_docx_headings_lists_and_merged_cells(report_docx, without_libreoffice):
     document = docuforge.parse(report_docx, extension="docx")
     assert document.format == "docx" and document.layout == "flow"
     title = of(document, BlockType.TITLE)
@@ -242,10 +257,40 @@ def test_bad_office_files_get_clear_errors():
     assert caught.value.code is ErrorCode.DOCUMENT_TOO_LARGE
 
 
-def test_legacy_formats_need_libreoffice(monkeypatch):
+@needs_libreoffice
+def test_with_libreoffice_docx_blocks_get_page_boxes(report_docx, tmp_path):
+    pdf = tmp_path / "converted.pdf"
+    document = docuforge.parse(report_docx, extension="docx", converted_pdf=pdf)
+    assert document.layout == "page" and pdf.read_bytes().startswith(b"%PDF")
+    title = of(document, BlockType.TITLE)[0]
+    table = of(document, BlockType.TABLE)[0]
+    assert title.bbox.page == 1 and 0 < title.bbox.width < 1 and title.bbox.height > 0
+    assert title.bbox.top < table.bbox.top  # the title is drawn above the table on the page
+    assert all(b.bbox.height > 0 for b in document.blocks())  # every block was found on the page
+    assert of(document, BlockType.LIST_ITEM)[0].content == "- First point"  # the structure is kept
+
+
+@needs_libreoffice
+def test_legacy_doc_and_xls_are_converted(report_docx, tmp_path):
     from docuforge.load import libreoffice
 
-    monkeypatch.setattr(libreoffice, "binary", lambda: None)
+    source = tmp_path / "report.docx"
+    source.write_bytes(report_docx)
+    legacy = libreoffice.convert(source, "doc", tmp_path)
+    document = docuforge.parse(legacy)
+    assert document.format == "doc"
+    assert [b.content for b in of(document, BlockType.TITLE)] == ["Harbor Report"]
+    book = openpyxl.Workbook()
+    book.active.append(["Item", "Cost"])
+    book.active.append(["Tea", 3])
+    (tmp_path / "costs.xlsx").write_bytes(saved(book))
+    xls = libreoffice.convert(tmp_path / "costs.xlsx", "xls", tmp_path)
+    sheet = docuforge.parse(xls)
+    assert sheet.format == "xls"
+    assert [c.text for c in of(sheet, BlockType.TABLE)[0].table.cells] == ["Item", "Cost", "Tea", "3"]
+
+
+def test_legacy_formats_need_libreoffice(without_libreoffice):
     with pytest.raises(DocuforgeError) as caught:
         docuforge.parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, extension="doc")
     assert caught.value.code is ErrorCode.DOCUMENT_UNSUPPORTED

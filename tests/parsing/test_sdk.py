@@ -6,7 +6,10 @@ every answer is also checked against the exact model it must be.
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +218,26 @@ def test_scans_and_office_files_through_the_sdk(client: Reducto) -> None:
     sheet = client.upload(file=b"item,cost\ntea,3\ncoffee,4\n", extension="csv")
     table = client.parse.run(input=sheet.file_id).result.chunks[0].blocks[0]
     assert table.type == "Table" and "| coffee | 4 |" in table.content
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed; make install-test installs it",
+)
+def test_a_docx_gets_page_boxes_and_a_pdf_url_from_libreoffice(client: Reducto) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Harbor Report", style="Title")
+    word.add_paragraph("Cargo rose this year.")
+    out = io.BytesIO()
+    word.save(out)
+    upload = client.upload(file=out.getvalue(), extension="docx")
+    result = client.parse.run(input=upload.file_id)
+    assert isinstance(result, ParseResponse)
+    title = result.result.chunks[0].blocks[0]
+    assert title.type == "Title" and title.content == "Harbor Report"
+    assert 0 < title.bbox.width < 1 and 0 < title.bbox.top < 0.3 and title.bbox.page == 1
+    assert result.pdf_url
+    pdf = httpx.get(result.pdf_url, timeout=30)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Page, Table
+from docuforge.document.model import BBox, Block, BlockType, Cell, Document, DocumentProperties, Page, Table
 from docuforge.errors import DocumentError, ErrorCode
 
 MAX_EXPANDED = 1024**3  # bytes an office ZIP may inflate to
@@ -109,3 +109,23 @@ def open_zip(source: Path | bytes) -> zipfile.ZipFile:
             status_code=413,
         )
     return archive
+
+
+def properties(core: object) -> DocumentProperties:
+    """An OOXML file's core properties (python-docx and python-pptx share their shape)."""
+
+    def text(name: str) -> str | None:
+        value = getattr(core, name, None)
+        if value is None or value == "":
+            return None
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    return DocumentProperties(
+        title=text("title"),
+        author=text("author"),
+        subject=text("subject"),
+        keywords=text("keywords"),
+        last_modified_by=text("last_modified_by"),
+        created_at=text("created"),
+        modified_at=text("modified"),
+    )

@@ -13,6 +13,15 @@ from pathlib import Path
 from docuforge.errors import DocumentError, ErrorCode
 
 TIMEOUT = 120.0  # seconds one conversion may take
+# Export filters named outright: by extension alone LibreOffice sometimes finds none.
+_FILTERS = {
+    "docx": "docx:MS Word 2007 XML",
+    "xlsx": "xlsx:Calc MS Excel 2007 XML",
+    "pptx": "pptx:Impress MS PowerPoint 2007 XML",
+    "doc": "doc:MS Word 97",
+    "xls": "xls:MS Excel 97",
+    "ppt": "ppt:MS PowerPoint 97",
+}
 
 
 def binary() -> str | None:
@@ -41,7 +50,7 @@ def convert(source: Path, target_format: str, workdir: Path, timeout: float = TI
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                target_format,
+                _FILTERS.get(target_format, target_format),
                 "--outdir",
                 str(out),
                 str(source),

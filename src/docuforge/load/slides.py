@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docuforge.document.model import BBox, Block, BlockType, Document, DocumentProperties, Page
+from docuforge.document.model import BBox, Block, BlockType, Document, Page
 from docuforge.errors import DocumentError, ErrorCode
-from docuforge.load.flow import open_zip, table
+from docuforge.load.flow import open_zip, properties, table
 
 EMU_PER_POINT = 12700
 
@@ -73,15 +73,7 @@ def read_pptx(source: Path | bytes) -> Document:
         document.pages.append(page)
     if not any(page.blocks for page in document.pages):
         raise DocumentError("the presentation has no content", code=ErrorCode.DOCUMENT_EMPTY)
-    core = deck.core_properties
-    document.properties = DocumentProperties(
-        title=core.title or None,
-        author=core.author or None,
-        subject=core.subject or None,
-        last_modified_by=core.last_modified_by or None,
-        created_at=core.created.isoformat() if core.created else None,
-        modified_at=core.modified.isoformat() if core.modified else None,
-    )
+    document.properties = properties(deck.core_properties)
     return document
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docuforge.document.model import BlockType, DocumentProperties
+from docuforge.document.model import BlockType
 from docuforge.errors import DocumentError, ErrorCode
-from docuforge.load.flow import Draft, document, open_zip, table
+from docuforge.load.flow import Draft, document, open_zip, properties, table
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
 def read_docx(source: Path | bytes):
@@ -49,23 +50,18 @@ def read_docx(source: Path | bytes):
         if text:
             drafts.append(Draft(BlockType.FOOTER, text))
     result = document(drafts, "docx")
-    core = word.core_properties
-    result.properties = DocumentProperties(
-        title=core.title or None,
-        author=core.author or None,
-        subject=core.subject or None,
-        keywords=core.keywords or None,
-        last_modified_by=core.last_modified_by or None,
-        created_at=core.created.isoformat() if core.created else None,
-        modified_at=core.modified.isoformat() if core.modified else None,
-    )
+    result.properties = properties(word.core_properties)
     return result
 
 
 def _text(element) -> str:
     """A paragraph's text with tabs and breaks as spaces; deleted (tracked) runs left out."""
     parts: list[str] = []
+    # Text boxes come twice, as a drawing and as its legacy fallback: the fallback is skipped.
+    fallback = {id(n) for box in element.iter(f"{_MC}Fallback") for n in box.iter()}
     for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}delText"):
+        if fallback and id(node) in fallback:
+            continue
         if node.tag == f"{_W}t":
             parts.append(node.text or "")
         elif node.tag in (f"{_W}tab", f"{_W}br"):

@@ -3,8 +3,10 @@
 Word, PowerPoint, Excel, CSV, HTML, Markdown and text files carry their structure (heading
 styles, list levels, merged cells, slide titles) in the file, so they are read directly rather
 than laid out from pixels. Without pages of their own, their blocks' boxes give their place in
-the flow (`Document.layout == "flow"`). Legacy binary formats (.doc, .ppt, .xls), RTF and
-OpenDocument files are converted by LibreOffice, where it is installed, into the modern format.
+the flow (`Document.layout == "flow"`); where LibreOffice is installed, a DOCX or HTML file is
+also laid out on pages by it and each block gets its box on the page where it starts. Legacy
+binary formats (.doc, .ppt, .xls), RTF and OpenDocument files are converted by LibreOffice,
+where it is installed, into the modern format.
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ NATIVE = SPREADSHEETS | TEXT | {"docx", "pptx", "html", "htm", "md", "markdown"}
 CONVERTED = {
     "doc": "docx", "rtf": "docx", "odt": "docx", "ppt": "pptx", "odp": "pptx", "xls": "xlsx", "ods": "xlsx",
 }  # fmt: skip
+# Files without pages that LibreOffice lays out on pages, where it is installed, for page boxes.
+PAGED_BY_CONVERSION = frozenset({"docx", "html", "htm"})
 
 
-def read(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:
-    """The Document of an office or text file."""
+def read(
+    source: str | Path | bytes, kind: str, options: ParseOptions, converted_pdf: Path | None = None
+) -> Document:
+    """The Document of an office or text file; `converted_pdf`, if given, receives LibreOffice's PDF."""
     if kind not in NATIVE and kind not in CONVERTED:
         raise UnsupportedDocument(f"{kind!r} documents are not supported")
     from docuforge.load import libreoffice
@@ -43,10 +49,20 @@ def read(source: str | Path | bytes, kind: str, options: ParseOptions) -> Docume
             work = Path(folder)
             path = _as_file(source, work / f"input.{kind}")
             modern = libreoffice.convert(path, CONVERTED[kind], work)
-            document = read(modern, CONVERTED[kind], options)
+            document = read(modern, CONVERTED[kind], options, converted_pdf)
         document.format = kind
         return document
-    return _native(source, kind, options)
+    document = _native(source, kind, options)
+    if kind in PAGED_BY_CONVERSION and libreoffice.available():
+        from docuforge.load.paging import locate
+
+        with tempfile.TemporaryDirectory(prefix="docuforge-office-") as folder:
+            work = Path(folder)
+            pdf = libreoffice.convert(_as_file(source, work / f"input.{kind}"), "pdf", work)
+            locate(document, pdf)
+            if converted_pdf is not None:
+                shutil.copyfile(pdf, converted_pdf)
+    return document
 
 
 def _native(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:

@@ -47,6 +47,8 @@ def source_format(source: Source, options: ParseOptions, extension: str | None =
     declared = detect.normalize(extension) or detect.from_filename(name)
     if sniffed == "zip" and declared in ("docx", "pptx", "xlsx", "xlsm"):
         return declared  # an office file whose first entries do not name its kind
+    if sniffed == "doc" and declared in ("xls", "ppt"):
+        return declared  # the OLE2 container of all three legacy formats: the name tells which
     # The bytes win over a name that contradicts them; a name wins over bytes that say nothing.
     return sniffed or declared or "unknown"
 
@@ -63,12 +65,14 @@ def parse(
     extension: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
     ocr_engine: str | None = None,
+    converted_pdf: Path | None = None,
 ) -> Document:
     """Parse a document (a path or its bytes) into a Document.
 
     on_page(done, total) is called after each page; raising from it stops the parse.
     ocr_engine picks the OCR engine for image pages ("rapidocr", the default, or "tesseract";
-    DOCUFORGE_OCR__ENGINE sets it for the process).
+    DOCUFORGE_OCR__ENGINE sets it for the process). converted_pdf, if given, receives the PDF that
+    LibreOffice made of an office file, when it made one.
     """
     options = options or ParseOptions()
     kind = source_format(source, options, extension)
@@ -84,7 +88,7 @@ def parse(
     elif kind in IMAGE_FORMATS:
         document = _parse_image(source, kind, options, on_page, max_pages, engine)
     else:
-        document = office.read(source, kind, options)
+        document = office.read(source, kind, options, converted_pdf)
         if on_page is not None:
             on_page(len(document.pages), len(document.pages))
         return document

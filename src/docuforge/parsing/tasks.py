@@ -50,12 +50,14 @@ def parse_in_worker(
 
     options = ParseOptions.model_validate_json(options_json)
     folder = Path(workdir)
+    converted = folder / "converted.pdf"
     document = parse(
         Path(source),
         options,
         extension=extension,
         on_page=lambda done, total: processes.report(("progress", done / total)),
         ocr_engine=ocr.get("engine"),
+        converted_pdf=converted,
     )
     images: dict[str, str] = {}
     if options.settings.return_images:
@@ -65,6 +67,7 @@ def parse_in_worker(
             document,
             list(options.settings.return_images),
             options.settings.document_password,
+            converted if converted.exists() else None,
         ):
             target = folder / "images" / f"{name}.png"
             target.write_bytes(png)
@@ -76,6 +79,8 @@ def parse_in_worker(
         if options.settings.extract_document_properties
         else None,
         "images": images,
+        # An office file LibreOffice laid out on pages: the blocks' boxes are on its PDF's pages.
+        "converted_pdf": str(converted) if converted.exists() else None,
     }
 
 
@@ -152,7 +157,12 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             await _upload_file(ctx, key, Path(image_path))
             artifacts.append(key)
             image_urls[name] = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS)
-        if "file_id" in ctx.input and (extension or "pdf") == "pdf":
+        if parsed["converted_pdf"]:
+            key = f"converted/{ctx.organization_id}/{ctx.job_id}.pdf"
+            await _upload_file(ctx, key, Path(parsed["converted_pdf"]))
+            artifacts.append(key)
+            pdf_url = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS)
+        elif "file_id" in ctx.input and (extension or "pdf") == "pdf":
             pdf_url = ctx.storage.url(
                 f"uploads/{ctx.organization_id}/{ctx.input['file_id']}", expires_in=IMAGE_LINK_SECONDS
             )

@@ -21,16 +21,18 @@ def crops(
     document: Document,
     kinds: list[str],
     password: str | None = None,
+    converted_pdf: Path | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """(block id, or "page-<n>" for a whole page, PNG bytes) for each crop asked for.
 
-    PDFs and images are cropped from their own pages; office files have no picture of a page.
+    PDFs and images are cropped from their own pages; an office file from the PDF LibreOffice made
+    of it (`converted_pdf`), when it made one.
     """
     wanted = {_KINDS[k] for k in kinds if k in _KINDS}
     if document.layout != "page":
         return
-    if document.format == "pdf":
-        with PdfSource(source, password) as pdf:
+    if document.format == "pdf" or converted_pdf is not None:
+        with PdfSource(converted_pdf or source, None if converted_pdf else password) as pdf:
             yield from _cut(document, kinds, wanted, lambda index: pdf.render(index, DPI / 72))
     elif document.pages and document.pages[0].ocr:
         with ImageSource(source, document.format) as images:
