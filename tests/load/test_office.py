@@ -14,6 +14,8 @@ import docx
 import openpyxl
 import pptx
 import pytest
+from pptx.chart.data import ChartData
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
 
 import docuforge
@@ -107,8 +109,20 @@ def test_pptx_slides_are_pages_with_real_boxes_and_notes():
     box = second.shapes.add_textbox(Inches(6), Inches(5), Inches(2), Inches(1))
     box.text_frame.text = "Source: port log"
     box.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    data = ChartData()
+    data.categories = ["2024", "2025"]
+    data.add_series("Tons", (1200, 1450))
+    second.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(5), Inches(2), Inches(3), Inches(2), data)
     document = docuforge.parse(saved(deck), extension="pptx")
     assert document.format == "pptx" and document.layout == "page" and len(document.pages) == 2
+    chart = next(b for b in of(document, BlockType.FIGURE) if b.extra.get("is_chart"))
+    assert chart.content == "column clustered chart"
+    plotted = next(b.table for b in of(document, BlockType.TABLE) if b.extra.get("chart_data"))
+    assert [[c.text for c in plotted.cells if c.row == r] for r in range(3)] == [
+        ["", "Tons"],
+        ["2024", "1200"],
+        ["2025", "1450"],
+    ]
     assert document.pages[0].name == "Fleet Overview" and document.pages[1].name == "Tonnage"
     kinds = [b.type for b in document.pages[0].blocks]
     assert kinds == [BlockType.TITLE, BlockType.LIST_ITEM, BlockType.COMMENT]

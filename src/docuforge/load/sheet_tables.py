@@ -99,7 +99,9 @@ def sheet_blocks(
     blocks: list[Block] = []
 
     def add(kind: BlockType, rect: Rect, **fields: object) -> Block:
-        block = Block(id=f"p{page}-b{len(blocks)}", type=kind, bbox=_box(sheet, rect, page, original), **fields)
+        block = Block(
+            id=f"p{page}-b{len(blocks)}", type=kind, bbox=_box(sheet, rect, page, original), **fields
+        )
         blocks.append(block)
         return block
 
@@ -111,7 +113,9 @@ def sheet_blocks(
                 continue
             header_rows = _header_rows(sheet, part, bold_headers)
             for rows, c0, c1, box in _pieces(part, header_rows, split_rows, split_cols):
-                block = add(BlockType.TABLE, box, table=_table(sheet, rows, c0, c1, header_rows, page, original))
+                block = add(
+                    BlockType.TABLE, box, table=_table(sheet, rows, c0, c1, header_rows, page, original)
+                )
                 block.extra.update(_extras(sheet, rows, c0, c1))
     return blocks
 
@@ -205,7 +209,9 @@ def cells_in(sheet: Sheet, rect: Rect) -> list[Pos]:
     """Filled cells inside rect, row by row: walking whichever is smaller, the rect or the grid."""
     top, left, bottom, right = rect
     if (bottom - top + 1) * (right - left + 1) <= len(sheet.grid):
-        return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1) if (r, c) in sheet.grid]
+        return [
+            (r, c) for r in range(top, bottom + 1) for c in range(left, right + 1) if (r, c) in sheet.grid
+        ]
     return sorted(p for p in sheet.grid if top <= p[0] <= bottom and left <= p[1] <= right)
 
 
@@ -275,6 +281,8 @@ def _table(
                         cover[(rr, cc)] = (r, c)
     taken: set[Pos] = set()
     cells: list[Cell] = []
+    sheet_rows = [sheet.row(r) for r in rows]  # the sheet's own indexes, for the cells' boxes
+    sheet_cols = {c: sheet.col(c) for c in range(c0, c1 + 1)}
     for k, r in enumerate(rows):
         for c in range(c0, c1 + 1):
             if (r, c) in taken:
@@ -288,18 +296,24 @@ def _table(
                 across = min(anchor[1] + a_across, c1 + 1) - c
                 taken.update((rows[k + d], c + a) for d in range(down) for a in range(across))
             text = sheet.grid.get(anchor or (r, c), "")
-            first_row, first_col = sheet.row(r), sheet.col(c)
+            first_row, first_col = sheet_rows[k], sheet_cols[c]
             box = BBox(
                 left=first_col,
                 top=first_row,
-                width=sheet.col(c + across - 1) - first_col + 1,
-                height=sheet.row(rows[k + down - 1]) - first_row + 1,
+                width=sheet_cols[c + across - 1] - first_col + 1,
+                height=sheet_rows[k + down - 1] - first_row + 1,
                 page=page,
                 original_page=original,
             )
             cells.append(
                 Cell(
-                    row=k, col=c - c0, row_span=down, col_span=across, text=text, bbox=box, header=k < header_rows
+                    row=k,
+                    col=c - c0,
+                    row_span=down,
+                    col_span=across,
+                    text=text,
+                    bbox=box,
+                    header=k < header_rows,
                 )
             )
     return Table(n_rows=len(rows), n_cols=c1 - c0 + 1, cells=cells)

@@ -109,8 +109,11 @@ def _blocks(shape, first_slide: bool):
     """(type, content, table, extra) for what one shape holds."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    if shape.has_table if hasattr(shape, "has_table") else False:
+    if getattr(shape, "has_table", False):
         yield BlockType.TABLE, "", _grid(shape.table), {}
+        return
+    if getattr(shape, "has_chart", False):
+        yield from _chart(shape.chart)
         return
     if shape.shape_type is not None and "PICTURE" in str(shape.shape_type):
         alt = shape._element.xpath("./*/p:cNvPr/@descr")
@@ -137,19 +140,77 @@ def _blocks(shape, first_slide: bool):
         PP_PLACEHOLDER.OBJECT,
     )
     paragraphs = [p for p in shape.text_frame.paragraphs if "".join(r.text for r in p.runs).strip()]
-    text_run: list[str] = []
+    numbers: dict[int, int] = {}
     for paragraph in paragraphs:
         text = " ".join("".join(r.text for r in paragraph.runs).split())
-        bulleted = paragraph.level > 0 or body or paragraph._p.find(".//{*}buChar") is not None
-        if bulleted:
-            if text_run:
-                yield BlockType.TEXT, " ".join(text_run), None, {}
-                text_run = []
-            yield BlockType.LIST_ITEM, f"- {text}", None, {"list_level": paragraph.level}
+        properties = paragraph._p.pPr
+        marker = _bullet(properties)
+        if marker is None and (paragraph.level > 0 or body):
+            marker = "bullet"  # a body placeholder's paragraphs inherit the layout's bullets
+        if marker in (None, "none"):
+            yield BlockType.TEXT, text, None, {}
+            continue
+        level = paragraph.level
+        for deeper in [k for k in numbers if k > level]:
+            del numbers[deeper]
+        if marker == "number":
+            numbers[level] = numbers.get(level, 0) + 1
+            prefix = f"{numbers[level]}."
         else:
-            text_run.append(text)
-    if text_run:
-        yield BlockType.TEXT, " ".join(text_run), None, {}
+            prefix = "-"
+        yield BlockType.LIST_ITEM, f"{prefix} {text}", None, {"list_level": level}
+
+
+def _bullet(properties) -> str | None:
+    """ "bullet", "number", "none" from a paragraph's own bullet properties; None when it inherits."""
+    if properties is None:
+        return None
+    for child in properties:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "buNone":
+            return "none"
+        if tag == "buAutoNum":
+            return "number"
+        if tag in ("buChar", "buBlip"):
+            return "bullet"
+    return None
+
+
+def _chart(chart):
+    """A chart as a Figure (its title, or its kind) and the table of the data it plots."""
+    title = ""
+    if chart.has_title and chart.chart_title.has_text_frame:
+        title = " ".join(chart.chart_title.text_frame.text.split())
+    try:
+        kind = str(chart.chart_type).split(".")[-1].split(" ")[0].replace("_", " ").lower()
+    except (ValueError, KeyError):  # a plot kind python-pptx does not model (3-D bars, ...)
+        kind = ""
+    yield BlockType.FIGURE, title or " ".join(filter(None, (kind, "chart"))), None, {"is_chart": True}
+    try:
+        categories = [str(c) for c in chart.plots[0].categories] if len(chart.plots) else []
+        series = [(s.name or "", list(s.values)) for plot in chart.plots for s in plot.series]
+    except (KeyError, ValueError, IndexError, AttributeError):
+        return  # a chart whose data part is missing or malformed: the figure is all there is
+    if not series:
+        return
+    rows = [[("", 1, 1, True)] + [(name, 1, 1, True) for name, _ in series]]
+    for index in range(max(len(categories), max(len(values) for _, values in series))):
+        label = categories[index] if index < len(categories) else str(index + 1)
+        cells = [(label, 1, 1, False)]
+        for _, values in series:
+            value = values[index] if index < len(values) else None
+            cells.append(
+                (
+                    "" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
+                    1,
+                    1,
+                    False,
+                )
+            )
+        rows.append(cells)
+    grid = table(rows)
+    if grid is not None:
+        yield BlockType.TABLE, "", grid, {"chart_data": True}
 
 
 def _grid(source_table):

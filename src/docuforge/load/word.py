@@ -58,9 +58,9 @@ def _text(element) -> str:
     """A paragraph's text with tabs and breaks as spaces; deleted (tracked) runs left out."""
     parts: list[str] = []
     # Text boxes come twice, as a drawing and as its legacy fallback: the fallback is skipped.
-    fallback = {id(n) for box in element.iter(f"{_MC}Fallback") for n in box.iter()}
+    boxed = element.find(f".//{_MC}Fallback") is not None
     for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}delText"):
-        if fallback and id(node) in fallback:
+        if boxed and any(True for _ in node.iterancestors(f"{_MC}Fallback")):
             continue
         if node.tag == f"{_W}t":
             parts.append(node.text or "")

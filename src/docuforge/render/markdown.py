@@ -53,5 +53,14 @@ def blocks_markdown(
 
 
 def to_markdown(document: Document, table_format: str = "dynamic", include_furniture: bool = False) -> str:
-    """The whole document; running headers, footers and page numbers left out unless asked for."""
+    """The whole document; running headers, footers and page numbers left out unless asked for.
+
+    A spreadsheet's sheets are headed by their names: without them its tables run together.
+    """
+    if document.layout == "cell" and any(page.name for page in document.pages):
+        parts = []
+        for page in document.pages:
+            body = blocks_markdown(page.blocks, table_format, include_furniture)
+            parts.append("\n\n".join(part for part in (f"## {page.name}" if page.name else "", body) if part))
+        return "\n\n".join(parts) + "\n"
     return blocks_markdown(document.blocks(), table_format, include_furniture) + "\n"
