@@ -9,7 +9,6 @@ are mapped back to the sheet's own 0-based row/column indexes, as Reducto's cell
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import deque
 from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import get_column_letter
@@ -130,27 +129,51 @@ def islands(sheet: Sheet, clustering: str) -> list[Rect]:
     for (r, c), (down, across) in sheet.merges.items():
         if down * across <= LARGE_MERGE:  # a merged cell joins what it covers
             filled.update((rr, cc) for rr in range(r, r + down) for cc in range(c, c + across))
-    seen: set[Pos] = set()
-    boxes: list[list[int]] = []
-    for start in sorted(filled):
-        if start in seen:
+    # Connected components over runs of adjacent filled cells in a row, not over single cells:
+    # two runs in neighbouring rows touch when they overlap or meet at a corner (8-neighbourhood).
+    by_row: dict[int, list[int]] = {}
+    for r, c in filled:
+        by_row.setdefault(r, []).append(c)
+    runs: list[tuple[int, int, int]] = []  # (row, first col, last col)
+    row_runs: dict[int, range] = {}
+    for r in sorted(by_row):
+        cols = sorted(by_row[r])
+        first = len(runs)
+        begin = prev = cols[0]
+        for c in cols[1:]:
+            if c != prev + 1:
+                runs.append((r, begin, prev))
+                begin = c
+            prev = c
+        runs.append((r, begin, prev))
+        row_runs[r] = range(first, len(runs))
+    parent = list(range(len(runs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r, current in row_runs.items():
+        above = row_runs.get(r - 1)
+        if above is None:
             continue
-        seen.add(start)
-        queue = deque([start])
-        box = [start[0], start[1], start[0], start[1]]
-        while queue:
-            r, c = queue.popleft()
-            box[0], box[1] = min(box[0], r), min(box[1], c)
-            box[2], box[3] = max(box[2], r), max(box[3], c)
-            for near in ((r - 1, c - 1), (r - 1, c), (r - 1, c + 1), (r, c - 1), (r, c + 1)):
-                if near in filled and near not in seen:
-                    seen.add(near)
-                    queue.append(near)
-            for near in ((r + 1, c - 1), (r + 1, c), (r + 1, c + 1)):
-                if near in filled and near not in seen:
-                    seen.add(near)
-                    queue.append(near)
-        boxes.append(box)
+        i, j = current.start, above.start
+        while i < current.stop and j < above.stop:  # both sorted by column: a merge-like walk
+            _, a0, a1 = runs[i]
+            _, b0, b1 = runs[j]
+            if a0 <= b1 + 1 and b0 <= a1 + 1:
+                parent[root(i)] = root(j)
+            if a1 < b1:
+                i += 1
+            else:
+                j += 1
+    extents: dict[int, list[int]] = {}
+    for i, (r, c0, c1) in enumerate(runs):
+        box = extents.setdefault(root(i), [r, c0, r, c1])
+        box[0], box[1], box[2], box[3] = min(box[0], r), min(box[1], c0), max(box[2], r), max(box[3], c1)
+    boxes = list(extents.values())
     return [(t, lf, b, r) for t, lf, b, r in _merge_overlapping(boxes)]
 
 
