@@ -58,14 +58,15 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
         if not _square(box) or hierarchy[0][index][2] == -1:
             continue  # not box-sized, or solid: a bullet or a blot, not an outline
         corners = cv2.approxPolyDP(contour, 0.06 * cv2.arcLength(contour, True), True)
-        hole = max(
-            (cv2.contourArea(contours[k]) for k in _children(hierarchy, index)),
-            default=0.0,
-        )
-        # A box is a thin square outline: it fills its bounding rectangle, and its hole fills most
-        # of that. Round letters (o, e, a, O, 0) fill neither; scanned radio buttons are not told
-        # apart from them and are left alone.
-        if len(corners) != 4 or cv2.contourArea(contour) < 0.85 * w * h or hole < 0.45 * w * h:
+        holes = [contours[k] for k in _children(hierarchy, index)]
+        hole = max(holes, key=cv2.contourArea) if holes else None
+        # A box is a thin square outline around a square hole: both fill their bounding
+        # rectangles, and the hole fills most of the outline. Letters with a counter (o, D, 0, a)
+        # fail one of these; scanned radio buttons are not told apart from o and O, and are left.
+        if len(corners) != 4 or cv2.contourArea(contour) < 0.9 * w * h or hole is None:
+            continue
+        _, _, hw, hh = cv2.boundingRect(hole)
+        if cv2.contourArea(hole) < 0.55 * w * h or cv2.contourArea(hole) < 0.9 * hw * hh:
             continue
         margin = max(2, int(0.2 * min(w, h)))
         interior = ink[y + margin : y + h - margin, x + margin : x + w - margin]

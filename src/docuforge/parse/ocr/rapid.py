@@ -34,7 +34,8 @@ class RapidEngine:
     def __init__(self) -> None:
         from rapidocr import RapidOCR
 
-        threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, os.cpu_count() or 1)
+        # The cores this process may run on (a worker pinned to one core gets one thread).
+        threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, len(os.sched_getaffinity(0)))
         self._ocr = RapidOCR(
             params={
                 "Global.use_cls": False,
