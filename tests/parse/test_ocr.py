@@ -259,7 +259,7 @@ def test_scanned_checkboxes_are_read_as_checked_or_not():
     assert found == {"Married": True, "Single": False, "Has children": True}
 
 
-def test_drawn_checkboxes_in_a_pdf_are_read():
+def test_drawn_checkboxes_and_radio_buttons_in_a_pdf_are_read():
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=letter)
     canvas.setFont("Helvetica", 11)
@@ -270,6 +270,12 @@ def test_drawn_checkboxes_in_a_pdf_are_read():
         if ticked:
             canvas.drawString(74.5, y, "X")
         canvas.drawString(92, y, label)
+    for k, (label, chosen) in enumerate([("Monthly", False), ("Yearly", True)]):
+        y = 600 - 30 * k
+        canvas.circle(77.5, y + 3.5, 5.5)  # a radio button
+        if chosen:
+            canvas.circle(77.5, y + 3.5, 2.5, fill=1)
+        canvas.drawString(92, y, label)
     canvas.showPage()
     canvas.save()
     document = docuforge.parse(out.getvalue())
@@ -278,4 +284,4 @@ def test_drawn_checkboxes_in_a_pdf_are_read():
         for block in document.blocks()
         for box in block.extra.get("checkboxes", [])
     }
-    assert found == {"Email me updates": True, "Call me": False}
+    assert found == {"Email me updates": True, "Call me": False, "Monthly": False, "Yearly": True}

@@ -25,19 +25,26 @@ FILLED = 0.12  # share of ink inside a box that means it is ticked
 
 
 def marks_from_pdf(raw: RawPage) -> None:
-    """Square outlines a PDF draws become marks; a tick or cross drawn as text inside ticks them.
+    """Square (or round: radio buttons) outlines a PDF draws become marks; a tick or cross drawn as
+    text inside, or a shape drawn inside (a filled dot, a check-mark path), ticks them.
 
-    Checkbox characters (☐ ☑ ☒) need nothing: they are words already, read by `state_of`.
+    Checkbox characters (☐ ☑ ☒ ○ ●) need nothing: they are words already, read by `_read`.
     """
     squares = [r for r in raw.rects if _square(r)]
     if not squares:
         return
-    # Squares that touch other shapes are cells of a grid (a calendar, a tiny table), not boxes.
     shapes = raw.rects + raw.hrules + raw.vrules
-    squares = [r for r in squares if not any(o is not r and _touch(r, o) for o in shapes)]
+    found = []
     for box in squares:
+        within = [o for o in shapes if o is not box and _contains(box, o)]
+        if any(o is not box and o not in within and _touch(box, o) for o in shapes):
+            continue  # a square that touches other shapes is a cell of a grid (a calendar), not a box
+        if any(_contains(o, box) and o is not box and _square(o) for o in shapes):
+            continue  # the inner part of a box already counted (a radio button's dot)
+        found.append((box, bool(within)))
+    for box, marked in found:
         inside = [w for w in raw.words if _inside(w.box, box) and len(w.text) == 1]
-        checked = any(w.text in _TICKS for w in inside)
+        checked = marked or any(w.text in _TICKS for w in inside)
         raw.words = [w for w in raw.words if w not in inside]
         _insert(raw.words, _mark(box, checked))
 
@@ -137,6 +144,13 @@ def _square(box: Box) -> bool:
 
 def _touch(a: Box, b: Box, slack: float = 1.0) -> bool:
     return a[0] - slack <= b[2] and b[0] - slack <= a[2] and a[1] - slack <= b[3] and b[1] - slack <= a[3]
+
+
+def _contains(outer: Box, inner: Box) -> bool:
+    """`inner` lies within `outer` and is clearly smaller: a dot or tick drawn in a box."""
+    return (
+        outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3]
+    ) and (inner[2] - inner[0]) < 0.8 * (outer[2] - outer[0])
 
 
 def _inside(inner: Box, outer: Box) -> bool:
