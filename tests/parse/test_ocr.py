@@ -285,3 +285,22 @@ def test_drawn_checkboxes_and_radio_buttons_in_a_pdf_are_read():
         for box in block.extra.get("checkboxes", [])
     }
     assert found == {"Email me updates": True, "Call me": False, "Monthly": False, "Yearly": True}
+
+
+def test_text_in_pictures_is_read_beside_a_sparse_text_layer(drawn):
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.drawImage(ImageReader(drawn.image), 0, 0, width=letter[0], height=letter[1])
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(72, 40, "Poster printed by the harbor press")
+    canvas.showPage()
+    canvas.save()
+    document = docuforge.parse(out.getvalue())
+    text = text_of(document)
+    assert "Poster printed by the harbor press" in text  # the text layer, as it was
+    assert SENTENCE in text and document.pages[0].ocr  # and what the picture says
+    assert text.count("Poster printed") == 1
+    metadata = docuforge.parse(
+        out.getvalue(), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
+    )
+    assert SENTENCE not in text_of(metadata)

@@ -19,7 +19,7 @@ from docuforge.parse.furniture import assign_heading_levels, mark_furniture
 from docuforge.parse.layout import build_page
 from docuforge.parse.merge import merge_tables
 from docuforge.parse.options import ParseOptions
-from docuforge.parse.quality import ocr_reason
+from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
 
 DEFAULT_MAX_PAGES = 5000
@@ -166,6 +166,13 @@ def _parse_pdf(
                     raw = scanned
             elif not raw.words:
                 document.warnings.append(f"page {index + 1} has no text layer")
+            elif not never_ocr and text_beside_pictures(raw):
+                # A few words of text over pictures that fill the page (a poster, a slide saved
+                # as images): the pictures' own text is read and set beside the text layer's.
+                scanned = read_page(
+                    np.asarray(pdf.render(index, OCR_DPI / 72.0)), OCR_DPI, index, engine=engine
+                )
+                ocr = add_picture_text(raw, scanned)
             page = pages.add(raw, number, ocr)
             if ocr and not page.blocks:
                 document.warnings.append(f"page {index + 1} has no text layer and OCR found no text")
