@@ -6,8 +6,11 @@ from tests.parse.conftest import Heading, Page, Paragraph, blocks, make_pdf
 from tests.parse.conftest import Table as TableSpec
 
 import docuforge
-from docuforge.document.model import BlockType, Table
+from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Table
+from docuforge.document.model import Page as DocumentPage
+from docuforge.parse.merge import join_column_tables
 from docuforge.parse.options import ParseOptions
+from docuforge.render.markdown import to_markdown
 
 ROWS = [
     ["Region", "Q1", "Q2", "Total"],
@@ -107,3 +110,54 @@ def test_ruled_bands_of_rows_split_into_rows_even_with_empty_entries() -> None:
     ]
     table = only_table(make_pdf([Page([TableSpec(rows, rule_every=3)])]))
     assert grid_of(table) == rows
+
+
+def _table_block(block_id: str, left: float, top: float, rows: list[list[str]]) -> Block:
+    cells = [Cell(row=r, col=c, text=text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Block(
+        id=block_id,
+        type=BlockType.TABLE,
+        bbox=BBox(left=left, top=top, width=0.4, height=0.03 * len(rows), page=1, original_page=1),
+        table=Table(n_rows=len(rows), n_cols=len(rows[0]), cells=cells),
+    )
+
+
+def test_a_table_broken_across_columns_is_joined() -> None:
+    title = Block(
+        id="p1-b0",
+        type=BlockType.TITLE,
+        content="Report",
+        bbox=BBox(left=0.1, top=0.05, width=0.8, height=0.03, page=1, original_page=1),
+    )
+    text_left = Block(
+        id="p1-b1",
+        type=BlockType.TEXT,
+        content="Left column text.",
+        bbox=BBox(left=0.1, top=0.1, width=0.4, height=0.6, page=1, original_page=1),
+    )
+    first = _table_block("p1-b2", 0.1, 0.8, [["Item", "Qty"], ["Alpha", "1"]])
+    second = _table_block("p1-b3", 0.55, 0.1, [["Beta", "2"], ["Gamma", "3"]])
+    text_right = Block(
+        id="p1-b4",
+        type=BlockType.TEXT,
+        content="Right column text.",
+        bbox=BBox(left=0.55, top=0.2, width=0.4, height=0.5, page=1, original_page=1),
+    )
+    page = DocumentPage(number=1, original_number=1, width=612, height=792)
+    page.blocks = [title, text_left, first, second, text_right]
+    join_column_tables(page)
+    assert [[c.text for c in first.table.cells if c.row == r] for r in range(first.table.n_rows)] == [
+        ["Item", "Qty"],
+        ["Alpha", "1"],
+        ["Beta", "2"],
+        ["Gamma", "3"],
+    ]
+    assert second.extra["merged_into"] == "p1-b2" and second.continued_from == "p1-b2"
+    assert "Beta" in to_markdown(Document(pages=[page])).split("Left column text.")[1]
+    # A table with text under it in its column does not run on into the next column.
+    lone = _table_block("p1-b2", 0.1, 0.4, [["Item", "Qty"], ["Alpha", "1"]])
+    other = _table_block("p1-b3", 0.55, 0.1, [["Beta", "2"]])
+    below = text_left.model_copy(update={"bbox": text_left.bbox.model_copy(update={"top": 0.6})})
+    page.blocks = [title, lone, below, other]
+    join_column_tables(page)
+    assert lone.table.n_rows == 2 and "merged_into" not in other.extra

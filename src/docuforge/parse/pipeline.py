@@ -17,7 +17,7 @@ from docuforge.parse import office
 from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
 from docuforge.parse.furniture import assign_heading_levels, mark_furniture
 from docuforge.parse.layout import build_page
-from docuforge.parse.merge import merge_tables
+from docuforge.parse.merge import join_column_tables, merge_tables
 from docuforge.parse.options import ParseOptions
 from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
@@ -125,6 +125,7 @@ class _Pages:
             marks_from_pdf(raw)
         page, found = build_page(raw, number, self.body, self.keep_words)
         label_checkboxes(page)
+        join_column_tables(page)
         self.body = found if self.body is None else 0.8 * self.body + 0.2 * found
         if ocr:
             page.ocr = True
