@@ -304,3 +304,13 @@ def test_text_in_pictures_is_read_beside_a_sparse_text_layer(drawn):
         out.getvalue(), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
     )
     assert SENTENCE not in text_of(metadata)
+
+
+def test_a_huge_image_only_pdf_page_is_read_at_a_bounded_resolution():
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(7200, 7200))  # 100 x 100 inches: 400 megapixels at 200 dpi
+    canvas.drawImage(ImageReader(page().image), 0, 0, width=5563, height=7200)  # a poster
+    canvas.showPage()
+    canvas.save()
+    document = docuforge.parse(out.getvalue())
+    assert document.pages[0].ocr and TITLE in text_of(document)

@@ -55,6 +55,7 @@ def source_format(source: Source, options: ParseOptions, extension: str | None =
 
 IMAGE_FORMATS = frozenset({"png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"})
 OCR_DPI = 200  # pixels per inch pages are read at: small print stays legible, time stays bounded
+OCR_MAX_PIXELS = 40_000_000  # a PDF page is rendered no larger than this (A0 at 160 dpi) for OCR
 
 
 def parse(
@@ -157,8 +158,8 @@ def _parse_pdf(
             reason = "extraction_mode is ocr" if force_ocr else None if never_ocr else ocr_reason(raw)
             ocr = reason is not None
             if ocr:
-                image = np.asarray(pdf.render(index, OCR_DPI / 72.0))
-                scanned = read_page(image, OCR_DPI, index, engine=engine)
+                dpi = _ocr_dpi(raw)
+                scanned = read_page(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index, engine=engine)
                 # The page's own /Rotate is already applied by rendering; report it as the PDF has it.
                 scanned.rotation = raw.rotation
                 if not scanned.words and raw.words:
@@ -170,9 +171,8 @@ def _parse_pdf(
             elif not never_ocr and text_beside_pictures(raw):
                 # A few words of text over pictures that fill the page (a poster, a slide saved
                 # as images): the pictures' own text is read and set beside the text layer's.
-                scanned = read_page(
-                    np.asarray(pdf.render(index, OCR_DPI / 72.0)), OCR_DPI, index, engine=engine
-                )
+                dpi = _ocr_dpi(raw)
+                scanned = read_page(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index, engine=engine)
                 ocr = add_picture_text(raw, scanned)
             page = pages.add(raw, number, ocr)
             if ocr and not page.blocks:
@@ -180,6 +180,12 @@ def _parse_pdf(
             if on_page is not None:
                 on_page(number, len(selected))
     return document
+
+
+def _ocr_dpi(raw: RawPage) -> float:
+    """OCR_DPI, or less for a page so large (a poster, a drawing sheet) that it would not fit."""
+    square_inches = max(1.0, raw.display_width * raw.display_height / 72.0**2)
+    return min(OCR_DPI, (OCR_MAX_PIXELS / square_inches) ** 0.5)
 
 
 def _parse_image(
