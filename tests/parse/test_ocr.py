@@ -186,9 +186,10 @@ def test_extraction_modes_force_or_forbid_ocr(drawn):
     forced = docuforge.parse(born_digital, ocr_mode)
     assert forced.pages[0].ocr
     assert "Plain text that pdfium reads." in text_of(forced)
-    assert "settings.extraction_mode=ocr" not in ParseOptions.model_validate(
-        {"settings": {"extraction_mode": "ocr"}}
-    ).unsupported()
+    assert (
+        "settings.extraction_mode=ocr"
+        not in ParseOptions.model_validate({"settings": {"extraction_mode": "ocr"}}).unsupported()
+    )
     metadata = docuforge.parse(
         _pdf([drawn.image]), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
     )
