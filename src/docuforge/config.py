@@ -252,6 +252,10 @@ class OcrSettings(BaseModel):
     device: Literal["auto", "cpu"] = Field(
         "auto", description="auto runs the OCR models on a CUDA GPU where onnxruntime-gpu offers one."
     )
+    runtime: Literal["auto", "openvino", "onnxruntime"] = Field(
+        "auto",
+        description="Runtime of the OCR models on the CPU: auto is OpenVINO (faster) where installed.",
+    )
     tesseract_lang: str = Field("eng", description="Tesseract languages, e.g. eng+deu (data installed).")
 
 

@@ -54,6 +54,7 @@ class RawWord:
     start: int = -1  # index of its first character on the page
     length: int = 0  # characters it spans on the page (accents folded into letters included)
     confidence: float = 1.0  # below 1 only for words read by OCR
+    run: int = -1  # OCR only: the detected text line it was read in (-1: from a text layer)
 
     @property
     def box(self) -> Box:

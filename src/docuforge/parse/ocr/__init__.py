@@ -38,6 +38,8 @@ class OcrLine:
 
 class OcrEngine(Protocol):
     name: OcrEngineName
+    # The margin its line boxes have above and below the letters, as a share of their height.
+    padding: float
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         """The text lines of an upright RGB image, each with its words."""

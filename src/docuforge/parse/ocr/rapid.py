@@ -1,17 +1,21 @@
-"""RapidOCR (Apache-2.0): PP-OCR detection and recognition models on ONNX Runtime, shipped in its wheel.
+"""RapidOCR (Apache-2.0): PP-OCR detection and recognition models shipped in its wheel, run by
+OpenVINO on the CPU (ONNX Runtime where OpenVINO is absent, or on a CUDA GPU).
 
-Settings measured on this project's machine (research/peers.md and benchmarks/ocr): the angle
+Settings measured on this project's machines (research/peers.md and benchmarks/ocr): the angle
 classifier is off, because it flips some upright English lines and page orientation is settled
 for the whole page before OCR (docuforge.parse.scan); detection runs on the page scaled to at
 most 1024 pixels: on 200 dpi text pages it reads the same as at 1536 (and SROIE 0.952 word F1
-against 0.951) in 0.45 s instead of 1.1 s on one core. Recognition
-dominates the time and scales with the amount of text: about 2.5 ms per character on one core.
+against 0.951) in 0.45 s instead of 1.1 s on one core. Recognition dominates the time and scales
+with the amount of text and with the CPU: a full 200 dpi text page takes 0.6 s on a Xeon with
+AMX (OpenVINO computes in bf16 there) and 6.3 s on an AVX2-only EPYC core (7.7 s with ONNX
+Runtime).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -20,23 +24,66 @@ from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 DETECTION_SIDE = 1024
 
 
-def _providers() -> dict[str, object]:
-    """CUDA where onnxruntime-gpu offers it (DOCUFORGE_OCR__DEVICE=cpu forces the CPU)."""
+def _runtime() -> str:
+    """The runtime of the two models: onnxruntime on a CUDA GPU, else OpenVINO on the CPU.
+
+    OpenVINO reads a 200 dpi page in 0.6 s where onnxruntime takes 1.6-2.0 s on a Xeon with AMX
+    (bf16), and is still 10-20% faster on an AVX2-only EPYC, with the same text (benchmarks/ocr).
+    DOCUFORGE_OCR__RUNTIME forces one; DOCUFORGE_OCR__DEVICE=cpu keeps a GPU unused.
+    """
+    wanted = os.environ.get("DOCUFORGE_OCR__RUNTIME", "auto").lower()
+    if wanted in ("openvino", "onnxruntime"):
+        return wanted
     import onnxruntime
 
-    wanted = os.environ.get("DOCUFORGE_OCR__DEVICE", "auto").lower()
-    has_cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
-    return {"EngineConfig.onnxruntime.use_cuda": has_cuda and wanted != "cpu"}
+    if (
+        os.environ.get("DOCUFORGE_OCR__DEVICE", "auto").lower() != "cpu"
+        and "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+    ):
+        return "cuda"
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        return "onnxruntime"
+    return "openvino"
+
+
+def _model(task: str) -> str:
+    """The ONNX model of a task (det, rec) that ships inside the rapidocr wheel."""
+    import rapidocr
+
+    found = sorted((Path(rapidocr.__file__).parent / "models").glob(f"*_{task}_*.onnx"))
+    if not found:
+        raise RuntimeError(f"the rapidocr package holds no {task} model: reinstall it")
+    return str(found[-1])
 
 
 class RapidEngine:
     name = OcrEngineName.rapidocr
+    padding = 0.1  # the detector widens each line's box by about a tenth above and below
 
     def __init__(self) -> None:
-        from rapidocr import RapidOCR
+        from rapidocr import EngineType, RapidOCR
 
         # The cores this process may run on (a worker pinned to one core gets one thread).
         threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, len(os.sched_getaffinity(0)))
+        self.runtime = _runtime()
+        if self.runtime == "openvino":
+            # OpenVINO reads the same ONNX files; named here, because RapidOCR's own catalogue
+            # would look for OpenVINO builds of them online.
+            engine: dict[str, object] = {
+                "Det.engine_type": EngineType.OPENVINO,
+                "Rec.engine_type": EngineType.OPENVINO,
+                "Det.model_path": _model("det"),
+                "Rec.model_path": _model("rec"),
+                "EngineConfig.openvino.inference_num_threads": threads,
+            }
+        else:
+            engine = {
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                "EngineConfig.onnxruntime.use_cuda": self.runtime == "cuda",
+            }
         self._ocr = RapidOCR(
             params={
                 "Global.use_cls": False,
@@ -48,9 +95,7 @@ class RapidEngine:
                 # short lines (table cells, receipt items) a full 320 pixels each. At 160, SROIE
                 # reads 0.951 word F1 in 3.0 s an image (0.944 in 3.8 s at 320), FUNSD 0.909 (0.910).
                 "Rec.rec_img_shape": [3, 48, 160],
-                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                **_providers(),
+                **engine,
             }
         )
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.

@@ -24,6 +24,7 @@ TIMEOUT = 120.0  # seconds per page
 
 class TesseractEngine:
     name = OcrEngineName.tesseract
+    padding = 0.0  # its boxes are the letters' own extent
 
     def __init__(self) -> None:
         binary = shutil.which("tesseract")
