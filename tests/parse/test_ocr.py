@@ -14,7 +14,16 @@ from PIL import Image
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from tests.fixtures.images import PAGE, encoded, page
+from tests.fixtures.images import (
+    INVOICE_ROWS,
+    PAGE,
+    TWO_COLUMN_LINES,
+    TWO_COLUMN_ROWS,
+    encoded,
+    padded_invoice,
+    page,
+    two_columns,
+)
 
 import docuforge
 from docuforge.document.model import BlockType, Document
@@ -206,6 +215,20 @@ def test_tesseract_is_a_selectable_engine(png):
     assert caught.value.code is ErrorCode.INVALID_CONFIG
 
 
+@pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])
+def test_both_model_runtimes_read_the_page(drawn, runtime, monkeypatch):
+    import numpy as np
+
+    from docuforge.parse.ocr.rapid import RapidEngine
+
+    monkeypatch.setenv("DOCUFORGE_OCR__RUNTIME", runtime)
+    engine = RapidEngine()
+    assert engine.runtime == runtime
+    text = " ".join(line.text for line in engine.read(np.asarray(drawn.image.convert("RGB"))))
+    assert TITLE in text
+    assert "Container traffic rose" in text
+
+
 def _png_header_only(width: int, height: int) -> bytes:
     """A valid PNG signature and header claiming a size, with one tiny compressed row: a bomb's shape."""
 
@@ -258,6 +281,21 @@ def test_scanned_checkboxes_are_read_as_checked_or_not():
         for box in block.extra.get("checkboxes", [])
     }
     assert found == {"Married": True, "Single": False, "Has children": True}
+
+
+def test_scanned_radio_buttons_are_read_and_the_letter_o_is_left_a_letter():
+    chosen = [("Oslo Office", True), ("Ontario", False), ("O negative", True), ("Other", False)]
+    drawn = page(paragraphs=("Offices: OSLO, Ontario or Other.",), radios=chosen)
+    document = docuforge.parse(encoded(drawn.image, "PNG"))
+    found = [
+        (box["label"], box["checked"])
+        for block in document.blocks()
+        if block.type is BlockType.KEY_VALUE
+        for box in block.extra.get("checkboxes", [])
+    ]
+    assert found == chosen
+    # Round letters in words, and a capital O standing alone, are not radio buttons.
+    assert "Offices: OSLO, Ontario or Other." in text_of(document)
 
 
 def test_drawn_checkboxes_and_radio_buttons_in_a_pdf_are_read():
@@ -315,3 +353,58 @@ def test_a_huge_image_only_pdf_page_is_read_at_a_bounded_resolution():
     canvas.save()
     document = docuforge.parse(out.getvalue())
     assert document.pages[0].ocr and TITLE in text_of(document)
+
+
+def test_a_two_column_scan_keeps_its_table_whole_and_its_paragraph_in_one_piece():
+    document = docuforge.parse(encoded(two_columns(), "PNG"))
+    tables = [block.table for block in document.blocks() if block.table is not None]
+    assert len(tables) == 1
+    grid = [["" for _ in range(tables[0].n_cols)] for _ in range(tables[0].n_rows)]
+    for cell in tables[0].cells:
+        grid[cell.row][cell.col] = cell.text
+    # The header between the rules stays in (a tall title beside it once pushed it out), and
+    # "Northwind-90" and "East", read by OCR as one line, are parted at the gutter.
+    assert grid == TWO_COLUMN_ROWS
+    # Lines of one size are one paragraph, whatever the height of the boxes OCR drew round them.
+    paragraph = " ".join(TWO_COLUMN_LINES)
+    assert [b.type for b in document.blocks() if b.content == paragraph] == [BlockType.TEXT]
+    assert all(
+        "Redwood" in b.content or "Outlook" in b.content
+        for b in document.blocks()
+        if b.type in (BlockType.SECTION_HEADER, BlockType.TITLE)
+    )
+
+
+def test_an_invoice_with_widely_spaced_rows_and_light_letters_on_dark_is_one_table():
+    document = docuforge.parse(encoded(padded_invoice(), "PNG"))
+    tables = [block.table for block in document.blocks() if block.table is not None]
+    assert len(tables) == 1
+    grid = [[cell.text if cell else "" for cell in row] for row in tables[0].grid()]
+    assert grid == INVOICE_ROWS
+
+
+def test_a_paragraph_read_by_tesseract_stays_one_block():
+    # Tesseract's line boxes are tight round the letters, RapidOCR's have a margin: taking the
+    # margin off both would open gaps between Tesseract's lines and part the paragraph.
+    document = docuforge.parse(encoded(two_columns(), "PNG"), ocr_engine="tesseract")
+    paragraph = " ".join(TWO_COLUMN_LINES)
+    assert [b.type for b in document.blocks() if b.content == paragraph] == [BlockType.TEXT]
+
+
+def test_the_scans_own_border_is_no_rule():
+    # A scanner's or camera's dark edge once tied a receipt's dashed separators into an empty
+    # "drawing" figure.
+    import numpy as np
+    from PIL import ImageDraw
+
+    from docuforge.parse.scan import read_page
+
+    drawn = page()
+    draw = ImageDraw.Draw(drawn.image)
+    width, height = drawn.image.size
+    draw.line([(width - 2, 0), (width - 2, height)], fill="black", width=4)
+    draw.line([(0, 1), (width, 1)], fill="black", width=4)
+    draw.line([(150, 1500), (1500, 1500)], fill="black", width=3)  # a rule on the page stays
+    scanned = read_page(np.asarray(drawn.image), 200, 0)
+    assert scanned.vrules == []
+    assert [round(r[1]) for r in scanned.hrules] == [540]

@@ -8,6 +8,8 @@ from tests.parse.conftest import Table as TableSpec
 import docuforge
 from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Table
 from docuforge.document.model import Page as DocumentPage
+from docuforge.load.pdf import RawWord
+from docuforge.parse.lines import rows_and_segments
 from docuforge.parse.merge import join_column_tables
 from docuforge.parse.options import ParseOptions
 from docuforge.render.markdown import to_markdown
@@ -161,3 +163,87 @@ def test_a_table_broken_across_columns_is_joined() -> None:
     page.blocks = [title, lone, below, other]
     join_column_tables(page)
     assert lone.table.n_rows == 2 and "merged_into" not in other.extra
+
+
+def _box(left: float, top: float, width: float) -> BBox:
+    return BBox(left=left, top=top, width=width, height=0.015, page=1, original_page=1)
+
+
+def _loose(block_id: str, text: str, left: float, top: float, width: float) -> Block:
+    return Block(id=block_id, type=BlockType.TEXT, content=text, bbox=_box(left, top, width))
+
+
+def test_rows_continued_as_loose_lines_at_the_head_of_the_next_column_join_the_table() -> None:
+    """One or two rows carried over are too few to read as a table: each cell is a loose line."""
+    text_left = _loose("p1-b0", "Left column text.", 0.1, 0.1, 0.4)
+    text_left.bbox = text_left.bbox.model_copy(update={"height": 0.6})
+    cells = [
+        Cell(row=r, col=c, text=text, bbox=_box(x, 0.8 + 0.02 * r, w))
+        for r, row in enumerate([["Item", "Qty"], ["Alpha", "10"]])
+        for c, (text, x, w) in enumerate(zip(row, (0.1, 0.4), (0.12, 0.05), strict=True))
+    ]
+    first = Block(
+        id="p1-b1",
+        type=BlockType.TABLE,
+        bbox=BBox(left=0.1, top=0.8, width=0.35, height=0.04, page=1, original_page=1),
+        table=Table(n_rows=2, n_cols=2, cells=cells),
+    )
+    # The same columns moved 0.45 to the right; the figure flush right like the one above.
+    carried = [
+        _loose("p1-b2", "Beta", 0.55, 0.1, 0.06),
+        _loose("p1-b3", "7", 0.89, 0.1, 0.01),
+        _loose("p1-b4", "Gamma", 0.55, 0.12, 0.08),
+        _loose("p1-b5", "12", 0.88, 0.12, 0.02),
+    ]
+    text_right = _loose("p1-b6", "Right column text that follows the table rows.", 0.55, 0.16, 0.4)
+    page = DocumentPage(number=1, original_number=1, width=612, height=792)
+    page.blocks = [text_left, first, *carried, text_right]
+    join_column_tables(page)
+    assert grid_of(first.table) == [["Item", "Qty"], ["Alpha", "10"], ["Beta", "7"], ["Gamma", "12"]]
+    assert all(block.extra["merged_into"] == "p1-b1" for block in carried)
+    assert "merged_into" not in text_right.extra
+    markdown = to_markdown(Document(pages=[page]))
+    assert markdown.count("Gamma") == 1 and markdown.index("Gamma") < markdown.index("Right column text")
+    # Lines that do not sit under the table's columns are not its rows.
+    for block in carried:
+        block.extra.clear()
+    first.table.n_rows, first.table.cells = 2, cells
+    carried[0].bbox = carried[0].bbox.model_copy(update={"left": 0.62})
+    join_column_tables(page)
+    assert first.table.n_rows == 2 and not carried[0].extra.get("merged_into")
+
+
+def test_ocr_lines_the_detector_parted_stay_apart_on_one_baseline() -> None:
+    def words(runs: tuple[int, int]) -> list[RawWord]:
+        return [
+            RawWord("Region", 100, 10, 140, 24, 10, False, run=runs[0]),
+            RawWord("Quantity", 149, 10, 200, 24, 10, False, run=runs[1]),  # 9 pt apart
+        ]
+
+    assert [s.text for s in rows_and_segments(words((3, 4)))[1]] == ["Region", "Quantity"]
+    assert [s.text for s in rows_and_segments(words((3, 3)))[1]] == ["Region Quantity"]
+    assert [s.text for s in rows_and_segments(words((-1, -1)))[1]] == ["Region Quantity"]
+
+
+def test_text_in_a_tables_box_that_no_cell_took_is_not_swallowed() -> None:
+    from docuforge.parse.cells import CellRegion, TableRegion
+    from docuforge.parse.tables import _claim
+
+    _, segments = rows_and_segments(
+        [
+            RawWord("Discount", 100, 10, 150, 20, 10, False),
+            RawWord("0.00", 300, 10, 330, 20, 10, False),
+            RawWord("Thank", 150, 40, 185, 50, 10, False),  # a footer the table's box reaches over
+            RawWord("you", 190, 40, 210, 50, 10, False),
+        ]
+    )
+    discount, amount, footer = sorted(segments, key=lambda s: (s.y0, s.x0))
+    cells = [
+        CellRegion(0, 0, 1, 1, (100, 10, 200, 20), words=list(discount.words)),
+        CellRegion(0, 1, 1, 1, (200, 10, 330, 20), words=list(amount.words)),
+    ]
+    table = TableRegion(box=(100, 5, 330, 55), n_rows=1, n_cols=2, cells=cells, ruled=False)
+    table.segments = [discount, amount, footer]
+    _claim(table, segments)
+    assert discount.used and amount.used
+    assert not footer.used and footer not in table.segments

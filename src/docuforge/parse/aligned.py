@@ -21,6 +21,7 @@ from docuforge.parse.ruled import Rule
 CAPTION = re.compile(r"^(?:figure|fig\.|table|tab\.|chart|exhibit|source)\s*[\dA-Z:]", re.I)
 MIN_ROWS = 2
 MIN_COLS = 2
+Gap = tuple[float, float]
 CURRENCY = frozenset("$\u20ac\u00a3\u00a5")
 
 
@@ -50,12 +51,47 @@ def _gutters(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple
     return gaps
 
 
+def _open_gaps(
+    intervals: list[tuple[float, float]], allowed: int, min_gap: float
+) -> list[tuple[float, float]]:
+    """Stretches of x at least `min_gap` wide that at most `allowed` of the intervals cover,
+    between the first start and the last end."""
+    events = sorted([(x0, 1) for x0, _ in intervals] + [(x1, -1) for _, x1 in intervals])
+    gaps: list[Gap] = []
+    depth, start = 0, None
+    for x, step in events:
+        depth += step
+        if depth <= allowed and start is None and step < 0:
+            start = x
+        elif depth > allowed and start is not None:
+            if x - start >= min_gap:
+                gaps.append((start, x))
+            start = None
+    return gaps
+
+
+def _merge_gaps(
+    found: list[tuple[float, float]], extra: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The gutters found, plus those of `extra` that overlap none of them."""
+    out = list(found)
+    for gap in extra:
+        if not any(min(gap[1], g[1]) > max(gap[0], g[0]) for g in found):
+            out.append(gap)
+    return sorted(out)
+
+
 def _cut(segment: Segment, gutters: list[tuple[float, float]]) -> list[list[RawWord]]:
-    """Split a segment at each gutter that one of its word gaps covers (most of)."""
+    """Split a segment at each gutter that one of its word gaps covers (most of), or sits in the
+    middle of (a gap wider than usual between words, on the gutter the other rows show)."""
     pieces: list[list[RawWord]] = [[segment.words[0]]]
     for word in segment.words[1:]:
         left = pieces[-1][-1].x1
-        if any(left <= g0 + 0.4 * (g1 - g0) and word.x0 >= g1 - 0.4 * (g1 - g0) for g0, g1 in gutters):
+        if any(
+            (left <= g0 + 0.4 * (g1 - g0) and word.x0 >= g1 - 0.4 * (g1 - g0))
+            or (g0 <= (left + word.x0) / 2 <= g1 and min(word.x0, g1) - max(left, g0) >= 0.4 * (g1 - g0))
+            for g0, g1 in gutters
+        ):
             pieces.append([])
         pieces[-1].append(word)
     return pieces
@@ -71,12 +107,17 @@ def columns_of(
     typical = [s for row in rows if len(row) >= max(2, widest - 1) for s in row]
     if not typical:  # every row is one run of text: nothing lines up into columns
         return None
+    allowed = max(1, len(rows) // 5)
     gutters = _gutters([(s.x0, s.x1) for s in typical], min_gap=0.5 * body)
+    if len(typical) >= 6:
+        # A cell set too close to its neighbour to be parted from it (a scan's OCR reads the
+        # two as one line) must not hide the gutter that every other row shows.
+        gutters = _merge_gaps(gutters, _open_gaps([(s.x0, s.x1) for s in typical], allowed, 0.5 * body))
     kept = []
     for gap in gutters:
         mid = (gap[0] + gap[1]) / 2
         crossing = sum(1 for s in segments if s.x0 < mid - 1 and s.x1 > mid + 1)
-        if crossing <= max(1, len(rows) // 5):
+        if crossing <= allowed:
             kept.append(gap)
     if not kept:
         return None
@@ -278,14 +319,27 @@ def between_rules(
         within = [s for s in row.segments if left - 2 <= s.x0 and s.x1 <= right + 2]
         if not within:
             continue
-        bounded = Row(segments=within, y0=row.y0, y1=row.y1)
-        if top - 1 <= row.y0 and row.y1 <= bottom + 1:
+        # The row's extent from its own segments here: text in the next column (a tall title)
+        # must not push a table's header row out from between its rules.
+        bounded = Row(segments=within, y0=min(s.y0 for s in within), y1=max(s.y1 for s in within))
+        if top - 1 <= bounded.y0 and bounded.y1 <= bottom + 1:
             inside.append(bounded)
-        elif row.y1 <= top + 1:
+        elif bounded.y1 <= top + 1:
             above.append(bounded)
     if len(inside) < MIN_ROWS:
         return None
     return aligned_table(inside, (left, top, right, bottom), body, page_width, above=above)
+
+
+def _same_columns(free: list[Segment], above: Row, body: float) -> bool:
+    """Whether each of a row's segments lines up, left or right edge, with one of the row above."""
+    others = [s for s in above.segments if not s.used]
+    if len(others) != len(free):
+        return False
+    return all(
+        min(abs(a.x0 - b.x0), abs(a.x1 - b.x1)) <= body
+        for a, b in zip(sorted(free, key=lambda s: s.x0), sorted(others, key=lambda s: s.x0), strict=True)
+    )
 
 
 def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]:
@@ -296,7 +350,12 @@ def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]
     for index, row in enumerate(rows):
         free = [s for s in row.segments if not s.used]
         tabular = len(free) >= 2
-        near = bool(current) and row.y0 - current[-1].y1 < 2.2 * body
+        gap = row.y0 - current[-1].y1 if current else 0.0
+        # Rows set apart by more than a blank line still continue a table when every cell starts
+        # or ends where the one above it does (an invoice's padded rows).
+        near = bool(current) and (
+            gap < 2.2 * body or (gap < 4 * body and _same_columns(free, current[-1], body))
+        )
         if tabular and (near or not current):
             if not current:
                 start = index

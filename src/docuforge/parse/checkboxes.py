@@ -50,7 +50,7 @@ def marks_from_pdf(raw: RawPage) -> None:
 
 
 def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
-    """Small hollow squares in a scan become marks; OCR's reading of them is dropped."""
+    """Small hollow squares and circles in a scan become marks; OCR's reading of them is dropped."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
@@ -64,16 +64,11 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
         box = (x * points, y * points, (x + w) * points, (y + h) * points)
         if not _square(box) or hierarchy[0][index][2] == -1:
             continue  # not box-sized, or solid: a bullet or a blot, not an outline
-        corners = cv2.approxPolyDP(contour, 0.06 * cv2.arcLength(contour, True), True)
         holes = [contours[k] for k in _children(hierarchy, index)]
-        hole = max(holes, key=cv2.contourArea) if holes else None
-        # A box is a thin square outline around a square hole: both fill their bounding
-        # rectangles, and the hole fills most of the outline. Letters with a counter (o, D, 0, a)
-        # fail one of these; scanned radio buttons are not told apart from o and O, and are left.
-        if len(corners) != 4 or cv2.contourArea(contour) < 0.9 * w * h or hole is None:
-            continue
-        _, _, hw, hh = cv2.boundingRect(hole)
-        if cv2.contourArea(hole) < 0.55 * w * h or cv2.contourArea(hole) < 0.9 * hw * hh:
+        hole = max(holes, key=cv2.contourArea)
+        if not (
+            _box_outline(contour, hole, w * h) or (_ring_outline(contour, hole, w * h) and _unread(box, raw))
+        ):
             continue
         margin = max(2, int(0.2 * min(w, h)))
         interior = ink[y + margin : y + h - margin, x + margin : x + w - margin]
@@ -85,6 +80,39 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
     for box, checked in found:
         raw.words = [w for w in raw.words if not _inside(w.box, box)]
         _insert(raw.words, _mark(box, checked))
+
+
+def _box_outline(contour: np.ndarray, hole: np.ndarray, area: float) -> bool:
+    """A thin square outline around a square hole: both fill their bounding rectangles, and the
+    hole fills most of the outline. Letters with a counter (o, D, 0, a) fail one of these."""
+    corners = cv2.approxPolyDP(contour, 0.06 * cv2.arcLength(contour, True), True)
+    if len(corners) != 4 or cv2.contourArea(contour) < 0.9 * area:
+        return False
+    _, _, hw, hh = cv2.boundingRect(hole)
+    return cv2.contourArea(hole) >= 0.55 * area and cv2.contourArea(hole) >= 0.9 * hw * hh
+
+
+def _ring_outline(contour: np.ndarray, hole: np.ndarray, area: float) -> bool:
+    """A thin circle around a round hole (a radio button), both filling about pi/4 of their
+    bounding squares. A capital O has this shape too: `_unread` tells the two apart."""
+    _, _, hw, hh = cv2.boundingRect(hole)
+    if not hw or not hh or not 0.8 <= hw / hh <= 1.25:
+        return False
+    round_outer = 0.7 <= cv2.contourArea(contour) / area <= 0.86
+    round_hole = 0.7 <= cv2.contourArea(hole) / (hw * hh) <= 0.86
+    return round_outer and round_hole and cv2.contourArea(hole) >= 0.4 * area
+
+
+def _unread(box: Box, raw: RawPage) -> bool:
+    """Whether OCR read no letter or digit where a ring is: a ring inside a word, or standing as
+    the word "O", is a letter; the detector passes over a radio button's empty circle."""
+    for word in raw.words:
+        overlap_x = min(box[2], word.x1) - max(box[0], word.x0)
+        overlap_y = min(box[3], word.y1) - max(box[1], word.y0)
+        if overlap_x > 0.2 * (box[2] - box[0]) and overlap_y > 0.2 * (box[3] - box[1]):
+            if any(c.isalnum() for c in word.text):
+                return False
+    return True
 
 
 def _children(hierarchy: np.ndarray, index: int) -> list[int]:

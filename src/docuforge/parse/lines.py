@@ -24,6 +24,9 @@ LINE_GAP = 1.5
 WIDE_GAP = 1.2
 # A gap between these is a separation when it stands out against the line's other spaces.
 SEGMENT_GAP = 0.75
+# OCR words the text detector put in different lines are one segment only this close: the
+# detector parts a line where it sees a gap, table cells and column gutters included.
+OCR_SPACE = 0.35
 
 
 @dataclass(slots=True)
@@ -100,6 +103,13 @@ def _same_baseline(a: RawWord | Segment, b: RawWord | Segment, share: float) -> 
     return overlap >= share * min(a.y1 - a.y0, b.y1 - b.y0)
 
 
+def _follows(last: RawWord, word: RawWord, gap: float, height: float) -> bool:
+    """Whether `word` continues the line of `last`, `gap` after it."""
+    if not -0.3 * height <= gap <= LINE_GAP * height:
+        return False
+    return last.run == word.run or min(last.run, word.run) < 0 or gap <= OCR_SPACE * height
+
+
 def _runs(words: list[RawWord]) -> list[list[RawWord]]:
     """Words chained in drawing order while each one follows the last on its line."""
     runs: list[list[RawWord]] = []
@@ -107,7 +117,7 @@ def _runs(words: list[RawWord]) -> list[list[RawWord]]:
         if runs:
             last = runs[-1][-1]
             height = max(1.0, min(word.y1 - word.y0, last.y1 - last.y0))
-            if _same_baseline(last, word, 0.5) and -0.3 * height <= word.x0 - last.x1 <= LINE_GAP * height:
+            if _same_baseline(last, word, 0.5) and _follows(last, word, word.x0 - last.x1, height):
                 runs[-1].append(word)
                 continue
         runs.append([word])
@@ -122,9 +132,8 @@ def _join_neighbours(segments: list[Segment]) -> list[Segment]:
         for segment in row.segments:  # left to right
             if current is not None:
                 height = max(1.0, min(current.height, segment.height))
-                if (
-                    _same_baseline(current, segment, 0.6)
-                    and -0.3 * height <= segment.x0 - current.x1 <= LINE_GAP * height
+                if _same_baseline(current, segment, 0.6) and _follows(
+                    current.words[-1], segment.words[0], segment.x0 - current.x1, height
                 ):
                     current = make_segment(current.words + segment.words)
                     continue

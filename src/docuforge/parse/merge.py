@@ -63,6 +63,8 @@ def join_column_tables(page: Page) -> None:
             if _continues(first, second, blocks):
                 _append_rows(first, second)
                 break
+        else:
+            _append_fragments(first, page.blocks)
 
 
 def _continues(first: Block, second: Block, blocks: list[Block]) -> bool:
@@ -99,3 +101,98 @@ def _append_rows(first: Block, second: Block) -> None:
     merged.append({"bbox": second.bbox.model_dump(), "block_id": second.id})
     second.continued_from = first.id
     second.extra["merged_into"] = first.id
+
+
+_NOT_CELLS = (BlockType.TABLE, BlockType.FIGURE)
+ALIGN = 0.015  # of the page width: how far a cell's edge may sit from its column's
+SHORT = 40  # characters: a cell, not a line of prose
+
+
+def _append_fragments(first: Block, everything: list[Block]) -> None:
+    """Rows continued at the head of the next column that were too few to be read as a table
+    of their own (one or two rows: each cell a loose line) join the table they continue.
+
+    They qualify when the table ends its column, they are the first thing in the next one, and
+    each lines up, left or right edge, with one of the table's columns moved over by the gutter.
+    """
+    table = first.table
+    assert table is not None
+    a = first.bbox
+    others = [b for b in everything if b is not first and not b.extra.get("merged_into")]
+    if any(
+        _beside(o.bbox, a) and o.bbox.top >= a.bottom - 0.005 and not o.caption_of and o.type not in FURNITURE
+        for o in others
+    ):
+        return  # something follows the table in its own column: it does not run on
+    lefts: dict[int, float] = {}
+    rights: dict[int, float] = {}
+    for cell in table.cells:
+        if cell.bbox is not None and cell.col_span == 1 and cell.text:
+            lefts[cell.col] = min(lefts.get(cell.col, 1.0), cell.bbox.left)
+            rights[cell.col] = max(rights.get(cell.col, 0.0), cell.bbox.right)
+    if 0 not in lefts or len(lefts) < 2:
+        return
+    column = sorted(
+        (
+            o
+            for o in others
+            if o.bbox.left >= a.right - 0.005 and o.type not in (BlockType.TABLE, BlockType.FIGURE)
+        ),
+        key=lambda o: (o.bbox.top, o.bbox.left),
+    )
+    if not column:
+        return
+    shift = column[0].bbox.left - lefts[0]
+    rows: list[list[tuple[int, Block]]] = []
+    height = max(0.004, min(o.bbox.height for o in column))
+    for block in column:
+        col = _column_of(block.bbox, shift, lefts, rights)
+        if col is None or len(block.content) > SHORT or "\n" in block.content.strip():
+            break
+        if rows and abs(block.bbox.top - rows[-1][0][1].bbox.top) < 0.6 * height:
+            if any(c == col for c, _ in rows[-1]):
+                break
+            rows[-1].append((col, block))
+        elif not rows or block.bbox.top - rows[-1][0][1].bbox.top < 2.5 * height:
+            rows.append([(col, block)])
+        else:
+            break
+    cells = [pair for row in rows for pair in row]
+    if len(cells) < 2 or len({c for c, _ in cells}) < 2:
+        return
+    # Nothing of the next column may sit above the rows: they must be where it starts.
+    top = min(b.bbox.top for _, b in cells)
+    taken = {id(b) for _, b in cells}
+    right = max(b.bbox.right for _, b in cells)
+    if any(
+        o.bbox.bottom <= top + 0.002 and o.bbox.left >= a.right - 0.005 and o.bbox.left < right
+        for o in others
+        if id(o) not in taken and not o.caption_of
+    ):
+        return
+    offset = table.n_rows
+    for r, row in enumerate(rows):
+        for col, block in row:
+            table.cells.append(Cell(row=offset + r, col=col, text=block.content, bbox=block.bbox))
+            block.continued_from = first.id
+            block.extra["merged_into"] = first.id
+        for col in set(range(table.n_cols)) - {c for c, _ in row}:
+            table.cells.append(Cell(row=offset + r, col=col))
+    table.n_rows = offset + len(rows)
+    merged = first.extra.setdefault("merged_tables", [])
+    assert isinstance(merged, list)
+    merged.extend({"bbox": b.bbox.model_dump(), "block_id": b.id} for _, b in cells)
+
+
+def _beside(box: BBox, other: BBox) -> bool:
+    return min(box.right, other.right) - max(box.left, other.left) > 0.01
+
+
+def _column_of(box: BBox, shift: float, lefts: dict[int, float], rights: dict[int, float]) -> int | None:
+    """The table column a loose cell lines up with, its left or its right edge (numbers)."""
+    best, best_gap = None, ALIGN
+    for col, left in lefts.items():
+        gap = min(abs(box.left - shift - left), abs(box.right - shift - rights[col]))
+        if gap < best_gap:
+            best, best_gap = col, gap
+    return best

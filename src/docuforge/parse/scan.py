@@ -148,7 +148,8 @@ def read_page(
     """OCR one page image (RGB) into a RawPage in points; boxes map back to the image as delivered."""
     orientation = analyse(image) if detect_orientation else Orientation(0, 0.0)
     upright, back = correct(image, orientation)
-    lines = ocr_engine(engine).read(upright)
+    reader = ocr_engine(engine)
+    lines = reader.read(upright)
     points = 72.0 / dpi
     height, width = image.shape[:2]
     frame_height, frame_width = upright.shape[:2]
@@ -177,25 +178,43 @@ def read_page(
         display_height=height * points,
         to_display=to_display,
     )
-    page.words = _words(lines, points)
-    page.hrules, page.vrules = find_rules(upright, points)
+    page.words = _words(lines, points, upright, reader.padding)
+    hrules, vrules = find_rules(upright, points)
+    # Lines along the image's own edges are the scanner's or the camera's border, not the page's.
+    edge = 2.0
+    page.hrules = [r for r in hrules if edge < r[1] and r[3] < page.height - edge]
+    page.vrules = [r for r in vrules if edge < r[0] and r[2] < page.width - edge]
     marks_from_image(upright, points, page)
     return page
 
 
-def _words(lines: list[OcrLine], points: float) -> list[RawWord]:
+def _words(lines: list[OcrLine], points: float, image: np.ndarray, padding: float) -> list[RawWord]:
     """OCR words in points, in reading order of their lines, kept visibly apart.
 
     The layout joins words that touch (a PDF draws some words in pieces), so two OCR words whose
     estimated boxes touch are pulled apart a little: OCR has already said they are two words.
     """
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    ordered = sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2)
+    sizes = _sizes(gray, ordered, padding)
     words: list[RawWord] = []
-    for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
+    for run, (line, size) in enumerate(zip(ordered, sizes, strict=True)):
         height = (line.box[3] - line.box[1]) * points
         previous: RawWord | None = None
         for word in line.words:
             x0, y0, x1, y1 = (value * points for value in word.box)
-            raw = RawWord(word.text, x0, y0, x1, y1, 0.75 * height, False, confidence=word.confidence)
+            if padding:
+                # Words cut from a padded line box (RapidOCR's, slices of a slightly slanted
+                # line): their own height less the margin, so that lines that nearly touch do
+                # not chain a column's rows into its neighbour's.
+                y0, y1 = y0 + padding * height, y1 - padding * height
+            else:
+                # Words boxed tight round their own letters (Tesseract's "we." sits lower than
+                # "Lumen"): the line's height, so that they share a row.
+                y0, y1 = line.box[1] * points, line.box[3] * points
+            raw = RawWord(
+                word.text, x0, y0, x1, y1, size * points, False, confidence=word.confidence, run=run
+            )
             if previous is not None and raw.x0 - previous.x1 < 0.2 * height:
                 middle = (previous.x1 + raw.x0) / 2
                 previous.x1 = min(previous.x1, middle - 0.1 * height)
@@ -203,6 +222,79 @@ def _words(lines: list[OcrLine], points: float) -> list[RawWord]:
             words.append(raw)
             previous = raw
     return words
+
+
+_SHORT = frozenset("acemnorsuvwxz")  # letters that stand on the baseline and reach the x-height
+_X_HEIGHT = 0.5  # of the type size, about, in common faces
+_CAP_HEIGHT = 0.7
+_SAME_SIZE = 0.12  # lines whose measured size is this close to the page's are set in its size
+
+
+def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float]:
+    """Type size of each line, in pixels, from the height of its letters rather than of its box.
+
+    A detected box is as tall as the line's tallest letter plus a margin that varies from line to
+    line by a quarter, which would make headings of ordinary lines. The band of rows that most of
+    the ink falls in is the x-height (or the cap height, for a line of capitals and digits); lines
+    within a few percent of the page's usual size are given exactly that size, so that pixel
+    rounding does not split a paragraph.
+    """
+    measured = [_ink_size(gray, line, padding) for line in lines]
+    known = [(size, len(line.text)) for size, line in zip(measured, lines, strict=True) if size]
+    if not known:
+        return [0.75 * (line.box[3] - line.box[1]) for line in lines]
+    # A line too short to measure is sized from its box, by the page's own ratio of measured
+    # size to box height: a fixed ratio would set the short cells of a table apart from the rest.
+    ratio = statistics.median(
+        size / (line.box[3] - line.box[1]) for size, line in zip(measured, lines, strict=True) if size
+    )
+    fallback = [ratio * (line.box[3] - line.box[1]) for line in lines]
+    weight = sum(n for _, n in known)
+    cumulative = 0
+    usual = known[0][0]
+    for size, n in sorted(known):
+        cumulative += n
+        if cumulative >= weight / 2:
+            usual = size  # the median by characters: the body text's size
+            break
+    sizes = []
+    for size, other in zip(measured, fallback, strict=True):
+        size = size or other
+        sizes.append(usual if abs(size - usual) <= _SAME_SIZE * usual else size)
+    return sizes
+
+
+def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> float | None:
+    x0, y0, x1, y1 = (round(v) for v in line.box)
+    height = y1 - y0
+    # A tight box (Tesseract's) ends at the baseline, where the drop in ink that marks it would
+    # fall outside: it is given a few rows of margin. A padded box (RapidOCR's) has its own, and
+    # more would take in a rule or the line above.
+    margin = 0 if padding else max(2, round(0.15 * height))
+    crop = gray[max(0, y0 - margin) : max(0, y1 + margin), max(0, x0) : max(0, x1)]
+    if height < 8 or crop.shape[1] < 8 or len(line.text.replace(" ", "")) < 6:
+        return None  # a few letters give too few rows of ink to measure
+    if any(c in _SHORT for c in line.text):
+        share = _X_HEIGHT
+    elif any(c.isupper() or c.isdigit() for c in line.text):
+        share = _CAP_HEIGHT
+    else:
+        return None
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:
+        ink = 1 - ink  # light letters on a dark band: the letters are the lesser part of the box
+    rows = ink.sum(axis=1).astype(np.float64)
+    # Ink jumps up where the letters' common band starts (x-line or cap line) and drops where it
+    # ends (baseline); ascenders and descenders add and take away far less.
+    steps = np.diff(rows)
+    top, bottom = int(steps.argmax()) + 1, int(steps.argmin())
+    if bottom <= top or steps[top - 1] <= 0:
+        return None
+    size = (bottom - top + 1) / share
+    # The type size is about 0.7 of a box with a margin and descenders (RapidOCR's) and up to
+    # 1.35 times a tight box round letters without descenders (Tesseract's): outside that, the
+    # steps found were not the letters' band.
+    return size if 0.45 * height <= size <= 1.6 * height else None
 
 
 def find_rules(image: np.ndarray, points: float) -> tuple[list[Box], list[Box]]:

@@ -35,10 +35,24 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def _claim(table: TableRegion, segments: list[Segment]) -> None:
+    """Mark the segments the table holds as used; its own segments go to the table's block.
+
+    A segment inside the table's box whose words went into none of its cells (a label a row's
+    columns did not take, a line under the table that its box reaches) stays free, to become a
+    block of its own: the table must not swallow text.
+    """
     held = {id(s) for s in table.segments}  # by identity: comparing segments field by field is slow
+    placed = {id(w) for cell in table.cells for w in cell.words}
+    cell_text = "".join(cell.text for cell in table.cells).replace(" ", "")
     for segment in segments:
-        if not segment.used and center_in(table.box, segment.box):
-            segment.used = True
-            if id(segment) not in held:
-                table.segments.append(segment)
-                held.add(id(segment))
+        if segment.used or not center_in(table.box, segment.box):
+            continue
+        if not any(id(w) in placed for w in segment.words) and segment.text.replace(" ", "") not in cell_text:
+            if id(segment) in held:
+                table.segments.remove(segment)
+                held.discard(id(segment))
+            continue
+        segment.used = True
+        if id(segment) not in held:
+            table.segments.append(segment)
+            held.add(id(segment))
