@@ -39,6 +39,8 @@ def document_text(document: Any) -> str:
     """The Document's text in reading order; tables row by row, so no Markdown syntax is scored."""
     parts = []
     for block in document.blocks():
+        if block.extra.get("merged_into"):
+            continue  # a table's continuation, already read as rows of the table it continues
         if block.table is not None:
             rows: dict[int, list[Any]] = {}
             for cell in block.table.cells:

@@ -1,6 +1,6 @@
 """OCR benchmark: Docuforge's OCR (RapidOCR and Tesseract back ends) against the bare engines.
 
-    taskset -c 1 .venv/bin/python -m benchmarks.ocr.run            # everything (about 20 minutes)
+    taskset -c 1 .venv/bin/python -m benchmarks.ocr.run            # everything (20-30 minutes)
     .venv/bin/python -m benchmarks.ocr.run --sets sroie,rotations --engines docuforge --limit 5
 
 Every (engine, set) pair runs in a fresh worker process (benchmarks/ocr/worker.py) pinned to
@@ -249,7 +249,7 @@ def score_tables(engine: str, limit: int | None) -> dict[str, Any]:
     for path in omni_files:
         found = [_as_cells(t) for t in results[path].get("tables") or []]
         for k, html in enumerate(omni[path.name]):
-            truth = scoring.html_cells(html)
+            truth = parse_scoring.html_cells(html)
             # Each GT table against the table found on the page that resembles it most.
             best = max(found, key=lambda cells, truth=truth: scoring.teds(cells, truth), default=None)
             omni_scores[f"{path.stem[:40]}#{k}"] = {
@@ -356,6 +356,21 @@ SCORERS = {
 
 def _row(results: dict[str, Any], name: str, key: str, engines: list[str]) -> list[str]:
     return [str(results["sets"].get(name, {}).get(e, {}).get(key, "—")) for e in engines]
+
+
+def cpu() -> str:
+    """The processor and the vector units the OCR models' speed turns on (AMX: bf16 in OpenVINO)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.machine()
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    fields = {key.strip(): value.strip() for key, value in fields.items()}
+    flags = set(fields.get("flags", "").split())
+    vector = (("AVX2", "avx2"), ("AVX-512", "avx512f"), ("AMX", "amx_bf16"))
+    units = [unit for unit, flag in vector if flag in flags]
+    name = fields.get("model name", "")
+    return f"{platform.machine()} {name or 'CPU'} ({', '.join(units) or 'no AVX2'})"
 
 
 def report(results: dict[str, Any]) -> str:
@@ -541,7 +556,7 @@ def main() -> None:
         json.loads(path.read_text()) if path.exists() and not args.no_save else {"sets": {}}
     )
     results.update(
-        machine=f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, "
+        machine=f"{cpu()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, "
         f"{platform.platform()}",
         date=DATE,
         command="taskset -c 1 .venv/bin/python -m benchmarks.ocr.run",

@@ -71,23 +71,6 @@ def cell_f1(found: list[Cell], truth: list[Cell]) -> float:
     return f1(squash(found), squash(truth))
 
 
-def html_cells(html: str) -> list[Cell]:
-    """The cells of an HTML table with their grid positions (spans resolved)."""
-    taken: set[tuple[int, int]] = set()
-    cells: list[Cell] = []
-    for r, row in enumerate(re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S | re.I)):
-        c = 0
-        for attributes, content in re.findall(r"<t[dh]([^>]*)>(.*?)</t[dh]>", row, flags=re.S | re.I):
-            while (r, c) in taken:
-                c += 1
-            rows = int((re.search(r'rowspan="?(\d+)', attributes) or [0, 1])[1])
-            cols = int((re.search(r'colspan="?(\d+)', attributes) or [0, 1])[1])
-            taken.update((r + dr, c + dc) for dr in range(rows) for dc in range(cols))
-            cells.append((r, c, rows, cols, re.sub(r"<[^>]+>", " ", content)))
-            c += cols
-    return cells
-
-
 @dataclass
 class Node:
     label: str

@@ -80,21 +80,30 @@ def tables(markdown: str) -> list[list[list[str]]]:
     return [[[normalize(c) for c in row] for row in table] for table in found]
 
 
-def _html_grid(table: str) -> list[list[str]]:
-    """An HTML table as a grid, row and column spans expanded (a spanning cell fills its area)."""
-    grid: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S | re.I)):
+def html_cells(html: str) -> list[tuple[int, int, int, int, str]]:
+    """The cells of an HTML table as (row, col, row_span, col_span, text), spans resolved."""
+    taken: set[tuple[int, int]] = set()
+    cells: list[tuple[int, int, int, int, str]] = []
+    for r, row in enumerate(re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S | re.I)):
         c = 0
         for attributes, content in re.findall(r"<t[dh]([^>]*)>(.*?)</t[dh]>", row, flags=re.S | re.I):
-            while (r, c) in grid:
+            while (r, c) in taken:
                 c += 1
             rows = int((re.search(r'rowspan="?(\d+)', attributes) or [0, 1])[1])
             cols = int((re.search(r'colspan="?(\d+)', attributes) or [0, 1])[1])
-            text = re.sub(r"<[^>]+>", " ", content).strip()
-            for dr in range(rows):
-                for dc in range(cols):
-                    grid[(r + dr, c + dc)] = text
+            taken.update((r + dr, c + dc) for dr in range(rows) for dc in range(cols))
+            cells.append((r, c, rows, cols, re.sub(r"<[^>]+>", " ", content)))
             c += cols
+    return cells
+
+
+def _html_grid(table: str) -> list[list[str]]:
+    """An HTML table as a grid, row and column spans expanded (a spanning cell fills its area)."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, c, rows, cols, text in html_cells(table):
+        for dr in range(rows):
+            for dc in range(cols):
+                grid[(r + dr, c + dc)] = text.strip()
     if not grid:
         return []
     height = max(r for r, _ in grid) + 1
