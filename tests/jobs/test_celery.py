@@ -94,8 +94,22 @@ async def test_jobs_run_on_a_celery_worker(redis_cluster: Cluster) -> None:
     assert ready["components"]["broker"]["status"] == "ok"
 
 
+def worker_logs(workdir: Path) -> str:
+    """The workers' own logs, for a failure message: they run in other processes, so pytest
+    captures nothing of them."""
+    return "\n".join(
+        f"--- {log.name}\n{log.read_text(errors='replace')[-6000:]}" for log in sorted(workdir.glob("*.log"))
+    )
+
+
 async def test_a_worker_killed_mid_job_loses_nothing(redis_cluster: Cluster) -> None:
-    c = redis_cluster
+    try:
+        await _kill_a_worker_mid_job(redis_cluster)
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n{worker_logs(redis_cluster.workdir)}") from failure
+
+
+async def _kill_a_worker_mid_job(c: Cluster) -> None:
     marker = c.workdir / "marker"
     with docuforge_worker(worker_env(c.settings), c.workdir, "first.log") as first:
         job_id = await submit(
