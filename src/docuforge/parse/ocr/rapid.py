@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,6 +101,8 @@ class RapidEngine:
         )
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
+        recognizer.postprocess_op.get_word_info = _word_info
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """Quadrilaterals (4 x 2, pixels) of the text lines, without reading them."""
@@ -137,8 +140,180 @@ class RapidEngine:
                 " ", ""
             ):
                 line.words = _split_line(text, box, float(score))
+            else:
+                line.words = _confirm_splits(line.words, text, box, image)
+                line.text = " ".join(w.text for w in line.words)
             lines.append(line)
         return lines
+
+
+# A step between two characters this many times the line's usual one, and this many columns
+# more, may be a space the recogniser left out; _confirm_splits asks the image.
+SPLIT_RATIO, SPLIT_EXTRA = 1.6, 1.5
+# A space is at least this share of the type's height wide.
+GAP = 0.2
+
+
+def _word_info(text: str, selection: np.ndarray) -> Any:
+    """Words of a recognised line, split also where the model left out a space.
+
+    The recogniser often reads two words set close together as one ("SUBANGJAYA", "recipientof"),
+    yet the positions at which it read each character still show the gap: the step from one
+    character to the next is about twice the line's usual step. RapidOCR splits only at steps
+    over 5 columns, which a line of small type never reaches.
+    """
+    from rapidocr.ch_ppocr_rec.typings import WordInfo, WordType
+    from rapidocr.utils.utils import has_chinese_char
+
+    columns = np.flatnonzero(selection)
+    if len(columns) != len(text) or not len(columns):
+        return WordInfo()
+    steps = [
+        int(columns[i] - columns[i - 1])
+        for i in range(1, len(text))
+        if not text[i].isspace() and not text[i - 1].isspace()
+    ]
+    usual = float(np.median(steps)) if len(steps) >= 4 else None
+    words: list[list[str]] = []
+    cols: list[list[int]] = []
+    kinds: list[Any] = []
+    for i, char in enumerate(text):
+        if char.isspace():
+            if words and words[-1]:
+                words.append([])
+                cols.append([])
+                kinds.append(None)
+            continue
+        kind = WordType.CN if has_chinese_char(char) else WordType.EN_NUM
+        step = int(columns[i] - columns[i - 1]) if i else 0
+        gap = (
+            i
+            and not text[i - 1].isspace()
+            and (step > 5 or (usual is not None and step >= max(SPLIT_RATIO * usual, usual + SPLIT_EXTRA)))
+        )
+        if not words or (words[-1] and (kinds[-1] != kind or gap)):
+            words.append([])
+            cols.append([])
+            kinds.append(kind)
+        if kinds[-1] is None:
+            kinds[-1] = kind
+        words[-1].append(char)
+        cols[-1].append(int(columns[i]))
+    keep = [i for i, w in enumerate(words) if w]
+    return WordInfo(
+        words=[words[i] for i in keep], word_cols=[cols[i] for i in keep], word_types=[kinds[i] for i in keep]
+    )
+
+
+def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.ndarray) -> list[OcrWord]:
+    """Keep a split the recogniser's text has no space for only where the image shows one.
+
+    The character positions are coarse (a column is a sixth of the line's height), so a wide
+    letter can look like a gap. A real space leaves a band of paper between the two words'
+    letters: a fifth of the type's height, twice the line's usual gap between letters, and near
+    the width of the spaces the recogniser did read on the line (monospaced receipt type leaves
+    wide gaps inside words: the L of "Lot").
+    """
+    spaced = {len(t) for t in _prefixes(text.split())}
+    ends = np.cumsum([len(w.text) for w in words])[:-1]
+    doubtful = [
+        i
+        for i, end in enumerate(ends)
+        if end not in spaced and not _cjk(words[i].text[-1]) and not _cjk(words[i + 1].text[0])
+    ]
+    gaps = dict.fromkeys(doubtful, False)
+    ink = _line_ink(image, box, RapidEngine.padding) if len(words) > 1 else None
+    if ink is None:
+        return _join(words, gaps)
+    left = max(0, round(box[0]))  # where the ink's columns start on the page
+    blank = ink.sum(axis=0) <= max(1, ink.shape[0] // 20)
+    height = (box[3] - box[1]) / (1 + 2 * RapidEngine.padding)
+    found = {i: _gap_near(blank, left, words[i], words[i + 1], height) for i in range(len(words) - 1)}
+    inside = [n for start, n in _runs(blank) if start > 0 and start + n < len(blank)]
+    needed = max(2.0, GAP * height, 2 * float(np.median(inside)) if inside else 0.0)
+    spaces = [found[i][0] for i, end in enumerate(ends) if end in spaced]
+    if spaces:
+        needed = max(needed, 0.8 * float(np.median(spaces)))
+    for i, (width, x0, x1) in found.items():
+        if i in gaps:
+            gaps[i] = width >= needed
+        # The character positions put a boundary a letter off at worst; the paper between the
+        # two words is exact, and the layout reads columns and cells from these gaps.
+        if gaps.get(i, True) and width and words[i].box[0] < x0 and x1 < words[i + 1].box[2]:
+            words[i].box = (words[i].box[0], words[i].box[1], x0, words[i].box[3])
+            words[i + 1].box = (x1, words[i + 1].box[1], words[i + 1].box[2], words[i + 1].box[3])
+    return _join(words, gaps)
+
+
+def _join(words: list[OcrWord], gaps: dict[int, bool]) -> list[OcrWord]:
+    """The words, each pair whose gap is False in `gaps` read as one."""
+    kept = [words[0]]
+    for i, word in enumerate(words[1:]):
+        if gaps.get(i, True):
+            kept.append(word)
+            continue
+        previous = kept[-1]
+        kept[-1] = OcrWord(
+            previous.text + word.text,
+            (
+                min(previous.box[0], word.box[0]),
+                min(previous.box[1], word.box[1]),
+                max(previous.box[2], word.box[2]),
+                max(previous.box[3], word.box[3]),
+            ),
+            min(previous.confidence, word.confidence),
+        )
+    return kept
+
+
+def _prefixes(tokens: list[str]) -> list[str]:
+    """Where the spaces of a line fall, counted in letters: ["ab", "abcd"] for ab cd ef."""
+    out, joined = [], ""
+    for token in tokens[:-1]:
+        joined += token
+        out.append(joined)
+    return out
+
+
+def _cjk(char: str) -> bool:
+    from rapidocr.utils.utils import has_chinese_char
+
+    return bool(has_chinese_char(char))
+
+
+def _line_ink(image: np.ndarray, box: PixelBox, padding: float) -> np.ndarray | None:
+    """The line's ink as a boolean array, rows trimmed of the detector's margin."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    trim = int((y1 - y0) * padding / (1 + 2 * padding))
+    crop = image[max(0, y0 + trim) : max(0, y1 - trim), max(0, x0) : max(0, x1)]
+    if crop.size == 0:
+        return None
+    gray = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(float)
+    dark, light = np.percentile(gray, 2), np.percentile(gray, 90)
+    if light - dark < 40:
+        return None
+    return gray < (dark + light) / 2
+
+
+def _gap_near(
+    blank: np.ndarray, left: int, before: OcrWord, after: OcrWord, height: float
+) -> tuple[int, float, float]:
+    """The widest band of ink-free columns between the line's letters that reaches near where the
+    character positions put the boundary between two words (they are a letter off at worst): its
+    width and its two edges on the page."""
+    middle = (before.box[2] + after.box[0]) / 2 - left
+    reach = 0.4 * height
+    a, b = middle - reach, middle + reach
+    near = [(s, n) for s, n in _runs(blank) if s < b and s + n > a and s > 0 and s + n < len(blank)]
+    start, width = max(near, key=lambda run: run[1], default=(0, 0))
+    return width, left + start, left + start + width
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, length) of each run of True."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:

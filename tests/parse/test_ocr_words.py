@@ -1,0 +1,114 @@
+"""Words of a recognised line: spaces the recogniser left out are found again where the image
+shows them, and word boxes end where the ink ends."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from tests.fixtures.images import FONT
+
+from docuforge.parse.ocr import OcrWord
+from docuforge.parse.ocr.rapid import RapidEngine, _confirm_splits, _runs, _word_info
+
+
+def selection(columns: list[int], length: int) -> np.ndarray:
+    chosen = np.zeros(length, dtype=bool)
+    chosen[columns] = True
+    return chosen
+
+
+def test_a_wide_step_between_two_characters_parts_the_words() -> None:
+    # Positions as the recogniser read "47500 SUBANGJAYA," on a receipt: G at 28, J at 33.
+    columns = [2, 5, 7, 9, 12, 14, 16, 18, 21, 23, 26, 28, 33, 35, 38, 40, 43]
+    info = _word_info("47500 SUBANGJAYA,", selection(columns, 77))
+    assert ["".join(w) for w in info.words] == ["47500", "SUBANG", "JAYA,"]
+    assert info.word_cols[1] == [16, 18, 21, 23, 26, 28]
+
+
+def test_even_steps_keep_a_word_whole() -> None:
+    columns = [2, 4, 7, 9, 11, 14, 16, 18, 21]
+    info = _word_info("recipient", selection(columns, 40))
+    assert ["".join(w) for w in info.words] == ["recipient"]
+
+
+def line(parts: list[tuple[str, int]]) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+    """A white strip with each text drawn at its x; returns the image and each text's ink extent."""
+    font = ImageFont.truetype(FONT, 30)
+    image = Image.new("RGB", (700, 60), "white")
+    draw = ImageDraw.Draw(image)
+    extents = {}
+    for text, x in parts:
+        draw.text((x, 14), text, fill="black", font=font)
+        left, _, right, _ = draw.textbbox((x, 14), text, font=font)
+        extents[text] = (left, right)
+    return np.asarray(image), extents
+
+
+def paper_between_letters(pixels: np.ndarray) -> set[tuple[int, int]]:
+    """(first blank column, first inked column after it) of every gap between letters."""
+    ink = (pixels.mean(axis=2) < 128).any(axis=0)
+    return {(start, start + n) for start, n in _runs(~ink)}
+
+
+def test_a_split_where_the_image_shows_a_space_is_kept_and_its_edges_follow_the_ink() -> None:
+    image, ink = line([("SUBANG", 20), ("JAYA", 20 + 140 + 14)])
+    subang, jaya = ink["SUBANG"], ink["JAYA"]
+    box = (10.0, 8.0, 300.0, 52.0)
+    # The positions put the boundary a few pixels into JAYA.
+    words = [
+        OcrWord("SUBANG", (subang[0], 8.0, jaya[0] + 6, 52.0), 0.9),
+        OcrWord("JAYA", (jaya[0] + 9, 8.0, jaya[1], 52.0), 0.9),
+    ]
+    kept = _confirm_splits(words, "SUBANGJAYA", box, image)
+    assert [w.text for w in kept] == ["SUBANG", "JAYA"]
+    # The boundary is the band of paper between SUBANG's last letter and JAYA's first.
+    assert (kept[0].box[2], kept[1].box[0]) in paper_between_letters(image)
+    assert subang[1] - 4 <= kept[0].box[2] < kept[1].box[0] <= jaya[0] + 1
+
+
+def test_a_split_inside_a_word_the_image_shows_no_space_for_is_undone() -> None:
+    image, ink = line([("recipient", 20)])
+    left, right = ink["recipient"]
+    box = (10.0, 8.0, right + 10.0, 52.0)
+    middle = (left + right) / 2
+    words = [
+        OcrWord("recip", (left, 8.0, middle - 2, 52.0), 0.9),
+        OcrWord("ient", (middle + 2, 8.0, right, 52.0), 0.8),
+    ]
+    kept = _confirm_splits(words, "recipient", box, image)
+    assert [w.text for w in kept] == ["recipient"]
+    assert kept[0].box == (left, 8.0, right, 52.0) and kept[0].confidence == 0.8
+
+
+def test_a_split_narrower_than_the_lines_own_spaces_is_undone() -> None:
+    # Monospaced receipt type: the L of "Lot" leaves a wide gap before the o, but the spaces the
+    # recogniser did read on the line are wider still.
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 30)
+    image = Image.new("RGB", (700, 60), "white")
+    ImageDraw.Draw(image).text((20, 14), "Lot 3,   Jalan   Pelabur", fill="black", font=font)
+    pixels = np.asarray(image)
+    cell = font.getlength("L")
+    words = [
+        OcrWord("L", (20, 8.0, 20 + cell, 52.0), 0.9),
+        OcrWord("ot", (20 + cell, 8.0, 20 + 3 * cell, 52.0), 0.9),
+        OcrWord("3,", (20 + 4 * cell, 8.0, 20 + 6 * cell, 52.0), 0.9),
+        OcrWord("Jalan", (20 + 9 * cell, 8.0, 20 + 14 * cell, 52.0), 0.9),
+        OcrWord("Pelabur", (20 + 17 * cell, 8.0, 20 + 24 * cell, 52.0), 0.9),
+    ]
+    kept = _confirm_splits(words, "Lot 3, Jalan Pelabur", (10.0, 8.0, 20 + 25 * cell, 52.0), pixels)
+    assert [w.text for w in kept] == ["Lot", "3,", "Jalan", "Pelabur"]
+
+
+def test_rapidocr_reads_a_line_into_words_whose_edges_are_the_paper_between_them() -> None:
+    font = ImageFont.truetype(FONT, 40)
+    image = Image.new("RGB", (900, 120), "white")
+    ImageDraw.Draw(image).text((30, 35), "Invoice total due", fill="black", font=font)
+    pixels = np.asarray(image)
+    gaps = paper_between_letters(pixels)
+    lines = RapidEngine().read(pixels)
+    words = lines[0].words
+    assert [w.text for w in words] == ["Invoice", "total", "due"]
+    for before, after in itertools.pairwise(words):
+        assert (before.box[2], after.box[0]) in gaps
