@@ -137,6 +137,8 @@ def _bare_tesseract() -> Converter:
 def make(engine: str) -> Converter:
     if engine == "docuforge":
         return _docuforge(None)
+    if engine == "docuforge-fast":
+        return _docuforge("rapidocr-fast")
     if engine == "docuforge-tesseract":
         return _docuforge("tesseract")
     if engine == "bare-rapidocr":

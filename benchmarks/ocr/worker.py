@@ -9,6 +9,7 @@ RSS (RUSAGE_SELF, and RUSAGE_CHILDREN for the Tesseract processes it starts) bel
 
 Engines:
 - docuforge: `docuforge.parse` with its default OCR engine (RapidOCR), full pipeline;
+- docuforge-fast: the same with `ocr_engine="rapidocr-fast"` (PP-OCRv6's tiny recogniser);
 - docuforge-tesseract: the same with `ocr_engine="tesseract"`;
 - bare-rapidocr: `RapidOCR(params={"Global.use_cls": False})` on the image, lines sorted top to bottom;
 - bare-tesseract: Debian's `tesseract IMAGE stdout`, default page segmentation.
@@ -22,7 +23,7 @@ import json
 import os
 import sys
 
-ENGINES = ("docuforge", "docuforge-tesseract", "bare-rapidocr", "bare-tesseract")
+ENGINES = ("docuforge", "docuforge-fast", "docuforge-tesseract", "bare-rapidocr", "bare-tesseract")
 _THREAD_VARS = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",

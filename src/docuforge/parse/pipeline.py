@@ -18,9 +18,12 @@ from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
 from docuforge.parse.furniture import assign_heading_levels, mark_furniture
 from docuforge.parse.layout import build_page
 from docuforge.parse.merge import join_column_tables, merge_tables
+from docuforge.parse.ocr import OcrEngineName
 from docuforge.parse.options import ParseOptions
 from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
+
+OCR_ENGINES = tuple(name.value for name in OcrEngineName)
 
 DEFAULT_MAX_PAGES = 5000
 Source = str | Path | bytes
@@ -71,16 +74,17 @@ def parse(
     """Parse a document (a path or its bytes) into a Document.
 
     on_page(done, total) is called after each page; raising from it stops the parse.
-    ocr_engine picks the OCR engine for image pages ("rapidocr", the default, or "tesseract";
+    ocr_engine picks the OCR engine for image pages ("rapidocr", the default, "rapidocr-fast" or
+    "tesseract";
     DOCUFORGE_OCR__ENGINE sets it for the process). converted_pdf, if given, receives the PDF that
     LibreOffice made of an office file, when it made one.
     """
     options = options or ParseOptions()
     kind = source_format(source, options, extension)
     engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or "rapidocr"
-    if engine not in ("rapidocr", "tesseract"):
+    if engine not in OCR_ENGINES:
         raise DocumentError(
-            f"unknown OCR engine {engine!r}; use rapidocr or tesseract",
+            f"unknown OCR engine {engine!r}; use one of {', '.join(OCR_ENGINES)}",
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
         )

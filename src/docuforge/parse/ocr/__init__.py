@@ -1,4 +1,4 @@
-"""OCR engines behind one small registry: RapidOCR (the default) and Tesseract.
+"""OCR engines behind one small registry: RapidOCR (the default), its fast variant, and Tesseract.
 
 An engine turns an upright RGB image into lines of words with pixel boxes and confidences.
 Everything else about scanned pages (orientation, skew, rules, layout) is the same for all.
@@ -18,6 +18,7 @@ PixelBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, origin
 
 class OcrEngineName(enum.StrEnum):
     rapidocr = "rapidocr"
+    rapidocr_fast = "rapidocr-fast"  # a smaller recogniser: 4-5x faster, weaker on receipts and forms
     tesseract = "tesseract"
 
 
@@ -56,4 +57,4 @@ def engine(name: OcrEngineName | str = OcrEngineName.rapidocr) -> OcrEngine:
         return TesseractEngine()
     from docuforge.parse.ocr.rapid import RapidEngine
 
-    return RapidEngine()
+    return RapidEngine(fast=name is OcrEngineName.rapidocr_fast)
