@@ -247,3 +247,155 @@ def test_text_in_a_tables_box_that_no_cell_took_is_not_swallowed() -> None:
     _claim(table, segments)
     assert discount.used and amount.used
     assert not footer.used and footer not in table.segments
+
+
+def _drawn_pdf(draw) -> bytes:  # type: ignore[no-untyped-def]
+    """A one-page letter PDF drawn by `draw(canvas)`, in Helvetica 9: tables set by hand."""
+    import io
+
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.setFont("Helvetica", 9)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_section_labels_and_wrapped_cells_stay_inside_a_borderless_table() -> None:
+    """A risk table (docling's SDG tables): section labels alone on a row, and cells whose text
+    wraps onto a second line set tighter than the rows, once cut the table into scraps."""
+    x = [72, 200, 290, 360]
+    lines = [  # (gap before, cells); a cell of None leaves its column empty
+        (0, ["Factor", "Level", "Ratio", "Interval"]),
+        (20, ["Diet", None, None, None]),
+        (20, ["Caffeine", "None", "1.00", "-"]),
+        (20, [None, "Under 200", "1.12", "(0.98, 1.28)"]),
+        (10, [None, "mg/day", None, None]),
+        (20, [None, "Over 400", "1.68", "(1.40, 2.01)"]),
+        (10, [None, "mg/day", None, None]),
+        (20, ["Sugar", "Low", "1.00", "-"]),
+        (20, [None, "High", "1.42", "(1.21, 1.66)"]),
+        (20, ["Activity", None, None, None]),
+        (20, ["Exercise", "Sedentary", "1.55", "(1.32, 1.82)"]),
+        (20, [None, "Light (1-2", "1.20", "(1.05, 1.37)"]),
+        (10, [None, "hrs)", None, None]),
+    ]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        canvas.drawString(72, 720, "The table below gives the odds ratios by factor.")
+        y = 690.0
+        for gap, cells in lines:
+            y -= gap
+            for left, text in zip(x, cells, strict=True):
+                if text:
+                    canvas.drawString(left, y, text)
+        canvas.drawString(72, y - 40, "Ratios are adjusted for age and sex.")
+
+    grid = grid_of(only_table(_drawn_pdf(draw)))
+    assert grid == [
+        ["Factor", "Level", "Ratio", "Interval"],
+        ["Diet", "", "", ""],
+        ["Caffeine", "None", "1.00", "-"],
+        ["", "Under 200 mg/day", "1.12", "(0.98, 1.28)"],
+        ["", "Over 400 mg/day", "1.68", "(1.40, 2.01)"],
+        ["Sugar", "Low", "1.00", "-"],
+        ["", "High", "1.42", "(1.21, 1.66)"],
+        ["Activity", "", "", ""],
+        ["Exercise", "Sedentary", "1.55", "(1.32, 1.82)"],
+        ["", "Light (1-2 hrs)", "1.20", "(1.05, 1.37)"],
+    ]
+
+
+def test_rows_parted_by_rules_keep_a_label_set_on_several_lines_beside_its_figures() -> None:
+    """A financial table with a rule under every row and labels centred on two or three lines
+    beside one line of figures: each space between two rules is one row."""
+    labels = [
+        ["Revenues"],
+        ["Adjusted", "EBITDA"],
+        ["Depreciation", "and", "amortization"],
+        ["Capital", "spend"],
+    ]
+    figures = [["1,245", "892", "3,234"], ["450", "310", "1,074"], ["89", "45", "183"], ["120", "45", "199"]]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        canvas.drawString(72, 720, "Segment results for the year, in thousands.")
+        top = 690.0
+        canvas.line(72, top, 420, top)
+        canvas.drawString(72, top - 14, "Segment")
+        for left, head in zip((220, 290, 360), ("Cloud", "Data", "Total"), strict=True):
+            canvas.drawString(left, top - 14, head)
+        top -= 22
+        canvas.line(72, top, 420, top)
+        for label, row in zip(labels, figures, strict=True):
+            height = 12 * len(label) + 10
+            middle = top - height / 2
+            for n, line in enumerate(label):  # the label's lines centred on the row
+                canvas.drawString(72, middle + 6 * (len(label) - 1) - 12 * n - 3, line)
+            for left, figure in zip((220, 290, 360), row, strict=True):
+                canvas.drawString(left, middle - 3, figure)
+            top -= height
+            canvas.line(72, top, 420, top)
+
+    grid = grid_of(only_table(_drawn_pdf(draw)))
+    assert grid == [
+        ["Segment", "Cloud", "Data", "Total"],
+        ["Revenues", "1,245", "892", "3,234"],
+        ["Adjusted EBITDA", "450", "310", "1,074"],
+        ["Depreciation and amortization", "89", "45", "183"],
+        ["Capital spend", "120", "45", "199"],
+    ]
+
+
+def test_an_invoices_item_lines_keep_their_descriptions_and_padding() -> None:
+    """Invoice items far apart, each with a line describing it under its name (a Dutch invoice of
+    the SDG set found no table at all)."""
+    items = [
+        ("Webdesign", "Full design of the new corporate website with wireframes.", "1", "850.00"),
+        ("Front-end", "Implementation of the design in HTML5, CSS3 and JavaScript.", "1", "1,200.00"),
+        ("Hosting", "Installation and configuration of the content system.", "2", "450.00"),
+    ]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        canvas.drawString(72, 700, "DESCRIPTION")
+        canvas.drawString(360, 700, "QTY")
+        canvas.drawRightString(500, 700, "PRICE")
+        y = 670.0
+        for name, description, quantity, price in items:
+            canvas.drawString(72, y, name)
+            canvas.drawString(360, y, quantity)
+            canvas.drawRightString(500, y, price)
+            canvas.drawString(72, y - 11, description)
+            y -= 60
+
+    grid = grid_of(only_table(_drawn_pdf(draw)))
+    assert grid == [
+        ["DESCRIPTION", "QTY", "PRICE"],
+        *[[f"{name} {description}", quantity, price] for name, description, quantity, price in items],
+    ]
+
+
+def test_a_paragraph_run_on_across_the_columns_is_no_cell() -> None:
+    """Lines under a row that run on past the next column are prose (a glossary entry's
+    definition, us-003 of ICDAR 2013), not the wrapped end of a cell."""
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        y = 700.0
+        for term, code in (("Age at degree", "AGEATBA"), ("Salary in 2003", "B3CRSAL")):
+            canvas.drawString(72, y, term)
+            canvas.drawString(400, y, code)
+            canvas.drawString(
+                72, y - 11, "Indicates the respondent's age or salary at the time, in the categories"
+            )
+            canvas.drawString(72, y - 22, "used throughout this report and its appendix tables.")
+            y -= 50
+
+    document = docuforge.parse(_drawn_pdf(draw))
+    assert not blocks(document, BlockType.TABLE)
+    definitions = [
+        b.content for b in blocks(document, BlockType.TEXT) if "Indicates the respondent" in b.content
+    ]
+    assert len(definitions) == 2 and all(d.endswith("appendix tables.") for d in definitions)

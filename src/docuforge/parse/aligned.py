@@ -5,10 +5,17 @@ hold in nearly every row) are a table. Header rows just above it join it; a curr
 stays with its amount; a label that wraps onto the next line stays one cell; a header segment
 that covers two columns is cut at the gutter between them if a gap in it falls there.
 Columns of prose are not tables: their cells are long runs of words.
+
+Inside a table, a row of one short segment (a section label) does not end it when table rows
+follow; a cell's text wrapped onto lines of its own, tighter than the rows are set, joins its
+cell; a label on several lines centred beside its figures is one row with them; and where rules
+part every row, the lines between two rules are one row.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import statistics
 
@@ -98,16 +105,19 @@ def _cut(segment: Segment, gutters: list[tuple[float, float]]) -> list[list[RawW
 
 
 def columns_of(
-    rows: list[list[Segment]], body: float
+    rows: list[list[Segment]], body: float, lines: int | None = None
 ) -> tuple[list[float], list[tuple[float, float]]] | None:
-    """Column edges (left to right) and the gutters between them, if the rows line up."""
+    """Column edges (left to right) and the gutters between them, if the rows line up.
+
+    lines: how many lines of text the rows were made of (a gutter may be crossed by a fifth of
+    them: a label on three lines crossing one is three crossings)."""
     segments = [s for row in rows for s in row]
     lo, hi = min(s.x0 for s in segments), max(s.x1 for s in segments)
     widest = max(len(row) for row in rows)
     typical = [s for row in rows if len(row) >= max(2, widest - 1) for s in row]
     if not typical:  # every row is one run of text: nothing lines up into columns
         return None
-    allowed = max(1, len(rows) // 5)
+    allowed = max(1, (lines or len(rows)) // 5)
     gutters = _gutters([(s.x0, s.x1) for s in typical], min_gap=0.5 * body)
     if len(typical) >= 6:
         # A cell set too close to its neighbour to be parted from it (a scan's OCR reads the
@@ -130,19 +140,27 @@ def build(
     gutters: list[tuple[float, float]],
     body: float,
     bounds: Box | None,
+    overflowing: frozenset[int] = frozenset(),
 ) -> tuple[list[list[CellRegion | None]], list[tuple[float, float]]]:
-    """Each row's cells by column (None where empty), and each row's vertical band."""
+    """Each row's cells by column (None where empty), and each row's vertical band.
+
+    Segments in `overflowing` (by id) are lines of one cell's text that may run under the next
+    column: each stays whole, in the column where it starts."""
     n_cols = len(edges) - 1
     grid: list[list[CellRegion | None]] = []
     bands: list[tuple[float, float]] = []
     for row in rows:
         cells: list[CellRegion | None] = [None] * n_cols
         for segment in row:
-            for words in _cut(segment, gutters):
+            whole = id(segment) in overflowing
+            for words in [list(segment.words)] if whole else _cut(segment, gutters):
                 x0, x1 = words[0].x0, max(w.x1 for w in words)
-                first = next(c for c in range(n_cols) if x0 < edges[c + 1] or c == n_cols - 1)
+                # The column its first word stands in: a header word that starts a little left of
+                # the column's edge ("Infrastructure" over wide figures) still heads that column.
+                anchor = x0 + min((words[0].x1 - x0) / 2, body)
+                first = next(c for c in range(n_cols) if anchor < edges[c + 1] or c == n_cols - 1)
                 last = first
-                while last + 1 < n_cols and x1 > edges[last + 1] + 2:
+                while not whole and last + 1 < n_cols and x1 > edges[last + 1] + 2:
                     last += 1
                 existing = next(
                     (c for c in cells if c is not None and c.col <= first < c.col + c.col_span), None
@@ -161,10 +179,42 @@ def build(
     return grid, bands
 
 
+def _continues(above: list[CellRegion | None], cells: list[CellRegion | None]) -> bool:
+    """Whether a row's cells could be the wrapped ends of the row above's: each under a cell with
+    text, and at most half as many (a row of cells that leaves one column empty is a row)."""
+    filled = [c for c in cells if c is not None]
+    return (
+        bool(filled)
+        and 2 * len({id(c) for c in filled}) <= len({id(c) for c in above if c is not None})
+        and all(above[c.col] is not None for c in filled)
+    )
+
+
 def _merge_wrapped(
-    grid: list[list[CellRegion | None]], bands: list[tuple[float, float]], body: float
+    grid: list[list[CellRegion | None]],
+    bands: list[tuple[float, float]],
+    body: float,
+    continuations: bool = True,
 ) -> None:
-    """A row with text in the first column only, tight against a full row, continues that row."""
+    """A row tight against the row above whose cells all sit under cells with text is their
+    wrapped ends ("< 200" over "mg/day"); a row with text in the first column only, tight against
+    a full row, continues that row."""
+    # Only lines closer than the table's rows usually are: where rows are set as tight as the
+    # lines of a paragraph (most born-digital tables), a row of fewer cells is still a row. A
+    # table of a few rows shows no usual spacing.
+    gaps = sorted(b[0] - a[1] for a, b in itertools.pairwise(bands))
+    tight = min(0.6 * body, 0.6 * gaps[len(gaps) // 2]) if len(gaps) >= 4 else -math.inf
+    r = 1
+    while continuations and r < len(grid):
+        if bands[r][0] - bands[r - 1][1] <= tight and _continues(grid[r - 1], grid[r]):
+            for cell in {id(c): c for c in grid[r] if c is not None}.values():
+                target = grid[r - 1][cell.col]
+                assert target is not None
+                target.words.extend(cell.words)
+            bands[r - 1] = (bands[r - 1][0], max(bands[r - 1][1], bands[r][1]))
+            del grid[r], bands[r]
+            continue
+        r += 1
     r = 0
     while r < len(grid):
         cells = grid[r]
@@ -198,6 +248,44 @@ def _merge_wrapped(
         del grid[r], bands[r]
 
 
+def _join_overlapping(rows: list[list[Segment]]) -> list[list[Segment]]:
+    """A line of one segment that overlaps a row of cells from above or below is part of it: a
+    label set on two or three lines, centred beside its row of figures."""
+    out: list[list[Segment]] = []
+    for row in rows:
+        if out and (len(row) == 1 or len(out[-1]) == 1):
+            last = out[-1]
+            top, bottom = min(s.y0 for s in row), max(s.y1 for s in row)
+            shared = min(bottom, max(s.y1 for s in last)) - max(top, min(s.y0 for s in last))
+            height = min(bottom - top, max(s.y1 for s in last) - min(s.y0 for s in last))
+            if shared > 0.3 * height:
+                out[-1] = _stacked(last + row)
+                continue
+        out.append(row)
+    return out
+
+
+def _wrapped_lines(rows: list[list[Segment]], body: float) -> frozenset[int]:
+    """The ids of lines that carry on a cell of the last row of several cells: one segment, tight
+    under the line above, starting where that cell starts and ending before the next cell does.
+    Such a line is no row of its own and may reach under the next column's gutter: it neither
+    counts as a row nor closes a gutter. A line that runs on across the columns is prose."""
+    found: set[int] = set()
+    cells: list[Segment] = []
+    for above, row in itertools.pairwise(rows):
+        if len(above) >= 2:
+            cells = sorted(above, key=lambda s: s.x0)
+        if len(row) != 1 or not cells or row[0].y0 - max(s.y1 for s in above) > 0.6 * body:
+            continue
+        line = row[0]
+        for cell, following in zip(cells, [*cells[1:], None], strict=True):
+            if abs(line.x0 - cell.x0) <= body:
+                if following is None or line.x1 < following.x0 + 0.5 * body:
+                    found.add(id(line))
+                break
+    return frozenset(found)
+
+
 def _prose(segments: list[Segment], n_cols: int, page_width: float) -> bool:
     widths = [s.x1 - s.x0 for s in segments]
     words_per_cell = statistics.median(len(s.words) for s in segments)
@@ -208,29 +296,39 @@ def _prose(segments: list[Segment], n_cols: int, page_width: float) -> bool:
 
 
 def aligned_table(
-    rows: list[Row], bounds: Box | None, body: float, page_width: float, above: list[Row] | None = None
+    rows: list[Row],
+    bounds: Box | None,
+    body: float,
+    page_width: float,
+    above: list[Row] | None = None,
+    ruled_rows: bool = False,
 ) -> TableRegion | None:
-    """A table from rows whose segments line up in columns; None when they do not."""
+    """A table from rows whose segments line up in columns; None when they do not.
+
+    ruled_rows: rules parted the rows already, so no row is the wrapped end of the one above."""
     body_rows = [_merge_currency([s for s in row.segments if not s.used], body) for row in rows]
     body_rows = [row for row in body_rows if row]
+    lines = len(body_rows)
+    body_rows = _join_overlapping(body_rows)
     if len(body_rows) < MIN_ROWS or sum(len(row) for row in body_rows) < 4:
         return None
-    found = columns_of(body_rows, body)
+    wrapped = _wrapped_lines(body_rows, body)
+    found = columns_of([row for row in body_rows if id(row[0]) not in wrapped], body, lines)
     if found is None:
         return None
     edges, gutters = found
     if len(edges) - 1 < MIN_COLS:
         return None
     multi = sum(1 for row in body_rows if len(row) >= 2)
-    if multi < max(2, 0.6 * len(body_rows)):
+    if multi < max(2, 0.6 * (len(body_rows) - len(wrapped))):
         return None
     segments = [s for row in body_rows for s in row]
     if _prose(segments, len(edges) - 1, page_width):
         return None
     heads = _header_rows(above or [], edges, body_rows, body)
     all_rows = heads + body_rows
-    grid, bands = build(all_rows, edges, gutters, body, bounds)
-    _merge_wrapped(grid, bands, body)
+    grid, bands = build(all_rows, edges, gutters, body, bounds, wrapped)
+    _merge_wrapped(grid, bands, body, continuations=not ruled_rows)
     n_rows, n_cols = len(grid), len(edges) - 1
     cells: list[CellRegion] = []
     seen: set[int] = set()
@@ -328,7 +426,70 @@ def between_rules(
             above.append(bounded)
     if len(inside) < MIN_ROWS:
         return None
-    return aligned_table(inside, (left, top, right, bottom), body, page_width, above=above)
+    banded = _rows_by_rules(inside, horizontals, body)
+    return aligned_table(
+        banded, (left, top, right, bottom), body, page_width, above=above, ruled_rows=banded is not inside
+    )
+
+
+def _rows_by_rules(rows: list[Row], horizontals: list[Rule], body: float) -> list[Row]:
+    """Where rules part the table's rows (four rules or more, most spaces between them holding one
+    line of cells), the text lines between two rules are one row: a label set on three lines
+    beside its figures stays with them. A space holding several lines of cells (a header over
+    the first row) keeps its lines apart, but for lines set so close that they touch: the two
+    lines of one row of header cells ("Cloud" over "Infrastructure")."""
+    if len(horizontals) < 4:
+        return rows
+    cuts = [rule.at for rule in horizontals]
+    bands: list[list[Row]] = [[] for _ in cuts[1:]]
+    for row in rows:
+        middle = (row.y0 + row.y1) / 2
+        for index, (upper, lower) in enumerate(itertools.pairwise(cuts)):
+            if upper <= middle < lower:
+                bands[index].append(row)
+                break
+    filled = [band for band in bands if band]
+    single = [band for band in filled if sum(1 for row in band if len(row.segments) >= 2) <= 1]
+    if len(single) < max(2, 0.6 * len(filled)):
+        return rows
+    out: list[Row] = []
+    for band in filled:
+        if any(band is b for b in single):
+            groups = [band]
+        else:
+            groups = [[band[0]]]
+            for row in band[1:]:
+                if row.y0 - groups[-1][-1].y1 <= 0.25 * body:
+                    groups[-1].append(row)
+                else:
+                    groups.append([row])
+        for group in groups:
+            if len(group) == 1:
+                out.append(group[0])
+                continue
+            segments = _stacked([s for row in group for s in row.segments if not s.used])
+            out.append(Row(segments=segments, y0=min(r.y0 for r in group), y1=max(r.y1 for r in group)))
+    return out
+
+
+def _stacked(segments: list[Segment]) -> list[Segment]:
+    """Segments of several lines, those standing over each other joined top to bottom: the lines
+    of one cell become one segment, left to right."""
+    columns: list[list[Segment]] = []
+    for segment in sorted(segments, key=lambda s: s.x0):
+        if columns and segment.x0 < max(s.x1 for s in columns[-1]):
+            columns[-1].append(segment)
+        else:
+            columns.append([segment])
+    out = []
+    for column in columns:
+        if len(column) == 1:
+            out.append(column[0])
+            continue
+        merged = make_segment([w for s in sorted(column, key=lambda s: s.y0) for w in s.words])
+        merged.row = column[0].row
+        out.append(merged)
+    return out
 
 
 def _same_columns(free: list[Segment], above: Row, body: float) -> bool:
@@ -342,28 +503,105 @@ def _same_columns(free: list[Segment], above: Row, body: float) -> bool:
     )
 
 
+# At most this many rows of one short segment each (a section label, the wrapped end of a cell)
+# may sit inside a run of table rows; a longer stretch is text between two tables.
+MAX_LONE_ROWS = 3
+
+
+def _lone(row: Row, body: float) -> Segment | None:
+    """The row's only free segment, if it is short enough to be one cell of a table."""
+    free = [s for s in row.segments if not s.used]
+    if len(free) != 1 or len(free[0].words) > 6 or CAPTION.match(free[0].text):
+        return None
+    return free[0]
+
+
+def _bridged(rows: list[Row], index: int, current: list[Row], body: float) -> int:
+    """How many rows of one short segment, from `index` on, lie inside the run `current`: rows
+    that a row of table cells follows closely (0 when they end it)."""
+    left = min(s.x0 for row in current for s in row.segments if s.used is False)
+    right = max(s.x1 for row in current for s in row.segments if s.used is False)
+    last = current[-1]
+    count = 0
+    while index + count < len(rows) and count <= MAX_LONE_ROWS:
+        row = rows[index + count]
+        if row.y0 - last.y1 >= 2.2 * body:
+            return 0
+        if len([s for s in row.segments if not s.used]) >= 2:
+            return count
+        segment = _lone(row, body)
+        # Inside the table's columns and narrower than half of it: a cell, not a line of prose.
+        if (
+            count == MAX_LONE_ROWS
+            or segment is None
+            or segment.x0 < left - body
+            or segment.x1 > right + body
+            or segment.x1 - segment.x0 > 0.5 * (right - left)
+        ):
+            return 0
+        last = row
+        count += 1
+    return 0
+
+
+def _wrapped_end(row: Row, last: Row, cells: Row, body: float) -> bool:
+    """Whether a row of one segment is a cell of the table row `cells` run onto more lines: as
+    close to the line above as the lines of a paragraph, starting where that cell starts and
+    ending before the next column ("Webdesign" over a line describing it)."""
+    free = [s for s in row.segments if not s.used]
+    if len(free) != 1 or CAPTION.match(free[0].text) or row.y0 - last.y1 > 0.6 * body:
+        return False
+    segment = free[0]
+    above = sorted((s for s in cells.segments if not s.used), key=lambda s: s.x0)
+    for cell, following in zip(above, [*above[1:], None], strict=True):
+        if abs(segment.x0 - cell.x0) <= body:
+            return following is None or segment.x1 < following.x0 + 0.5 * body
+    return False
+
+
 def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]:
-    """Runs of consecutive rows that look tabular, each with the rows above it."""
+    """Runs of consecutive rows that look tabular, each with the rows above it.
+
+    A run goes on over a few rows of one short segment when table rows follow them closely:
+    section labels inside a table ("Dietary habits") and the wrapped ends of its cells.
+    """
     runs: list[tuple[list[Row], list[Row]]] = []
     current: list[Row] = []
+    cells = Row(segments=[], y0=0.0, y1=0.0)  # the run's last row of several cells
     start = 0
+    skip = 0
     for index, row in enumerate(rows):
+        if skip:
+            skip -= 1
+            continue
         free = [s for s in row.segments if not s.used]
         tabular = len(free) >= 2
         gap = row.y0 - current[-1].y1 if current else 0.0
         # Rows set apart by more than a blank line still continue a table when every cell starts
-        # or ends where the one above it does (an invoice's padded rows).
+        # or ends where the one above it does (an invoice's padded rows); three or more cells
+        # that line up so are a table's row even further down.
+        aligned = bool(current) and _same_columns(free, cells, body)
         near = bool(current) and (
-            gap < 2.2 * body or (gap < 4 * body and _same_columns(free, current[-1], body))
+            gap < 2.2 * body or (aligned and (gap < 4 * body or (len(free) >= 3 and gap < 8 * body)))
         )
+        if not tabular and current and (bridged := _bridged(rows, index, current, body)):
+            current.extend(rows[index : index + bridged])
+            skip = bridged - 1
+            continue
+        if not tabular and current and _wrapped_end(row, current[-1], cells, body):
+            # A cell of the last row runs onto lines of its own ("Warm" over "(>22°C)").
+            current.append(row)
+            continue
         if tabular and (near or not current):
             if not current:
                 start = index
             current.append(row)
+            cells = row
             continue
         if len(current) >= MIN_ROWS + 1:
             runs.append((current, rows[max(0, start - 3) : start]))
         current = [row] if tabular else []
+        cells = row
         start = index
     if len(current) >= MIN_ROWS + 1:
         runs.append((current, rows[max(0, start - 3) : start]))
