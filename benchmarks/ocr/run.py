@@ -50,7 +50,7 @@ DOCUFORGE = ENGINES[:3]
 SETS = ("sroie", "funsd", "rotations", "columns", "olmocr", "tables", "office", "speed")
 # Which engines each set makes sense for: tables and office need the pipeline's structure.
 SET_ENGINES = {"tables": DOCUFORGE, "office": ("docuforge",)}
-DATE = "2026-11-22"
+DATE = time.strftime("%Y-%m-%d")  # the day of the run
 ONE_CORE, BOTH_CORES = "1", "0,1"
 
 

