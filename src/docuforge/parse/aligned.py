@@ -277,13 +277,18 @@ def _wrapped_lines(rows: list[list[Segment]], body: float) -> frozenset[int]:
             cells = sorted(above, key=lambda s: s.x0)
         if len(row) != 1 or not cells or row[0].y0 - max(s.y1 for s in above) > 0.6 * body:
             continue
-        line = row[0]
-        for cell, following in zip(cells, [*cells[1:], None], strict=True):
-            if abs(line.x0 - cell.x0) <= body:
-                if following is None or line.x1 < following.x0 + 0.5 * body:
-                    found.add(id(line))
-                break
+        if _under_cell(row[0], cells, body):
+            found.add(id(row[0]))
     return frozenset(found)
+
+
+def _under_cell(line: Segment, cells: list[Segment], body: float) -> bool:
+    """Whether a line starts where one of a row's cells (left to right) starts and ends before
+    the next cell does: more of that cell's text, not a line across the columns."""
+    for cell, following in zip(cells, [*cells[1:], None], strict=True):
+        if abs(line.x0 - cell.x0) <= body:
+            return following is None or line.x1 < following.x0 + 0.5 * body
+    return False
 
 
 def _prose(segments: list[Segment], n_cols: int, page_width: float) -> bool:
@@ -519,8 +524,8 @@ def _lone(row: Row, body: float) -> Segment | None:
 def _bridged(rows: list[Row], index: int, current: list[Row], body: float) -> int:
     """How many rows of one short segment, from `index` on, lie inside the run `current`: rows
     that a row of table cells follows closely (0 when they end it)."""
-    left = min(s.x0 for row in current for s in row.segments if s.used is False)
-    right = max(s.x1 for row in current for s in row.segments if s.used is False)
+    left = min(s.x0 for row in current for s in row.segments if not s.used)
+    right = max(s.x1 for row in current for s in row.segments if not s.used)
     last = current[-1]
     count = 0
     while index + count < len(rows) and count <= MAX_LONE_ROWS:
@@ -551,12 +556,7 @@ def _wrapped_end(row: Row, last: Row, cells: Row, body: float) -> bool:
     free = [s for s in row.segments if not s.used]
     if len(free) != 1 or CAPTION.match(free[0].text) or row.y0 - last.y1 > 0.6 * body:
         return False
-    segment = free[0]
-    above = sorted((s for s in cells.segments if not s.used), key=lambda s: s.x0)
-    for cell, following in zip(above, [*above[1:], None], strict=True):
-        if abs(segment.x0 - cell.x0) <= body:
-            return following is None or segment.x1 < following.x0 + 0.5 * body
-    return False
+    return _under_cell(free[0], sorted((s for s in cells.segments if not s.used), key=lambda s: s.x0), body)
 
 
 def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]:
