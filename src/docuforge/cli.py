@@ -498,7 +498,7 @@ def parse_command(
     ocr_engine: Annotated[
         str,
         typer.Option(
-            help="OCR engine: rapidocr (built in), rapidocr-fast (about 2.5x faster on printed pages, "
+            help="OCR engine: rapidocr (built in), rapidocr-fast (about 3x faster on printed pages, "
             "weaker on receipts and forms) or tesseract (Debian's tesseract-ocr).",
             envvar="DOCUFORGE_OCR__ENGINE",
         ),

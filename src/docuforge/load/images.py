@@ -73,8 +73,8 @@ class ImageSource:
             with warnings.catch_warnings():
                 # Truncated-file and palette warnings: what can be decoded is decoded.
                 warnings.simplefilter("ignore")
-                frame = ImageOps.exif_transpose(self._image.copy()) or self._image.copy()
-                rgb = _to_rgb(frame)
+                # A new image, turned as its EXIF says: the file's own stays as it was.
+                rgb = _to_rgb(ImageOps.exif_transpose(self._image))
         except DocumentError:
             raise
         except (OSError, SyntaxError, ValueError, EOFError) as error:
@@ -96,7 +96,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA")
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
         return Image.alpha_composite(paper, image).convert("RGB")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")  # a page is megabytes: no copy
 
 
 def _dpi(image: Image.Image, size: tuple[int, int]) -> float:

@@ -4,9 +4,10 @@ The result is the same RawPage the PDF backend produces for a born-digital page,
 tables, reading order and key-values run unchanged on scans. Its reading frame is the
 corrected image; `to_display` maps boxes back onto the image as it was delivered.
 
-Orientation is decided once per page, not per line: the text detector runs on a small copy of
-the page, the lines' shapes tell upright from sideways, and recognising the widest lines both
-ways up tells upright from upside down (a per-line angle classifier flips some good lines).
+Orientation is decided once per page, not per line: the text detector runs on the page (on a
+small copy of it for Tesseract), the lines' shapes tell upright from sideways, and recognising
+the widest lines both ways up tells upright from upside down (a per-line angle classifier flips
+some good lines).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def analyse(image: np.ndarray, engine: str = "rapidocr") -> Orientation:
     recogniser is good enough to tell which way a line reads, and spares loading the larger one.
     """
     rapid = ocr_engine("rapidocr-fast" if engine == "rapidocr-fast" else "rapidocr")
-    scale = min(1.0, ANALYSIS_SIDE / max(image.shape[:2]))
+    # A RapidOCR engine remembers the lines it found on the last image: analysed at full size, a
+    # page that needs no turning has its lines found once, not twice. Tesseract finds its own
+    # lines, so a small copy, cheaper to search, is enough for it.
+    scale = 1.0 if rapid is ocr_engine(engine) else min(1.0, ANALYSIS_SIDE / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
     quads = [np.asarray(q, dtype=np.float64) for q in rapid.detect(small)]  # type: ignore[attr-defined]
     if not quads:

