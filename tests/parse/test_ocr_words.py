@@ -176,3 +176,23 @@ def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
     letters = [OcrLine(c, (391, y, 413, y + 19), 0.9) for c, y in zip("8209", (31, 53, 76, 99), strict=True)]
     assert [line.text for line in _sideways_lines(letters, [], image, recognize)] == ["1YF12"]
     assert asked == [2]  # read turned a quarter each way
+
+
+def test_a_short_line_is_split_only_where_its_letters_stand_a_space_apart() -> None:
+    """ "1 x" on a receipt, read "1x": two letters give no usual step to compare with, so the
+    recogniser's step only proposes the split and the image decides: a space's width of paper
+    between them, which letters of one word never leave."""
+    mono = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 30)
+    cell = mono.getlength("1")
+    info = _word_info("1x", selection([2, 6], 20))  # the columns RapidOCR gave SROIE 138's "1x"
+    assert ["".join(w) for w in info.words] == ["1", "x"]
+    for text, expected in (("1 x", ["1", "x"]), ("Lx", ["Lx"]), ("1x", ["1x"])):
+        image = Image.new("RGB", (300, 60), "white")
+        ImageDraw.Draw(image).text((20, 14), text, fill="black", font=mono)
+        end = 20 + len(text) * cell
+        words = [
+            OcrWord("1" if text[0] == "1" else text[0], (20, 8.0, 20 + cell, 52.0), 0.9),
+            OcrWord("x", (end - cell, 8.0, end, 52.0), 0.9),
+        ]
+        kept = _confirm_splits(words, text.replace(" ", ""), (10.0, 8.0, end + 10, 52.0), np.asarray(image))
+        assert [w.text for w in kept] == expected, text

@@ -374,6 +374,10 @@ def _word_boxes() -> Any:
 SPLIT_RATIO, SPLIT_EXTRA = 1.6, 1.5
 # A space is at least this share of the type's height wide.
 GAP = 0.2
+# A line of too few letters to know their usual step ("1x" for "1 x" on a receipt): a step of
+# this many columns (a sixth of the line's height each) may be a space, and it is one where the
+# paper between the letters is this share of the type's height wide, a gap few letters leave.
+SHORT_STEP, SHORT_GAP = 4, 0.4
 
 
 def _word_info(text: str, selection: np.ndarray) -> Any:
@@ -411,7 +415,11 @@ def _word_info(text: str, selection: np.ndarray) -> Any:
         gap = (
             i
             and not text[i - 1].isspace()
-            and (step > 5 or (usual is not None and step >= max(SPLIT_RATIO * usual, usual + SPLIT_EXTRA)))
+            and (
+                step > 5
+                or (usual is None and step >= SHORT_STEP)
+                or (usual is not None and step >= max(SPLIT_RATIO * usual, usual + SPLIT_EXTRA))
+            )
         )
         if not words or (words[-1] and (kinds[-1] != kind or gap)):
             words.append([])
@@ -452,7 +460,10 @@ def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.nd
     height = (box[3] - box[1]) / (1 + 2 * RapidEngine.padding)
     found = {i: _gap_near(blank, left, words[i], words[i + 1], height) for i in range(len(words) - 1)}
     inside = [n for start, n in _runs(blank) if start > 0 and start + n < len(blank)]
-    needed = max(2.0, GAP * height, 2 * float(np.median(inside)) if inside else 0.0)
+    if len(inside) >= 3:
+        needed = max(2.0, GAP * height, 2 * float(np.median(inside)))
+    else:  # too few gaps between letters to tell the usual one: only a wide gap is a space
+        needed = max(2.0, SHORT_GAP * height)
     spaces = [found[i][0] for i, end in enumerate(ends) if end in spaced]
     if spaces:
         needed = max(needed, 0.8 * float(np.median(spaces)))
