@@ -183,7 +183,7 @@ class RapidEngine:
             box = _extent(np.asarray(quad))
             line = OcrLine(text=text, box=box, confidence=float(score))
             if score < TEXT_SCORE:
-                if box[3] - box[1] >= 1.5 * (box[2] - box[0]):
+                if _tall(box):
                     doubtful.append(line)
                 continue
             for word_text, word_score, word_quad in words or ():
@@ -263,8 +263,7 @@ def _sideways_lines(
 
     def sideways_piece(line: OcrLine) -> bool:
         x0, y0, x1, y1 = line.box
-        tall = y1 - y0 >= 1.5 * (x1 - x0)
-        return tall or (len(line.text.strip()) == 1 and x1 - x0 >= SIDEWAYS_WIDTH * (y1 - y0))
+        return _tall(line.box) or (len(line.text.strip()) == 1 and x1 - x0 >= SIDEWAYS_WIDTH * (y1 - y0))
 
     pieces = sorted((line for line in lines if sideways_piece(line)), key=lambda line: line.box[1])
     used: set[int] = set()
@@ -284,7 +283,7 @@ def _sideways_lines(
         x0, y0 = min(line.box[0] for line in column), min(line.box[1] for line in column)
         x1, y1 = max(line.box[2] for line in column), max(line.box[3] for line in column)
         # Three pieces, or two where one is a run the detector already boxed as a tall line.
-        tall = any(line.box[3] - line.box[1] >= 1.5 * (line.box[2] - line.box[0]) for line in column)
+        tall = any(_tall(line.box) for line in column)
         # Or one tall line read badly: perhaps it runs the other way up.
         alone = len(column) == 1 and (id(column[0]) in weak or column[0].confidence < SIDEWAYS_CONFIDENCE)
         if (len(column) >= 3 or (len(column) == 2 and tall) or alone) and y1 - y0 >= 2.5 * (x1 - x0):
@@ -317,6 +316,11 @@ def _sideways_lines(
             )
         )
     return [line for line in lines if id(line) not in replaced and id(line) not in weak] + found
+
+
+def _tall(box: PixelBox) -> bool:
+    """A line box standing on end, as RapidOCR turns it before reading it."""
+    return box[3] - box[1] >= 1.5 * (box[2] - box[0])
 
 
 def _inside(inner: PixelBox, outer: PixelBox) -> bool:
