@@ -251,6 +251,12 @@ class OcrSettings(BaseModel):
     threads: int | None = Field(
         None, ge=1, description="CPU threads one OCR run uses (default: the machine's cores, at most 4)."
     )
+    page_workers: int | None = Field(
+        None,
+        ge=1,
+        description="Pages of one document read at once, each on one core (default: the machine's "
+        "cores, at most 4; 1 reads one page at a time on all of them).",
+    )
     device: Literal["auto", "cpu"] = Field(
         "auto", description="auto runs the OCR models on a CUDA GPU where onnxruntime-gpu offers one."
     )

@@ -10,11 +10,12 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from tests.fixtures.images import (
+    FONT,
     INVOICE_ROWS,
     PAGE,
     TWO_COLUMN_LINES,
@@ -496,3 +497,127 @@ def test_a_number_running_down_the_margin_is_read_whole(drawn, turn):
     assert number in words
     assert not [w for w in words if w.isdigit() and w != number]  # no stray digits left behind
     assert TITLE in text_of(document) and SENTENCE in text_of(document)
+
+
+def test_bullets_and_numbers_of_a_scanned_list_start_their_items():
+    # The text detector passes over a lone round dot, and an OCR box hugs "1." so tight that the
+    # indent after it looks like a gutter: both used to leave the items' markers out of them.
+    image = Image.new("RGB", (1700, 1000), "white")
+    draw = ImageDraw.Draw(image)
+    body = ImageFont.truetype(FONT, 30)
+    draw.text((150, 100), "The new release brings three changes to the reports:", fill="black", font=body)
+    items = [
+        "Totals are computed per region and per quarter.",
+        "Exports keep the column widths of the screen.",
+    ]
+    steps = ["Open the report you want to share with others.", "Choose a format and press export."]
+    y = 170
+    for text in items:
+        draw.ellipse((160, y + 13, 172, y + 25), fill="black")  # a disc, centred on the type
+        draw.text((209, y), text, fill="black", font=body)
+        y += 45
+    draw.text((150, y + 20), "To share a report, follow these steps in order:", fill="black", font=body)
+    y += 90
+    for number, text in enumerate(steps, start=1):
+        draw.text((160, y), f"{number}.", fill="black", font=body)
+        draw.text((215, y), text, fill="black", font=body)
+        y += 45
+    document = docuforge.parse(encoded(image, "PNG"))
+    listed = [b.content for b in document.blocks() if b.type is BlockType.LIST_ITEM]
+    assert listed == [f"\u2022 {text}" for text in items] + [f"{n}. {t}" for n, t in enumerate(steps, 1)]
+
+
+def test_a_filled_box_or_an_empty_one_left_of_a_line_is_no_bullet():
+    image = Image.new("RGB", (1700, 600), "white")
+    draw = ImageDraw.Draw(image)
+    body = ImageFont.truetype(FONT, 30)
+    # Set as far off as the bullets above, where the recogniser leaves the mark unread.
+    draw.rectangle((160, 112, 176, 128), fill="black")  # a filled square: a checked box
+    draw.text((213, 100), "The delivery arrived on time and complete.", fill="black", font=body)
+    draw.rectangle((160, 182, 176, 198), outline="black", width=2)
+    draw.text((213, 170), "The invoice matches the purchase order.", fill="black", font=body)
+    draw.text((160, 240), "Signed by the receiving clerk at the dock.", fill="black", font=body)
+    text = text_of(docuforge.parse(encoded(image, "PNG")))
+    assert "\u2022" not in text
+    assert "The delivery arrived on time and complete." in text
+
+
+@pytest.fixture
+def page_workers(monkeypatch):
+    """Set how many pages are read at once, for one test."""
+    from docuforge.parse import pipeline
+
+    def use(count: int) -> None:
+        monkeypatch.setenv("DOCUFORGE_OCR__PAGE_WORKERS", str(count))
+        pipeline._page_workers.cache_clear()
+
+    yield use
+    pipeline._page_workers.cache_clear()
+
+
+def _four_page_scan() -> tuple[bytes, list[str]]:
+    titles = ["Harbor Traffic", "Rail Freight", "Road Haulage", "Air Cargo"]
+    images = [
+        page(title=title, paragraphs=(f"{title} grew by {n} percent this quarter.",), size=(1700, 900)).image
+        for n, title in enumerate(titles, start=3)
+    ]
+    out = io.BytesIO()
+    images[0].save(out, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate")
+    return out.getvalue(), titles
+
+
+def test_the_pages_of_a_scan_are_read_side_by_side_and_come_out_in_order(page_workers, monkeypatch):
+    import threading
+
+    from docuforge.parse import pipeline
+    from docuforge.parse.ocr import engine
+
+    scan, titles = _four_page_scan()
+    readers: dict[int, tuple[str, int]] = {}
+    read_page = pipeline.read_page
+
+    def watched(image, dpi, index, **options):
+        readers[index] = (threading.current_thread().name, id(engine("rapidocr-fast")))
+        return read_page(image, dpi, index, **options)
+
+    monkeypatch.setattr(pipeline, "read_page", watched)
+    page_workers(2)
+    progress: list[int] = []
+    side_by_side = docuforge.parse(
+        scan, ocr_engine="rapidocr-fast", on_page=lambda done, _: progress.append(done)
+    )
+    assert progress == [1, 2, 3, 4]
+    assert [p.blocks[0].content for p in side_by_side.pages] == titles
+    # Each page was read on a page worker, with that thread's own engine, never the shared one.
+    assert all(name.startswith("docuforge-ocr") for name, _ in readers.values())
+    assert len({owner for owner in readers.values()}) == 2
+    assert id(engine("rapidocr-fast")) not in {engine_id for _, engine_id in readers.values()}
+
+    readers.clear()
+    page_workers(1)
+    one_by_one = docuforge.parse(scan, ocr_engine="rapidocr-fast")
+    assert {name for name, _ in readers.values()} == {threading.current_thread().name}
+    assert to_markdown(one_by_one) == to_markdown(side_by_side)
+
+
+def test_a_parse_stopped_on_its_first_page_reads_no_further_than_the_pages_in_flight(
+    page_workers, monkeypatch
+):
+    from docuforge.parse import pipeline
+
+    scan, _ = _four_page_scan()
+    started: list[int] = []
+    read_page = pipeline.read_page
+
+    def watched(image, dpi, index, **options):
+        started.append(index)
+        return read_page(image, dpi, index, **options)
+
+    def stop(done: int, total: int) -> None:
+        raise RuntimeError("cancelled")
+
+    monkeypatch.setattr(pipeline, "read_page", watched)
+    page_workers(2)
+    with pytest.raises(RuntimeError, match="cancelled"):
+        docuforge.parse(scan, ocr_engine="rapidocr-fast", on_page=stop)
+    assert 3 not in started  # pages 1 and 2 in flight, page 3 perhaps started, page 4 never

@@ -399,3 +399,21 @@ def test_a_paragraph_run_on_across_the_columns_is_no_cell() -> None:
         b.content for b in blocks(document, BlockType.TEXT) if "Indicates the respondent" in b.content
     ]
     assert len(definitions) == 2 and all(d.endswith("appendix tables.") for d in definitions)
+
+
+def test_a_list_number_starts_its_sentence_but_a_numbered_rows_cells_stay_apart() -> None:
+    def row(y: float, texts: list[tuple[str, float, float]], runs: list[int] | None = None) -> list[RawWord]:
+        runs = runs or [1] * len(texts)
+        return [
+            RawWord(t, x0, y, x1, y + 11, 10.8, False, run=r)
+            for (t, x0, x1), r in zip(texts, runs, strict=True)
+        ]
+
+    # An OCR'd list: "1." boxed tight, the item's text 10.8 pt off (a PDF's font boxes leave 9).
+    item = row(10, [("1.", 90.7, 98.3), ("Undo/Redo:", 109.1, 168.5), ("Introduced", 171.5, 222.0)])
+    item += row(10, [("in", 225.0, 233.0), ("1980s", 236.0, 262.0)])
+    assert [s.text for s in rows_and_segments(item)[1]] == ["1. Undo/Redo: Introduced in 1980s"]
+    # A table's numbered row, each cell a line of its own to the detector: the number and the
+    # short cell beside it stay two cells.
+    cells = row(40, [("1.", 90.7, 98.3), ("Oslo", 109.1, 130.0), ("12", 200.0, 210.0)], [2, 3, 4])
+    assert [s.text for s in rows_and_segments(cells)[1]] == ["1.", "Oslo", "12"]

@@ -12,6 +12,7 @@ pairs are read from rows.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -149,19 +150,36 @@ _BULLETS = frozenset(
 )
 
 
+# A list item's number or letter: "1.", "b)", "(iv)".
+_ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,6})[.)]$")
+
+
 def _attach_bullets(segments: list[Segment]) -> list[Segment]:
-    """A bullet drawn apart from its text starts that text's segment."""
-    bullets = [s for s in segments if len(s.words) == 1 and s.words[0].text in _BULLETS]
+    """A bullet drawn apart from its text starts that text's segment.
+
+    So does a list item's number, when the text beside it is a sentence rather than a table's
+    cell and stands no further off than list items are indented: OCR boxes the number tight, so
+    the indent looks wider than a PDF's font boxes make it.
+    """
+    bullets = [
+        s
+        for s in segments
+        if len(s.words) == 1 and (s.words[0].text in _BULLETS or _ENUMERATOR.match(s.words[0].text))
+    ]
     if not bullets:
         return segments
     taken: set[int] = set()
     for bullet in bullets:
         best = None
+        numbered = bullet.words[0].text not in _BULLETS
         for other in segments:
             if other is bullet or id(other) in taken or not _same_baseline(bullet, other, 0.4):
                 continue
             gap = other.x0 - bullet.x1
-            if 0 <= gap < 4 * max(bullet.height, other.height) and (best is None or other.x0 < best.x0):
+            reach = 1.5 * other.height if numbered else 4 * max(bullet.height, other.height)
+            if numbered and len(other.words) < 4:
+                continue
+            if 0 <= gap < reach and (best is None or other.x0 < best.x0):
                 best = other
         if best is not None:
             best.words.insert(0, bullet.words[0])

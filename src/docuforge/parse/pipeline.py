@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +21,7 @@ from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
 from docuforge.parse.furniture import assign_heading_levels, mark_furniture
 from docuforge.parse.layout import build_page
 from docuforge.parse.merge import join_column_tables, merge_tables
-from docuforge.parse.ocr import OcrEngineName
+from docuforge.parse.ocr import OcrEngineName, page_worker
 from docuforge.parse.options import ParseOptions
 from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
@@ -151,38 +154,47 @@ def _parse_pdf(
     keep_words = options.settings.return_ocr_data or options.settings.return_citations
     force_ocr = options.settings.extraction_mode == "ocr"
     never_ocr = options.settings.extraction_mode == "metadata"
-    with PdfSource(source, options.settings.document_password) as pdf:
+    with PdfSource(source, options.settings.document_password) as pdf, _Reader(engine) as reader:
         selected = _selected(options, pdf.page_count, max_pages)
         document = Document(format="pdf", total_pages=pdf.page_count)
         if options.settings.extract_document_properties:
             document.properties = pdf.properties()
         pages = _Pages(document, keep_words)
-        for number, index in enumerate(selected, start=1):
-            raw = pdf.page(index)
-            reason = "extraction_mode is ocr" if force_ocr else None if never_ocr else ocr_reason(raw)
-            ocr = reason is not None
-            if ocr:
-                dpi = _ocr_dpi(raw)
-                scanned = read_page(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index, engine=engine)
+        reader.pages = len(selected)
+
+        def finish(
+            number: int, index: int, raw: RawPage, ocr: bool, scan: Callable[[], RawPage] | None
+        ) -> None:
+            if ocr and scan is not None:
+                scanned = scan()
                 # The page's own /Rotate is already applied by rendering; report it as the PDF has it.
                 scanned.rotation = raw.rotation
                 if not scanned.words and raw.words:
                     ocr = False  # nothing legible in the pixels: what the text layer says is all there is
                 else:
                     raw = scanned
-            elif not raw.words:
-                document.warnings.append(f"page {index + 1} has no text layer")
-            elif not never_ocr and text_beside_pictures(raw):
+            elif scan is not None:
                 # A few words of text over pictures that fill the page (a poster, a slide saved
                 # as images): the pictures' own text is read and set beside the text layer's.
-                dpi = _ocr_dpi(raw)
-                scanned = read_page(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index, engine=engine)
-                ocr = add_picture_text(raw, scanned)
+                ocr = add_picture_text(raw, scan())
+            elif not raw.words:
+                document.warnings.append(f"page {index + 1} has no text layer")
             page = pages.add(raw, number, ocr)
             if ocr and not page.blocks:
                 document.warnings.append(f"page {index + 1} has no text layer and OCR found no text")
             if on_page is not None:
                 on_page(number, len(selected))
+
+        for number, index in enumerate(selected, start=1):
+            raw = pdf.page(index)
+            reason = "extraction_mode is ocr" if force_ocr else None if never_ocr else ocr_reason(raw)
+            ocr = reason is not None
+            scan = None
+            if ocr or (raw.words and not never_ocr and text_beside_pictures(raw)):
+                dpi = _ocr_dpi(raw)
+                scan = reader.read(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index)
+            reader.then(functools.partial(finish, number, index, raw, ocr, scan))
+        reader.drain()
     return document
 
 
@@ -201,15 +213,85 @@ def _parse_image(
     engine: str,
 ) -> Document:
     keep_words = options.settings.return_ocr_data or options.settings.return_citations
-    with ImageSource(source, kind) as images:
+    with ImageSource(source, kind) as images, _Reader(engine) as reader:
         selected = _selected(options, images.page_count, max_pages)
         document = Document(format=kind, total_pages=images.page_count)
         pages = _Pages(document, keep_words)
-        for number, index in enumerate(selected, start=1):
-            image, dpi = images.page(index)
-            page = pages.add(read_page(image, dpi, index, engine=engine), number, ocr=True)
+        reader.pages = len(selected)
+
+        def finish(number: int, index: int, scan: Callable[[], RawPage]) -> None:
+            page = pages.add(scan(), number, ocr=True)
             if not page.blocks:
                 document.warnings.append(f"page {index + 1}: OCR found no text")
             if on_page is not None:
                 on_page(number, len(selected))
+
+        for number, index in enumerate(selected, start=1):
+            image, dpi = images.page(index)
+            reader.then(functools.partial(finish, number, index, reader.read(image, dpi, index)))
+        reader.drain()
     return document
+
+
+@functools.cache
+def _page_workers() -> tuple[ThreadPoolExecutor, int] | None:
+    """The threads that read a document's scanned pages, one core each, and how many there are."""
+    count = int(os.environ.get("DOCUFORGE_OCR__PAGE_WORKERS", "0")) or min(4, len(os.sched_getaffinity(0)))
+    if count < 2:
+        return None
+    return ThreadPoolExecutor(count, thread_name_prefix="docuforge-ocr", initializer=page_worker), count
+
+
+class _Reader:
+    """Reads scanned pages ahead, on the page workers, while this thread lays out those before.
+
+    Pages are finished (laid out, added, reported) in order: `then` queues a page's finishing,
+    which runs once as many pages are in flight as there are workers. A document of one page
+    is read here, on all cores at once, which is quicker for one page than a worker's one core.
+    Leaving early (an error, a cancelled parse) drops the pages not yet started.
+    """
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        self.pages = 0
+        self.pending: collections.deque[Callable[[], None]] = collections.deque()
+        self.futures: list[Future[RawPage]] = []
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for future in self.futures:
+            future.cancel()
+
+    def _workers(self) -> tuple[ThreadPoolExecutor, int] | None:
+        return _page_workers() if self.pages > 1 and _runtime_on_cpu(self.engine) else None
+
+    def read(self, image: np.ndarray, dpi: float, index: int) -> Callable[[], RawPage]:
+        workers = self._workers()
+        if workers is None:
+            page = read_page(image, dpi, index, engine=self.engine)
+            return lambda: page
+        future = workers[0].submit(read_page, image, dpi, index, engine=self.engine)
+        self.futures.append(future)
+        return future.result
+
+    def then(self, finish: Callable[[], None]) -> None:
+        self.pending.append(finish)
+        workers = self._workers()
+        while len(self.pending) > (workers[1] if workers else 0):
+            self.pending.popleft()()
+
+    def drain(self) -> None:
+        while self.pending:
+            self.pending.popleft()()
+
+
+def _runtime_on_cpu(engine: str) -> bool:
+    """Whether the engine's models run on the CPU, where pages read side by side gain: a GPU
+    reads one page at a time faster than the cores could read several."""
+    if engine == OcrEngineName.tesseract:
+        return True
+    from docuforge.parse.ocr.rapid import _runtime
+
+    return _runtime() != "cuda"

@@ -22,7 +22,7 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.checkboxes import marks_from_image
-from docuforge.parse.ocr import OcrEngine, OcrLine
+from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord
 from docuforge.parse.ocr import engine as ocr_engine
 
 ANALYSIS_SIDE = 768  # pixels: enough to see the lines' shapes (as many as at full size), cheap
@@ -158,6 +158,7 @@ def read_page(
     upright, back = correct(image, orientation)
     reader = ocr_engine(engine)
     lines = reader.read(upright)
+    _add_bullets(lines, upright)
     points = 72.0 / dpi
     height, width = image.shape[:2]
     frame_height, frame_width = upright.shape[:2]
@@ -194,6 +195,62 @@ def read_page(
     page.vrules = [r for r in vrules if edge < r[0] and r[2] < page.width - edge]
     marks_from_image(upright, points, page)
     return page
+
+
+_BULLET_MARKS = frozenset("\u2022\u25cf\u25aa\u25a0\u00b7-\u2013\u2014*")
+
+
+def _add_bullets(lines: list[OcrLine], image: np.ndarray) -> None:
+    """Bullets the text detector passed over, put back at the start of their lines.
+
+    The detector looks for letters, and a lone round dot before a list item is not one: without
+    it the item is read as part of the paragraph above. A bullet is the one solid blob (a disc,
+    a triangle) in the margin just left of a line, about half as high as the type and centred
+    on it.
+    """
+    if not lines:
+        return
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        height = y1 - y0
+        if len(line.text.replace(" ", "")) < 3 or line.text[:1] in _BULLET_MARKS or height < 8:
+            continue  # a table's short cells, whose letters the recogniser may have left unread
+        # The margin before the line's first letter: the detector's box may take the bullet in
+        # and the recogniser still leave it unread.
+        start = line.words[0].box[0] - 0.05 * height
+        left, top, bottom = max(0, round(x0 - 2.5 * height)), max(0, round(y0)), round(y1)
+        crop = gray[top:bottom, left : max(left, round(start))]
+        if crop.shape[1] < height or crop.min() > 128:
+            continue
+        ink = (crop < 128).astype(np.uint8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        blobs = [(*stats[k], k) for k in range(1, count) if stats[k][cv2.CC_STAT_AREA] > 2]
+        # Ink cut by the top or bottom edge belongs to the lines above and below, ink cut by the
+        # right edge to the line's first letter. Ink cut by the left edge, or more than one
+        # mark, is a column or a cell beside, not a margin.
+        rows, cols = crop.shape
+        blobs = [b for b in blobs if b[1] > 0 and b[1] + b[3] < rows and b[0] + b[2] < cols]
+        if len(blobs) != 1 or blobs[0][0] == 0:
+            continue
+        bx, by, bw, bh, area, label = (int(v) for v in blobs[0])
+        middle = (by + bh / 2) / height
+        # Solid: it fills its convex hull, as a letter (an X, an o) does not.
+        hull = cv2.contourArea(cv2.convexHull(cv2.findNonZero((labels == label).astype(np.uint8))))
+        if not (
+            0.2 * height <= bh <= 0.6 * height
+            and 0.75 <= bw / bh <= 1.33
+            # A disc fills pi/4 of its square, a triangle half; an outline (an empty checkbox)
+            # less, a filled box (a checked one) all of it.
+            and 0.45 <= area / (bw * bh) <= 0.92
+            and 0.35 <= middle <= 0.65
+            and area >= 0.8 * hull
+        ):
+            continue
+        box = (float(left + bx), float(top + by), float(left + bx + bw), float(top + by + bh))
+        line.words.insert(0, OcrWord("\u2022", (box[0], y0, box[2], y1), line.confidence))
+        line.text = "\u2022 " + line.text
+        line.box = (min(x0, box[0]), y0, x1, y1)
 
 
 def _words(lines: list[OcrLine], points: float, image: np.ndarray, padding: float) -> list[RawWord]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -47,14 +48,42 @@ class OcrEngine(Protocol):
         ...
 
 
-@functools.cache
+_page_worker = threading.local()
+
+
 def engine(name: OcrEngineName | str = OcrEngineName.rapidocr) -> OcrEngine:
-    """The engine of that name, built once per process (model loading costs a second)."""
+    """The engine of that name, built once per process (model loading costs a second), on all
+    the process's cores; or, in a page worker's thread, that thread's own, on one core."""
     name = OcrEngineName(name)
+    own: dict[OcrEngineName, OcrEngine] | None = getattr(_page_worker, "engines", None)
+    if own is None:
+        return _shared(name)
+    if name not in own:
+        own[name] = _build(name, threads=1)
+    return own[name]
+
+
+def page_worker() -> None:
+    """Make the calling thread a page worker, which reads pages with engines of its own.
+
+    An engine keeps state from one call to the next (RapidOCR its switches and the lines it last
+    found), so two threads never share one. Several pages read at once, each on one core, keep
+    the cores busier than one page read on several: ONNX Runtime shares a small batch of lines
+    poorly between threads.
+    """
+    _page_worker.engines = {}
+
+
+@functools.cache
+def _shared(name: OcrEngineName) -> OcrEngine:
+    return _build(name, threads=None)
+
+
+def _build(name: OcrEngineName, threads: int | None) -> OcrEngine:
     if name is OcrEngineName.tesseract:
         from docuforge.parse.ocr.tesseract import TesseractEngine
 
         return TesseractEngine()
     from docuforge.parse.ocr.rapid import RapidEngine
 
-    return RapidEngine(fast=name is OcrEngineName.rapidocr_fast)
+    return RapidEngine(fast=name is OcrEngineName.rapidocr_fast, threads=threads)

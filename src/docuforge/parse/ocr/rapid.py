@@ -99,7 +99,7 @@ def _tiny_recogniser() -> tuple[str, str]:
 class RapidEngine:
     padding = 0.1  # the detector widens each line's box by about a tenth above and below
 
-    def __init__(self, fast: bool = False) -> None:
+    def __init__(self, fast: bool = False, threads: int | None = None) -> None:
         from rapidocr import EngineType, RapidOCR
 
         self.name = OcrEngineName.rapidocr_fast if fast else OcrEngineName.rapidocr
@@ -112,8 +112,15 @@ class RapidEngine:
             recogniser, keys = _tiny_recogniser()
             models["Rec.model_path"], models["Rec.rec_keys_path"] = recogniser, keys
 
+        # A page worker's engine (one thread of several reading pages side by side) must not be
+        # pinned: OpenVINO pins a one-thread model to the first core, every worker's to the same.
+        pinned = threads is None
         # The cores this process may run on (a worker pinned to one core gets one thread).
-        threads = int(os.environ.get("DOCUFORGE_OCR__THREADS", "0")) or min(4, len(os.sched_getaffinity(0)))
+        threads = (
+            threads
+            or int(os.environ.get("DOCUFORGE_OCR__THREADS", "0"))
+            or min(4, len(os.sched_getaffinity(0)))
+        )
         self.runtime = _runtime()
         if self.runtime == "openvino":
             # OpenVINO reads the same ONNX files; named here, because RapidOCR's own catalogue
@@ -122,6 +129,7 @@ class RapidEngine:
                 "Det.engine_type": EngineType.OPENVINO,
                 "Rec.engine_type": EngineType.OPENVINO,
                 "EngineConfig.openvino.inference_num_threads": threads,
+                **({} if pinned else {"EngineConfig.openvino.enable_cpu_pinning": False}),
             }
         else:
             engine = {
@@ -460,8 +468,8 @@ def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.nd
     if ink is None:
         return _join(words, gaps)
     left = max(0, round(box[0]))  # where the ink's columns start on the page
-    blank = ink.sum(axis=0) <= max(1, ink.shape[0] // 20)
     height = (box[3] - box[1]) / (1 + 2 * RapidEngine.padding)
+    blank = _blank_columns(ink, height)
     found = {i: _gap_near(blank, left, words[i], words[i + 1], height) for i in range(len(words) - 1)}
     inside = [n for start, n in _runs(blank) if start > 0 and start + n < len(blank)]
     if len(inside) >= 3:
@@ -533,6 +541,26 @@ def _line_ink(image: np.ndarray, box: PixelBox, padding: float) -> np.ndarray | 
     if light - dark < 40 * channels:
         return None
     return gray < (dark + light) / 2
+
+
+def _blank_columns(ink: np.ndarray, height: float) -> np.ndarray:
+    """Columns of the line with no letter in them: paper, or a speck of dirt.
+
+    A column holding a pixel or two of ink is a speck, unless it belongs to a stroke running
+    across the line above its lowest rows: a dash ("improvements—it") is a pixel thick, and
+    taking it for paper would make a space of it and start the next word after it. A stroke in
+    the lowest rows is an underline or a form's rule, which runs under spaces too.
+    """
+    counts = ink.sum(axis=0)
+    blank = counts <= max(1, ink.shape[0] // 20)
+    rows = np.arange(ink.shape[0])[:, None]
+    for start, n in _runs(blank & (counts > 0)):
+        if n < 0.25 * height:
+            continue
+        piece = ink[:, start : start + n]
+        if float((rows * piece).sum() / piece.sum()) < 0.75 * ink.shape[0]:
+            blank[start : start + n] = False
+    return blank
 
 
 def _gap_near(
