@@ -198,43 +198,39 @@ def test_a_short_line_is_split_only_where_its_letters_stand_a_space_apart() -> N
         assert [w.text for w in kept] == expected, text
 
 
-def drawn_strip(parts: list[tuple[str, int]], stroke: tuple[int, int, int]) -> tuple[np.ndarray, dict]:
-    """Texts drawn on a strip, and a stroke a pixel thick from x0 to x1 at row y."""
-    font = ImageFont.truetype(FONT, 30)
-    image = Image.new("RGB", (700, 60), "white")
-    draw = ImageDraw.Draw(image)
-    extents = {}
-    for text, x in parts:
-        draw.text((x, 14), text, fill="black", font=font)
-        extents[text] = draw.textbbox((x, 14), text, font=font)
+def drawn_strip(parts: list[tuple[str, int]], stroke: tuple[int, int, int]) -> np.ndarray:
+    """line()'s strip with a stroke a pixel thick from x0 to x1 at row y."""
+    image = Image.fromarray(line(parts)[0])
     x0, x1, y = stroke
-    draw.line((x0, y, x1, y), fill="black", width=1)
-    return np.asarray(image), extents
+    ImageDraw.Draw(image).line((x0, y, x1, y), fill="black", width=1)
+    return np.asarray(image)
 
 
 def test_a_thin_dash_between_two_words_is_ink_not_a_space() -> None:
     # "improvements\u2014it" in a scan: the dash is a pixel thick. Taken for paper, it made a
     # space, and the next word's box started after the dash, far enough off to look like a column.
-    image, ink = drawn_strip([("work", 20), ("it", 120)], (0, 0, 0))
+    _, ink = line([("work", 20), ("it", 120)])
     work, it = ink["work"], ink["it"]
-    middle = (work[1] + work[3]) // 2 + 2  # half the x-height, as a dash is set
-    image, _ = drawn_strip([("work", 20), ("it", 120)], (work[2] + 2, it[0] - 2, middle))
+    _, top, _, bottom = ImageFont.truetype(FONT, 30).getbbox("x")
+    middle = 14 + (top + bottom) // 2  # half the x-height, where a dash is set
+    image = drawn_strip([("work", 20), ("it", 120)], (work[1] + 2, it[0] - 2, middle))
     box = (10.0, 8.0, 160.0, 52.0)
     words = [
-        OcrWord("work", (work[0], 8.0, work[2] + 8, 52.0), 0.9),
-        OcrWord("\u2014it", (it[0] - 12, 8.0, it[2], 52.0), 0.9),
+        OcrWord("work", (work[0], 8.0, work[1] + 8, 52.0), 0.9),
+        OcrWord("\u2014it", (it[0] - 12, 8.0, it[1], 52.0), 0.9),
     ]
     kept = _confirm_splits(words, "work\u2014it", box, image)
     assert [w.text for w in kept] == ["work\u2014it"]
 
 
 def test_an_underline_under_two_words_leaves_their_space_a_space() -> None:
-    image, ink = drawn_strip([("two", 20), ("words", 100)], (0, 0, 0))
+    _, ink = line([("two", 20), ("words", 100)])
     two, words_ = ink["two"], ink["words"]
-    image, _ = drawn_strip([("two", 20), ("words", 100)], (two[0], words_[2], two[3] + 2))
+    baseline = 14 + ImageFont.truetype(FONT, 30).getbbox("x")[3]
+    image = drawn_strip([("two", 20), ("words", 100)], (two[0], words_[1], baseline + 3))
     words = [
-        OcrWord("two", (two[0], 8.0, two[2] + 6, 52.0), 0.9),
-        OcrWord("words", (words_[0] + 4, 8.0, words_[2], 52.0), 0.9),
+        OcrWord("two", (two[0], 8.0, two[1] + 6, 52.0), 0.9),
+        OcrWord("words", (words_[0] + 4, 8.0, words_[1], 52.0), 0.9),
     ]
-    kept = _confirm_splits(words, "twowords", (10.0, 8.0, words_[2] + 10.0, 52.0), image)
+    kept = _confirm_splits(words, "twowords", (10.0, 8.0, words_[1] + 10.0, 52.0), image)
     assert [w.text for w in kept] == ["two", "words"]
