@@ -128,6 +128,16 @@ def correct(image: np.ndarray, orientation: Orientation) -> tuple[np.ndarray, np
     if orientation.turns == 0 and orientation.skew == 0.0:
         return image, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     height, width = image.shape[:2]
+    if orientation.skew == 0.0:
+        # A quarter turn moves pixels without resampling: exactly np.rot90's, so that the lines
+        # the engine found on the page as delivered can be turned with it (RapidEngine.turn).
+        forward = {
+            1: [[0.0, 1.0, 0.0], [-1.0, 0.0, width - 1.0]],
+            2: [[-1.0, 0.0, width - 1.0], [0.0, -1.0, height - 1.0]],
+            3: [[0.0, -1.0, height - 1.0], [1.0, 0.0, 0.0]],
+        }[orientation.turns]
+        turned = np.ascontiguousarray(np.rot90(image, orientation.turns))
+        return turned, cv2.invertAffineTransform(np.array(forward))
     matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), orientation.angle, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_width = round(height * sin + width * cos)
@@ -157,6 +167,8 @@ def read_page(
     orientation = analyse(image, engine) if detect_orientation else Orientation(0, 0.0)
     upright, back = correct(image, orientation)
     reader = ocr_engine(engine)
+    if orientation.turns and not orientation.skew and hasattr(reader, "turn"):
+        reader.turn(orientation.turns)  # the lines found while analysing, turned with the page
     lines = reader.read(upright)
     _add_bullets(lines, upright)
     points = 72.0 / dpi

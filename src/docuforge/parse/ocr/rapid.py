@@ -168,6 +168,11 @@ class RapidEngine:
         boxes = getattr(out, "boxes", None)
         return [] if boxes is None else list(boxes)
 
+    def turn(self, quarter_turns: int) -> None:
+        """The next image read is the last one turned counter-clockwise (as np.rot90 turns it):
+        the lines found on it are turned with it rather than searched for again."""
+        self._ocr.text_det.turn(quarter_turns)
+
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Read line images (RGB) that are already cut out and upright."""
         from rapidocr.ch_ppocr_rec import TextRecInput
@@ -222,17 +227,62 @@ class _LastDetection:
     def __init__(self, detector: Any) -> None:
         self._detector = detector
         self._last: tuple[np.ndarray, Any] | None = None
+        self._turned: Any = None  # the lines of the next image, if it is the last one turned
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._detector, name)  # its settings, which RapidOCR updates per call
 
     def __call__(self, image: np.ndarray) -> Any:
-        last = self._last
+        last, turned, self._turned = self._last, self._turned, None
         if last is not None and last[0].shape == image.shape and np.array_equal(last[0], image):
             found = last[1]
+        elif turned is not None and turned.boxes is not None and turned.img.shape == image.shape:
+            found = type(turned)(img=image, boxes=turned.boxes, scores=turned.scores, elapse=turned.elapse)
+            self._last = (image, found)
         else:
             found = self._detector(image)
             self._last = (image, found)
+        return self._copy(found)
+
+    def turn(self, quarter_turns: int) -> None:
+        """The next image is the last one turned counter-clockwise (as np.rot90 turns it): its
+        lines are the last ones, turned with it.
+
+        The detector finds the same lines on a page however it is turned, and searching the
+        turned page again would cost as much as the first search. RapidOCR shrinks a large page
+        before it looks for lines, and the shrunk turned page is not pixel for pixel the turned
+        shrunk one: so the promise holds for the very next image only, if it has the turned size.
+        """
+        from rapidocr.ch_ppocr_det import TextDetector
+
+        turns = quarter_turns % 4
+        if self._last is None or not turns:
+            return
+        image, found = self._last
+        if found.boxes is None or not len(found.boxes):
+            return
+        height, width = image.shape[:2]
+        x, y = found.boxes[..., 0], found.boxes[..., 1]
+        if turns == 1:
+            x, y = y, width - 1 - x
+        elif turns == 2:
+            x, y = width - 1 - x, height - 1 - y
+        else:
+            x, y = height - 1 - y, x
+        quads = np.stack([x, y], axis=-1)
+        # A turn keeps each box's corners clockwise; the top-left one goes first again.
+        first = quads.sum(axis=2).argmin(axis=1)
+        quads = np.stack([np.roll(quad, -start, axis=0) for quad, start in zip(quads, first, strict=True)])
+        shape = (width, height, *image.shape[2:]) if turns % 2 else image.shape
+        self._turned = type(found)(
+            img=np.empty(shape, dtype=np.uint8),  # stands for the image's size only
+            boxes=TextDetector.sorted_boxes(quads.astype(found.boxes.dtype)),
+            scores=found.scores,
+            elapse=found.elapse,
+        )
+
+    @staticmethod
+    def _copy(found: Any) -> Any:
         # RapidOCR maps the boxes back onto the page in place: each caller gets its own.
         return type(found)(
             img=found.img,
