@@ -256,6 +256,8 @@ class _Reader:
         self.pages = 0
         self.pending: collections.deque[Callable[[], None]] = collections.deque()
         self.futures: list[Future[RawPage]] = []
+        self._pool: tuple[ThreadPoolExecutor, int] | None = None
+        self._looked_up = False
 
     def __enter__(self) -> _Reader:
         return self
@@ -265,7 +267,10 @@ class _Reader:
             future.cancel()
 
     def _workers(self) -> tuple[ThreadPoolExecutor, int] | None:
-        return _page_workers() if self.pages > 1 and _runtime_on_cpu(self.engine) else None
+        if not self._looked_up:
+            self._pool = _page_workers() if self.pages > 1 and _runtime_on_cpu(self.engine) else None
+            self._looked_up = True
+        return self._pool
 
     def read(self, image: np.ndarray, dpi: float, index: int) -> Callable[[], RawPage]:
         workers = self._workers()
@@ -273,7 +278,8 @@ class _Reader:
             page = read_page(image, dpi, index, engine=self.engine)
             return lambda: page
         future = workers[0].submit(read_page, image, dpi, index, engine=self.engine)
-        self.futures.append(future)
+        # Only the pages still to be read are kept, to be dropped if the parse stops.
+        self.futures = [f for f in self.futures if not f.done()] + [future]
         return future.result
 
     def then(self, finish: Callable[[], None]) -> None:
