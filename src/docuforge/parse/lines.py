@@ -145,7 +145,8 @@ def _join_neighbours(segments: list[Segment]) -> list[Segment]:
     return joined
 
 
-_BULLETS = frozenset(
+# Marks that start a list item.
+BULLETS = frozenset(
     "\u2022\u25e6\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u2023\u2043\u2219\u00b7-\u2013\u2014*\u27a2\u2192\u2713\u2714\uf0b7\uf0a7"
 )
 
@@ -164,21 +165,21 @@ def _attach_bullets(segments: list[Segment]) -> list[Segment]:
     bullets = [
         s
         for s in segments
-        if len(s.words) == 1 and (s.words[0].text in _BULLETS or _ENUMERATOR.match(s.words[0].text))
+        if len(s.words) == 1 and (s.words[0].text in BULLETS or _ENUMERATOR.match(s.words[0].text))
     ]
     if not bullets:
         return segments
     taken: set[int] = set()
     for bullet in bullets:
         best = None
-        numbered = bullet.words[0].text not in _BULLETS
+        numbered = bullet.words[0].text not in BULLETS
         for other in segments:
             if other is bullet or id(other) in taken or not _same_baseline(bullet, other, 0.4):
                 continue
+            if numbered and len(other.words) < 4:
+                continue  # a number beside a table's short cell is a cell of its own
             gap = other.x0 - bullet.x1
             reach = 1.5 * other.height if numbered else 4 * max(bullet.height, other.height)
-            if numbered and len(other.words) < 4:
-                continue
             if 0 <= gap < reach and (best is None or other.x0 < best.x0):
                 best = other
         if best is not None:

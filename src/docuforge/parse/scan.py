@@ -22,6 +22,7 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.checkboxes import marks_from_image
+from docuforge.parse.lines import BULLETS
 from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord
 from docuforge.parse.ocr import engine as ocr_engine
 
@@ -170,7 +171,8 @@ def read_page(
     if orientation.turns and not orientation.skew and hasattr(reader, "turn"):
         reader.turn(orientation.turns)  # the lines found while analysing, turned with the page
     lines = reader.read(upright)
-    _add_bullets(lines, upright)
+    gray = cv2.cvtColor(upright, cv2.COLOR_RGB2GRAY) if upright.ndim == 3 else upright
+    _add_bullets(lines, gray)
     points = 72.0 / dpi
     height, width = image.shape[:2]
     frame_height, frame_width = upright.shape[:2]
@@ -199,7 +201,7 @@ def read_page(
         display_height=height * points,
         to_display=to_display,
     )
-    page.words = _words(lines, points, upright, reader.padding)
+    page.words = _words(lines, points, gray, reader.padding)
     hrules, vrules = find_rules(upright, points)
     # Lines along the image's own edges are the scanner's or the camera's border, not the page's.
     edge = 2.0
@@ -209,10 +211,7 @@ def read_page(
     return page
 
 
-_BULLET_MARKS = frozenset("\u2022\u25cf\u25aa\u25a0\u00b7-\u2013\u2014*")
-
-
-def _add_bullets(lines: list[OcrLine], image: np.ndarray) -> None:
+def _add_bullets(lines: list[OcrLine], gray: np.ndarray) -> None:
     """Bullets the text detector passed over, put back at the start of their lines.
 
     The detector looks for letters, and a lone round dot before a list item is not one: without
@@ -220,13 +219,10 @@ def _add_bullets(lines: list[OcrLine], image: np.ndarray) -> None:
     a triangle) in the margin just left of a line, about half as high as the type and centred
     on it.
     """
-    if not lines:
-        return
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     for line in lines:
         x0, y0, x1, y1 = line.box
         height = y1 - y0
-        if len(line.text.replace(" ", "")) < 3 or line.text[:1] in _BULLET_MARKS or height < 8:
+        if len(line.text.replace(" ", "")) < 3 or line.text[:1] in BULLETS or height < 8:
             continue  # a table's short cells, whose letters the recogniser may have left unread
         # The margin before the line's first letter: the detector's box may take the bullet in
         # and the recogniser still leave it unread.
@@ -265,13 +261,12 @@ def _add_bullets(lines: list[OcrLine], image: np.ndarray) -> None:
         line.box = (min(x0, box[0]), y0, x1, y1)
 
 
-def _words(lines: list[OcrLine], points: float, image: np.ndarray, padding: float) -> list[RawWord]:
+def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float) -> list[RawWord]:
     """OCR words in points, in reading order of their lines, kept visibly apart.
 
     The layout joins words that touch (a PDF draws some words in pieces), so two OCR words whose
     estimated boxes touch are pulled apart a little: OCR has already said they are two words.
     """
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     ordered = sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2)
     sizes = _sizes(gray, ordered, padding)
     words: list[RawWord] = []

@@ -227,7 +227,8 @@ class _LastDetection:
     def __init__(self, detector: Any) -> None:
         self._detector = detector
         self._last: tuple[np.ndarray, Any] | None = None
-        self._turned: Any = None  # the lines of the next image, if it is the last one turned
+        # The size of the next image and its lines, if it is the last one turned.
+        self._turned: tuple[tuple[int, ...], np.ndarray] | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._detector, name)  # its settings, which RapidOCR updates per call
@@ -236,8 +237,9 @@ class _LastDetection:
         last, turned, self._turned = self._last, self._turned, None
         if last is not None and last[0].shape == image.shape and np.array_equal(last[0], image):
             found = last[1]
-        elif turned is not None and turned.boxes is not None and turned.img.shape == image.shape:
-            found = type(turned)(img=image, boxes=turned.boxes, scores=turned.scores, elapse=turned.elapse)
+        elif last is not None and turned is not None and turned[0] == image.shape:
+            was = last[1]
+            found = type(was)(img=image, boxes=turned[1], scores=was.scores, elapse=was.elapse)
             self._last = (image, found)
         else:
             found = self._detector(image)
@@ -274,12 +276,7 @@ class _LastDetection:
         first = quads.sum(axis=2).argmin(axis=1)
         quads = np.stack([np.roll(quad, -start, axis=0) for quad, start in zip(quads, first, strict=True)])
         shape = (width, height, *image.shape[2:]) if turns % 2 else image.shape
-        self._turned = type(found)(
-            img=np.empty(shape, dtype=np.uint8),  # stands for the image's size only
-            boxes=TextDetector.sorted_boxes(quads.astype(found.boxes.dtype)),
-            scores=found.scores,
-            elapse=found.elapse,
-        )
+        self._turned = (shape, TextDetector.sorted_boxes(quads.astype(found.boxes.dtype)))
 
     @staticmethod
     def _copy(found: Any) -> Any:
