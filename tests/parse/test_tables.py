@@ -417,3 +417,44 @@ def test_a_list_number_starts_its_sentence_but_a_numbered_rows_cells_stay_apart(
     # short cell beside it stay two cells.
     cells = row(40, [("1.", 90.7, 98.3), ("Oslo", 109.1, 130.0), ("12", 200.0, 210.0)], [2, 3, 4])
     assert [s.text for s in rows_and_segments(cells)[1]] == ["1.", "Oslo", "12"]
+
+
+def test_the_totals_under_an_invoices_last_rule_are_its_last_rows() -> None:
+    """Invoices set Subtotal, Tax and Total under the table's last rule, each label right-aligned
+    beside its figure (the SDG invoice lost its "Total: 25000" row to a Key Value block). The
+    note under them is no total and stays text."""
+    items = [
+        ("1", "Consultation hours", "12,000.00"),
+        ("2", "Software licence", "8,500.00"),
+        ("3", "Support", "4,500.00"),
+    ]
+    totals = [("Subtotal:", "25,000.00"), ("Tax (10%):", "2,500.00"), ("Total:", "27,500.00")]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        canvas.drawString(72, 720, "Invoice 2026-114 for services rendered in October.")
+        canvas.drawString(72, 690, "No")
+        canvas.drawString(110, 690, "Description")
+        canvas.drawRightString(520, 690, "Amount")
+        y = 680.0
+        canvas.line(72, y, 520, y)
+        for number, description, amount in items:
+            y -= 24
+            for left, text in ((72, number), (110, description)):
+                canvas.drawString(left, y + 8, text)
+            canvas.drawRightString(520, y + 8, amount)
+            canvas.line(72, y, 520, y)
+        for label, amount in totals:
+            y -= 22
+            canvas.drawRightString(440, y + 8, label)
+            canvas.drawRightString(520, y + 8, amount)
+        canvas.drawString(72, y - 40, "Payment is due within 30 days of the invoice date.")
+
+    pdf = _drawn_pdf(draw)
+    grid = grid_of(only_table(pdf))
+    assert grid == [
+        ["No", "Description", "Amount"],
+        *[list(item) for item in items],
+        *[["", label, amount] for label, amount in totals],
+    ]
+    text = [b.content for b in blocks(docuforge.parse(pdf), BlockType.TEXT)]
+    assert any("Payment is due within 30 days" in t for t in text), text

@@ -9,7 +9,8 @@ Columns of prose are not tables: their cells are long runs of words.
 Inside a table, a row of one short segment (a section label) does not end it when table rows
 follow; a cell's text wrapped onto lines of its own, tighter than the rows are set, joins its
 cell; a label on several lines centred beside its figures is one row with them; and where rules
-part every row, the lines between two rules are one row.
+part every row, the lines between two rules are one row. Under a ruled table's last rule, the
+rows that total a column of amounts ("Subtotal", "Tax", "Total") are its last rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import statistics
 
 from docuforge.document.geometry import Box, union
 from docuforge.load.pdf import RawWord
-from docuforge.parse.cells import CellRegion, TableRegion
+from docuforge.parse.cells import CellRegion, TableRegion, is_number
 from docuforge.parse.lines import Row, Segment, make_segment
 from docuforge.parse.ruled import Rule
 
@@ -307,10 +308,12 @@ def aligned_table(
     page_width: float,
     above: list[Row] | None = None,
     ruled_rows: bool = False,
+    below: list[Row] | None = None,
 ) -> TableRegion | None:
     """A table from rows whose segments line up in columns; None when they do not.
 
-    ruled_rows: rules parted the rows already, so no row is the wrapped end of the one above."""
+    ruled_rows: rules parted the rows already, so no row is the wrapped end of the one above.
+    below: rows under the table's last rule, where its totals may stand."""
     body_rows = [_merge_currency([s for s in row.segments if not s.used], body) for row in rows]
     body_rows = [row for row in body_rows if row]
     lines = len(body_rows)
@@ -334,6 +337,10 @@ def aligned_table(
     all_rows = heads + body_rows
     grid, bands = build(all_rows, edges, gutters, body, bounds, wrapped)
     _merge_wrapped(grid, bands, body, continuations=not ruled_rows)
+    for cells, segments in _totals(below or [], edges, grid, bands, body):
+        grid.append(cells)
+        bands.append((min(s.y0 for s in segments), max(s.y1 for s in segments)))
+        all_rows.append(segments)
     n_rows, n_cols = len(grid), len(edges) - 1
     cells: list[CellRegion] = []
     seen: set[int] = set()
@@ -389,6 +396,69 @@ def _header_rows(
     return heads
 
 
+def _totals(
+    below: list[Row],
+    edges: list[float],
+    grid: list[list[CellRegion | None]],
+    bands: list[tuple[float, float]],
+    body: float,
+) -> list[tuple[list[CellRegion | None], list[Segment]]]:
+    """The cells and segments of the rows just under a table's last rule that total its figures
+    ("Total: 25000"), as invoices set them: each ends in an amount standing in a column of
+    amounts, has at most a short label before it, and follows the row above at about the
+    table's row pitch.
+
+    The label goes in the column it starts in, but left of the amount's: set right-aligned beside
+    its figure, it often reaches into the figure's column."""
+    if len(bands) < 2:
+        return []
+    centres = [(y0 + y1) / 2 for y0, y1 in bands]
+    pitch = max(statistics.median(b - a for a, b in itertools.pairwise(centres)), 2 * body)
+    n_cols = len(edges) - 1
+    columns = [
+        [cell for row in grid[1:] if (cell := row[c]) is not None and cell.col == c and cell.words]
+        for c in range(n_cols)
+    ]
+    amounts = [
+        (min(w.x0 for cell in cells for w in cell.words), max(w.x1 for cell in cells for w in cell.words))
+        if len(cells) >= 2 and sum(is_number(cell.text) for cell in cells) >= 0.6 * len(cells)
+        else None
+        for cells in columns
+    ]
+    rows: list[tuple[list[CellRegion | None], list[Segment]]] = []
+    last = centres[-1]
+    left, right = edges[0] - body, edges[-1] + body
+    for row in below:
+        free = _merge_currency([s for s in row.segments if not s.used], body)
+        if not free or len(rows) == 4 or (row.y0 + row.y1) / 2 - last > 1.6 * pitch:
+            break
+        *labels, amount = free
+        column = next(
+            (c for c, span in enumerate(amounts) if span and amount.x0 < span[1] and span[0] < amount.x1),
+            None,
+        )
+        if (
+            column is None
+            or not is_number(amount.text)
+            or len(labels) > 1
+            or (labels and column == 0)
+            or any(len(s.words) > 5 or is_number(s.text) for s in labels)
+            or not all(left <= s.x0 and s.x1 <= right for s in free)
+        ):
+            break
+        cells: list[CellRegion | None] = [None] * n_cols
+        for segment in labels:
+            anchor = segment.x0 + min((segment.words[0].x1 - segment.x0) / 2, body)
+            at = min(column - 1, next(c for c in range(n_cols) if anchor < edges[c + 1] or c == n_cols - 1))
+            cells[at] = CellRegion(0, at, 1, 1, (edges[at], 0, edges[at + 1], 0), list(segment.words))
+        cells[column] = CellRegion(
+            0, column, 1, 1, (edges[column], 0, edges[column + 1], 0), list(amount.words)
+        )
+        rows.append((cells, free))
+        last = (row.y0 + row.y1) / 2
+    return rows
+
+
 def stacks(rules: list[Rule], body: float) -> list[list[Rule]]:
     """Horizontal rules stacked over each other with about the same extent (booktabs style)."""
     found: list[list[Rule]] = []
@@ -412,12 +482,14 @@ def stacks(rules: list[Rule], body: float) -> list[list[Rule]]:
 def between_rules(
     horizontals: list[Rule], rows: list[Row], body: float, page_width: float
 ) -> TableRegion | None:
-    """The rows between the top and bottom rule, columns from the text; the header above joins."""
+    """The rows between the top and bottom rule, columns from the text; the header above joins,
+    and the totals under the last rule."""
     top, bottom = horizontals[0].at, horizontals[-1].at
     left = min(r.start for r in horizontals)
     right = max(r.end for r in horizontals)
     inside: list[Row] = []
     above: list[Row] = []
+    below: list[Row] = []
     for row in rows:
         within = [s for s in row.segments if left - 2 <= s.x0 and s.x1 <= right + 2]
         if not within:
@@ -429,11 +501,19 @@ def between_rules(
             inside.append(bounded)
         elif bounded.y1 <= top + 1:
             above.append(bounded)
+        elif bounded.y0 >= bottom - 1:
+            below.append(bounded)
     if len(inside) < MIN_ROWS:
         return None
     banded = _rows_by_rules(inside, horizontals, body)
     return aligned_table(
-        banded, (left, top, right, bottom), body, page_width, above=above, ruled_rows=banded is not inside
+        banded,
+        (left, top, right, bottom),
+        body,
+        page_width,
+        above=above,
+        ruled_rows=banded is not inside,
+        below=below,
     )
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawWord
 from docuforge.parse.lines import Segment
+
+# A figure as tables print it: "1,875.00", "(45,200)", "-3.5%", "$ 242", "€ 1.200,00".
+_AMOUNT = re.compile(r"^[-+(]?[$\u20ac\u00a3\u00a5]?\s?[-+(]?\d[\d,.\s]*%?\)?$")
+
+
+def is_number(text: str) -> bool:
+    return bool(_AMOUNT.match(text.strip()))
 
 
 @dataclass

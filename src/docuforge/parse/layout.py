@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from docuforge.document.geometry import Box, to_bbox, union
 from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, Word
 from docuforge.load.pdf import RawPage
+from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
 from docuforge.parse.lines import Segment, body_size, rows_and_segments
 from docuforge.parse.reading_order import order
@@ -297,10 +298,5 @@ def _header_row(table: TableRegion) -> bool:
         return False
     if all(all(w.bold for w in c.words) for c in first):
         return True
-    numeric = sum(1 for c in table.cells if c.row > 0 and _is_number(c.text))
-    return numeric > 0 and not any(_is_number(c.text) for c in first)
-
-
-def _is_number(text: str) -> bool:
-    cleaned = text.replace(",", "").replace(" ", "").replace("%", "").replace("$", "").strip("()-+")
-    return bool(cleaned) and cleaned.replace(".", "", 1).isdigit()
+    numeric = sum(1 for c in table.cells if c.row > 0 and is_number(c.text))
+    return numeric > 0 and not any(is_number(c.text) for c in first)
