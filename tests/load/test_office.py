@@ -140,6 +140,39 @@ def test_pptx_slides_are_pages_with_real_boxes_and_notes():
     assert [p.original_number for p in only_second.pages] == [2]
 
 
+def test_a_slides_shapes_are_read_in_columns_left_to_right_the_title_first():
+    """Text boxes set side by side at nearly the same height were read by their tops, so a
+    right-hand box a hair higher came first; a column of two boxes is read down before the box
+    beside it, as on a PDF page."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+
+    def text_box(left: float, top: float, width: float, height: float, lines: list[str]) -> None:
+        frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+        frame.text = lines[0]
+        for line in lines[1:]:
+            frame.add_paragraph().text = line
+
+    text_box(6.5, 1.95, 2.5, 2, ["Right column", "third box"])  # a little higher than the others
+    text_box(0.5, 4.5, 2.5, 1.5, ["Left column", "second box"])
+    text_box(0.5, 2.0, 2.5, 2, ["Left column", "first box"])
+    text_box(3.5, 2.0, 2.5, 4, ["Middle column", "tall box"])
+    slide.shapes.title.text = "Three columns"  # added last, read first
+    document = docuforge.parse(saved(deck), extension="pptx")
+    assert [b.content for b in document.pages[0].blocks] == [
+        "Three columns",
+        "Left column",
+        "first box",
+        "Left column",
+        "second box",
+        "Middle column",
+        "tall box",
+        "Right column",
+        "third box",
+    ]
+    assert [b.id for b in document.pages[0].blocks] == [f"p1-b{i}" for i in range(9)]
+
+
 def test_xlsx_sheets_tables_titles_merges_hidden_and_splits():
     book = openpyxl.Workbook()
     sales = book.active

@@ -1,7 +1,8 @@
 """PPTX (python-pptx, MIT): each slide a page, each shape a block with its real box on the slide.
 
-Slides are paged, so boxes are true page boxes (normalized to the slide). Shapes are read top
-to bottom, left to right, the title first; speaker notes close the slide as a Comment block.
+Slides are paged, so boxes are true page boxes (normalized to the slide). Shapes come top to
+bottom, left to right, the title first (the parse stage orders them as a page's blocks); speaker
+notes close the slide as a Comment block.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def read_pptx(source: Path | bytes) -> Document:
             if box is None:
                 continue
             for kind, content, grid, extra in _blocks(shape, number == 1):
-                first = 0 if kind in (BlockType.TITLE, BlockType.SECTION_HEADER) else 1
+                first = 0 if extra.get("slide_title") else 1
                 items.append(((first, box.top, box.left), kind, content, grid, extra, box))
         items.sort(key=lambda item: item[0])
         for kind, content, grid, extra, box in (item[1:] for item in items):
@@ -126,7 +127,9 @@ def _blocks(shape, first_slide: bool):
         placeholder = shape.placeholder_format.type
         if placeholder in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
             kind = BlockType.TITLE if first_slide else BlockType.SECTION_HEADER
-        elif placeholder == PP_PLACEHOLDER.SUBTITLE:
+            yield kind, " ".join(shape.text_frame.text.split()), None, {"slide_title": True}
+            return
+        if placeholder == PP_PLACEHOLDER.SUBTITLE:
             kind = BlockType.SECTION_HEADER
         elif placeholder in (PP_PLACEHOLDER.FOOTER,):
             kind = BlockType.FOOTER

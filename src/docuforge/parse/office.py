@@ -15,9 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from docuforge.document.model import Document
+from docuforge.document.model import Block, BlockType, Document, Page
 from docuforge.errors import DocumentError, ErrorCode, UnsupportedDocument
 from docuforge.parse.options import ParseOptions, select_pages
+from docuforge.parse.reading_order import order
 
 SPREADSHEETS = frozenset({"xlsx", "xlsm", "csv", "tsv"})
 TEXT = frozenset({"txt", "text", "json", "xml", "log"})
@@ -76,6 +77,8 @@ def _native(source: str | Path | bytes, kind: str, options: ParseOptions) -> Doc
         from docuforge.load.slides import read_pptx
 
         document = read_pptx(_readable(source))
+        for page in document.pages:
+            _order_slide(page)
         return _select(document, options)
     if kind in ("html", "htm"):
         from docuforge.load.html import read_html
@@ -84,6 +87,34 @@ def _native(source: str | Path | bytes, kind: str, options: ParseOptions) -> Doc
     from docuforge.load.text import read_markdown, read_text
 
     return read_markdown(_readable(source)) if kind in ("md", "markdown") else read_text(_readable(source))
+
+
+def _order_slide(page: Page) -> None:
+    """A slide's shapes in the reading order of a page's blocks: side by side left to right, in
+    columns top to bottom; the title first, speaker notes last. A shape's paragraphs (blocks
+    that share its box) stay together in their order."""
+    shapes: list[list[Block]] = []
+    for block in page.blocks:
+        if shapes and block.bbox == shapes[-1][0].bbox and not block.extra.get("slide_title"):
+            shapes[-1].append(block)
+        else:
+            shapes.append([block])
+    first = [s for s in shapes if s[0].extra.get("slide_title")]
+    last = [s for s in shapes if s[0].type is BlockType.COMMENT]
+    rest = [s for s in shapes if s not in first and s not in last]
+
+    def points(shape: list[Block]) -> tuple[float, float, float, float]:
+        box = shape[0].bbox
+        return (
+            box.left * page.width,
+            box.top * page.height,
+            (box.left + box.width) * page.width,
+            (box.top + box.height) * page.height,
+        )
+
+    page.blocks = [block for shape in first + order(rest, points) + last for block in shape]
+    for index, block in enumerate(page.blocks):
+        block.id = f"p{page.number}-b{index}"
 
 
 def _spreadsheet(source: str | Path | bytes, kind: str, options: ParseOptions) -> Document:
