@@ -9,6 +9,7 @@ import io
 import struct
 import zlib
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import letter
@@ -625,3 +626,42 @@ def test_a_parse_stopped_on_its_first_page_reads_no_further_than_the_pages_in_fl
     with pytest.raises(RuntimeError, match="cancelled"):
         docuforge.parse(scan, ocr_engine="rapidocr-fast", on_page=stop)
     assert 3 not in started  # pages 1 and 2 in flight, page 3 perhaps started, page 4 never
+
+
+def _photo(width: int, height: int, seed: int) -> Image.Image:
+    """A photograph's worth of pixels: shaded, coloured and grainy, no text in it."""
+    rng = np.random.default_rng(seed)
+    rows, cols = np.mgrid[0:height, 0:width]
+    shade = 60 + 120 * cols / width + 40 * np.sin(rows / 23.0)
+    pixels = shade[..., None] * np.array([1.0, 0.8, 0.6]) + rng.normal(0, 18, (height, width, 3))
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def test_photos_on_a_scan_are_figures_and_a_shaded_band_of_text_or_a_highlight_is_not():
+    """A scan carries its pictures as pixels: two photos set 15 px apart are two figures where
+    they were pasted; a table's dark header band with its words, a highlighter's stroke and the
+    scanner's shadow along the edge are no pictures. The page's text is all still read."""
+    drawn = page()
+    image = drawn.image.copy()
+    image.paste(_photo(600, 420, 1), (150, 600))
+    image.paste(_photo(600, 420, 2), (765, 600))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([150, 1150, 1550, 1240], fill=(70, 40, 40))
+    draw.text((180, 1175), "Description", fill="white", font=ImageFont.truetype(FONT, 36))
+    draw.text((1200, 1175), "Amount", fill="white", font=ImageFont.truetype(FONT, 36))
+    draw.rectangle([150, 1350, 1000, 1390], fill=(190, 240, 120))
+    draw.rectangle([0, 0, 60, 2199], fill=(35, 35, 35))  # the scanner lid's shadow along the edge
+    document = docuforge.parse(encoded(image, "PNG"))
+    figures = sorted((b.bbox for b in document.blocks() if b.type is BlockType.FIGURE), key=lambda b: b.left)
+    width, height = image.size
+    assert [
+        (
+            round(b.left * width, -1),
+            round(b.top * height, -1),
+            round(b.width * width, -1),
+            round(b.height * height, -1),
+        )
+        for b in figures
+    ] == [(150, 600, 600, 420), (770, 600, 600, 420)]
+    text = text_of(document)
+    assert SENTENCE in text and "Description" in text and "Amount" in text

@@ -11,6 +11,7 @@ from docuforge.parse.lines import Segment
 MIN_IMAGE_AREA = 0.01  # of the page: logos and icons below this are decoration
 MIN_DRAWING_AREA = 0.03
 MIN_DRAWING_PATHS = 8
+MAX_DRAWING_ASPECT = 6
 
 
 @dataclass
@@ -50,9 +51,14 @@ def find_figures(page: RawPage, segments: list[Segment], exclude: list[Box]) -> 
     if len(drawings) >= MIN_DRAWING_PATHS:
         for members in _clusters(drawings, slack=6):
             bounds = union(members)
+            width, height = bounds[2] - bounds[0], bounds[3] - bounds[1]
             if (
                 len(members) >= MIN_DRAWING_PATHS
                 and MIN_DRAWING_AREA * page_area <= area(bounds) < 0.9 * page_area
+                # A long thin cluster is a shaded band's edges (a table's header row), not a chart;
+                # one around pictures is their edges (a scan's photos give rules along them).
+                and max(width, height) <= MAX_DRAWING_ASPECT * min(width, height)
+                and not any(center_in(bounds, f.box) for f in figures if f.kind == "image")
             ):
                 # A form is boxes full of words; a chart is many shapes and few words.
                 words = sum(len(s.words) for s in segments if not s.used and center_in(bounds, s.box))

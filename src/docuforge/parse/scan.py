@@ -25,6 +25,7 @@ from docuforge.parse.checkboxes import marks_from_image
 from docuforge.parse.lines import BULLETS
 from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord
 from docuforge.parse.ocr import engine as ocr_engine
+from docuforge.parse.pictures import find_pictures
 
 ANALYSIS_SIDE = 768  # pixels: enough to see the lines' shapes (as many as at full size), cheap
 MAX_SKEW = 12.0  # degrees: more than this is a photo at an angle, not a skewed scan
@@ -208,6 +209,7 @@ def read_page(
     page.hrules = [r for r in hrules if edge < r[1] and r[3] < page.height - edge]
     page.vrules = [r for r in vrules if edge < r[0] and r[2] < page.width - edge]
     marks_from_image(upright, points, page)
+    page.images = find_pictures(upright, lines, points)
     return page
 
 
