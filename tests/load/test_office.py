@@ -236,6 +236,69 @@ def test_xlsx_sheets_tables_titles_merges_hidden_and_splits():
     assert caught.value.code is ErrorCode.INVALID_CONFIG and "'Sales'" in caught.value.message
 
 
+def test_xlsx_charts_and_pictures_are_figures_where_they_stand_with_the_data_they_plot():
+    """A chart over a sheet was lost: it is a Figure where it is anchored, its title as content,
+    followed by the table of its series (read from the cells its references name: openpyxl writes
+    no cached values). A picture is a Figure too, a chartsheet a page of its chart, and a chart
+    whose reference names a whole column keeps its Figure without a table of a million rows."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.drawing.image import Image as SheetImage
+    from PIL import Image
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sales"
+    for row in [["Quarter", "North", "South"], ["Q1", 10, 7], ["Q2", 12, 9], ["Q3", 15, 8]]:
+        sheet.append(row)
+    sheet["A20"] = "Figures are unaudited."
+    bars = BarChart()
+    bars.type = "col"
+    bars.title = "Sales by quarter"
+    bars.add_data(Reference(sheet, min_col=2, min_row=1, max_col=3, max_row=4), titles_from_data=True)
+    bars.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=4))
+    sheet.add_chart(bars, "E2")
+    whole = LineChart()
+    whole.add_data(Reference(sheet, range_string="Sales!B1:B900000"), titles_from_data=True)
+    sheet.add_chart(whole, "E30")
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(logo, format="PNG")
+    sheet.add_image(SheetImage(logo), "A25")
+    charts = book.create_chartsheet("Chart")
+    trend = LineChart()
+    trend.add_data(Reference(sheet, min_col=3, min_row=1, max_row=4), titles_from_data=True)
+    charts.add_chart(trend)
+    out = io.BytesIO()
+    book.save(out)
+
+    document = docuforge.parse(out.getvalue(), extension="xlsx")
+    first = document.pages[0].blocks
+    assert [(b.type, b.content, b.extra.get("chart_data", False)) for b in first] == [
+        (BlockType.TABLE, "", False),
+        (BlockType.FIGURE, "Sales by quarter", False),
+        (BlockType.TABLE, "", True),
+        (BlockType.TEXT, "Figures are unaudited.", False),
+        (BlockType.FIGURE, "", False),
+        (BlockType.FIGURE, "line chart", False),
+        (BlockType.TABLE, "", True),
+    ]
+    assert [b.id for b in first] == [f"p1-b{i}" for i in range(7)]
+    assert (first[1].bbox.top, first[1].bbox.left) == (1, 4) and first[1].extra["is_chart"]
+    assert [[c.text for c in first[2].table.cells if c.row == r] for r in range(4)] == [
+        ["", "North", "South"],
+        ["Q1", "10", "7"],
+        ["Q2", "12", "9"],
+        ["Q3", "15", "8"],
+    ]
+    assert (first[4].bbox.top, first[4].bbox.left) == (24, 0) and "is_chart" not in first[4].extra
+    assert first[5].bbox.top == 29 and first[6].table.n_rows == 4  # the header and three values
+    chartsheet = document.pages[1]
+    assert chartsheet.name == "Chart" and [b.type for b in chartsheet.blocks] == [
+        BlockType.FIGURE,
+        BlockType.TABLE,
+    ]
+    assert [c.text for c in chartsheet.blocks[1].table.cells if c.col == 1] == ["South", "7", "9", "8"]
+
+
 def test_csv_tsv_html_markdown_and_text():
     csv_doc = docuforge.parse("name;amount\nTea;3,50\nCoffee;4,20\n".encode("utf-16"), extension="csv")
     table = of(csv_doc, BlockType.TABLE)[0].table

@@ -91,6 +91,22 @@ def table(rows: list[list[tuple[str, int, int, bool]]]) -> Table | None:
     return Table(n_rows=len(rows), n_cols=n_cols, cells=cells)
 
 
+def chart_table(categories: list[str], series: list[tuple[str, list[object]]]) -> Table | None:
+    """The table of the data a chart plots: a row per category, a column per series."""
+    if not series:
+        return None
+    rows = [[("", 1, 1, True)] + [(name, 1, 1, True) for name, _ in series]]
+    for index in range(max(len(categories), max(len(values) for _, values in series))):
+        label = categories[index] if index < len(categories) else str(index + 1)
+        cells = [(label, 1, 1, False)]
+        for _, values in series:
+            value = values[index] if index < len(values) else None
+            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            cells.append((text, 1, 1, False))
+        rows.append(cells)
+    return table(rows)
+
+
 def open_zip(source: Path | bytes) -> zipfile.ZipFile:
     """An office file's ZIP, refused before anything is inflated if it is corrupt or a bomb."""
     try:

@@ -15,6 +15,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from docuforge.document.model import BBox, Block, BlockType, Cell, Table
 from docuforge.errors import DocumentError, ErrorCode
+from docuforge.load.sheet_drawings import Drawing
 
 Pos = tuple[int, int]  # (row, col), 0-based, visible coordinates
 Rect = tuple[int, int, int, int]  # (top, left, bottom, right), inclusive, visible coordinates
@@ -37,6 +38,7 @@ class Sheet:
     hidden_cols: list[int] = field(default_factory=list)
     cell_extras: dict[str, dict[Pos, object]] = field(default_factory=dict)  # formulas, cell_colors
     dropdowns: list[tuple[Rect, list[str]]] = field(default_factory=list)
+    drawings: list[Drawing] = field(default_factory=list)  # charts and pictures over the cells
     width: int = 0  # columns up to the last used one, in the sheet's own indexes
     height: int = 0
 
@@ -87,7 +89,7 @@ def sheet_blocks(
 ) -> list[Block]:
     """The sheet's blocks in reading order, ids p<page>-b<index>."""
     if not sheet.grid:
-        return []
+        return _with_drawings([], sheet.drawings, page, original)
     regions = islands(sheet, clustering)
     if sum((b - t + 1) * (r - lf + 1) for t, lf, b, r in regions) > MAX_POSITIONS:
         raise DocumentError(
@@ -116,7 +118,37 @@ def sheet_blocks(
                     BlockType.TABLE, box, table=_table(sheet, rows, c0, c1, header_rows, page, original)
                 )
                 block.extra.update(_extras(sheet, rows, c0, c1))
-    return blocks
+    return _with_drawings(blocks, sheet.drawings, page, original)
+
+
+def _with_drawings(blocks: list[Block], drawings: list[Drawing], page: int, original: int) -> list[Block]:
+    """The blocks with each chart or picture (a Figure, then a chart's data table) set before the
+    first block that starts below it; ids renumbered in that order."""
+    out = list(blocks)
+    for drawing in drawings:
+        top, left, bottom, right = drawing.box
+        box = BBox(
+            left=left,
+            top=top,
+            width=right - left + 1,
+            height=bottom - top + 1,
+            page=page,
+            original_page=original,
+        )
+        at = next((i for i, b in enumerate(out) if (b.bbox.top, b.bbox.left) > (top, left)), len(out))
+        added = [Block(id="", type=BlockType.FIGURE, bbox=box, content=drawing.content)]
+        if drawing.chart:
+            added[0].extra["is_chart"] = True
+            if drawing.data is not None:
+                added.append(
+                    Block(
+                        id="", type=BlockType.TABLE, bbox=box, table=drawing.data, extra={"chart_data": True}
+                    )
+                )
+        out[at:at] = added
+    for index, block in enumerate(out):
+        block.id = f"p{page}-b{index}"
+    return out
 
 
 def islands(sheet: Sheet, clustering: str) -> list[Rect]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docuforge.document.model import BBox, Block, BlockType, Document, Page
 from docuforge.errors import DocumentError, ErrorCode
-from docuforge.load.flow import open_zip, properties, table
+from docuforge.load.flow import chart_table, open_zip, properties, table
 
 EMU_PER_POINT = 12700
 
@@ -194,24 +194,7 @@ def _chart(chart):
         series = [(s.name or "", list(s.values)) for plot in chart.plots for s in plot.series]
     except (KeyError, ValueError, IndexError, AttributeError):
         return  # a chart whose data part is missing or malformed: the figure is all there is
-    if not series:
-        return
-    rows = [[("", 1, 1, True)] + [(name, 1, 1, True) for name, _ in series]]
-    for index in range(max(len(categories), max(len(values) for _, values in series))):
-        label = categories[index] if index < len(categories) else str(index + 1)
-        cells = [(label, 1, 1, False)]
-        for _, values in series:
-            value = values[index] if index < len(values) else None
-            cells.append(
-                (
-                    "" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
-                    1,
-                    1,
-                    False,
-                )
-            )
-        rows.append(cells)
-    grid = table(rows)
+    grid = chart_table(categories, series)
     if grid is not None:
         yield BlockType.TABLE, "", grid, {"chart_data": True}
 

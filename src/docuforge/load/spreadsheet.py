@@ -23,6 +23,7 @@ from docuforge.document.model import Document, DocumentProperties, Page
 from docuforge.errors import DocumentError, ErrorCode
 from docuforge.load.cell_format import display
 from docuforge.load.flow import open_zip
+from docuforge.load.sheet_drawings import drawings
 from docuforge.load.sheet_tables import Sheet, sheet_blocks, visible_index, visible_span
 
 MAX_CELLS = 5_000_000  # cells in one file: beyond this a spreadsheet is a database dump
@@ -238,10 +239,11 @@ def _workbook(
         ws = book[names[index]]
         if "hidden_sheets" in exclude and ws.sheet_state != "visible":
             continue
-        if not hasattr(ws, "merged_cells"):  # a chartsheet: a page with no cells
-            chosen.append((index + 1, names[index], Sheet()))
+        if not hasattr(ws, "merged_cells"):  # a chartsheet: a page with no cells, its chart
+            chosen.append((index + 1, names[index], Sheet(drawings=drawings(ws, book))))
             continue
         sheet = _sheet(ws, formulas[names[index]] if formulas is not None else None, exclude, include)
+        sheet.drawings = drawings(ws, book)
         total += len(sheet.grid)
         if total > MAX_CELLS:
             raise DocumentError(
