@@ -82,6 +82,10 @@ def _docuforge(ocr_engine: str | None) -> Converter:
             "text": document_text(document),
             "markdown": to_markdown(document),
             "tables": _tables(document),
+            "blocks": [
+                [b.type.value, b.bbox.page, b.bbox.left, b.bbox.top, b.bbox.width, b.bbox.height]
+                for b in document.blocks()
+            ],
             "pages": len(document.pages),
             "ocr_pages": sum(page.ocr for page in document.pages),
         }

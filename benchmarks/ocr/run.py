@@ -18,6 +18,9 @@ read in place from ../shared/bench. Sets:
 - tables: docling-eval's synthetic table images (the largest table found against the one GT
   table: cell-text F1, grid shape, TEDS) and OmniDocBench's demo pages with tables (each GT
   HTML table against the best-matching table found on the page: TEDS, cell-text F1);
+- layout: OmniDocBench's 18 demo pages and docling-eval's 6 CVAT page images; the tables,
+  figures and titles found against the human layout boxes, matched one to one at IoU >= 0.5
+  (precision, recall);
 - office: docling's office files, similarity to docling's Markdown (agreement, not accuracy);
 - speed: 10 pages of text PDFs rendered at 200 dpi to PNG; seconds per page on one core and on
   both, peak RSS, and CER/word F1 against the PDF's own text layer; for Docuforge also the ten
@@ -48,9 +51,9 @@ CACHE = ROOT / "benchmarks" / ".cache" / "ocr"
 RESULTS = ROOT / "benchmarks" / "results"
 ENGINES = ("docuforge", "docuforge-fast", "docuforge-tesseract", "bare-rapidocr", "bare-tesseract")
 DOCUFORGE = ENGINES[:3]
-SETS = ("sroie", "funsd", "rotations", "columns", "olmocr", "tables", "office", "speed")
-# Which engines each set makes sense for: tables and office need the pipeline's structure.
-SET_ENGINES = {"tables": DOCUFORGE, "office": ("docuforge",)}
+SETS = ("sroie", "funsd", "rotations", "columns", "olmocr", "tables", "layout", "office", "speed")
+# Which engines each set makes sense for: tables, layout and office need the pipeline's structure.
+SET_ENGINES = {"tables": DOCUFORGE, "layout": DOCUFORGE, "office": ("docuforge",)}
 DATE = time.strftime("%Y-%m-%d")  # the day of the run
 ONE_CORE, BOTH_CORES = "1", "0,1"
 
@@ -271,6 +274,96 @@ def score_tables(engine: str, limit: int | None) -> dict[str, Any]:
     }
 
 
+# Layout classes as each ground truth names them; Docuforge's Title and Section Header are titles.
+LAYOUT_CLASSES = ("table", "figure", "title")
+OMNI_LAYOUT = {"table": "table", "figure": "figure", "title": "title"}
+CVAT_LAYOUT = {"table": "table", "picture": "figure", "section_header": "title", "title": "title"}
+DOCUFORGE_LAYOUT = {"Table": "table", "Figure": "figure", "Title": "title", "Section Header": "title"}
+Boxes = list[tuple[str, tuple[float, float, float, float]]]
+
+
+def layout_truth(limit: int | None) -> dict[Path, Boxes]:
+    """Each page image's human layout boxes of the scored classes, in pixels of the image."""
+    import xml.etree.ElementTree as ET
+
+    truth: dict[Path, Boxes] = {}
+    omni = BENCH / "omnidocbench_demo"
+    for page in json.loads((omni / "OmniDocBench_demo.json").read_text()):
+        boxes: Boxes = []
+        for det in page["layout_dets"]:
+            kind = OMNI_LAYOUT.get(det.get("category_type", ""))
+            if kind and not det.get("ignore"):
+                xs, ys = det["poly"][0::2], det["poly"][1::2]
+                boxes.append((kind, (min(xs), min(ys), max(xs), max(ys))))
+        truth[omni / "images" / page["page_info"]["image_path"]] = boxes
+    cvat = BENCH / "docling_eval_cvat"
+    # The benchmark corpus, not user input.
+    for image in ET.parse(cvat / "case_03_annotations.xml").getroot().iter("image"):  # noqa: S314
+        boxes = []
+        for box in image.iter("box"):
+            kind = CVAT_LAYOUT.get(box.get("label", ""))
+            if kind:
+                boxes.append((kind, tuple(float(box.get(k, 0)) for k in ("xtl", "ytl", "xbr", "ybr"))))  # type: ignore[misc]
+        path = cvat / "case_03" / str(image.get("name"))
+        if path.exists():
+            truth[path] = boxes
+    return dict(sorted(truth.items())[:limit])
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    shared = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - shared
+    return shared / union if union > 0 else 0.0
+
+
+def matched(found: list[tuple[float, ...]], truth: list[tuple[float, ...]], least: float = 0.5) -> int:
+    """Pairs of boxes matched one to one, the best overlaps first, each at IoU >= least."""
+    pairs = sorted(
+        ((_iou(f, t), i, j) for i, f in enumerate(found) for j, t in enumerate(truth)), reverse=True
+    )
+    used_found, used_truth, count = set(), set(), 0
+    for overlap, i, j in pairs:
+        if overlap < least:
+            break
+        if i not in used_found and j not in used_truth:
+            used_found.add(i)
+            used_truth.add(j)
+            count += 1
+    return count
+
+
+def score_layout(engine: str, limit: int | None) -> dict[str, Any]:
+    from PIL import Image
+
+    truth = layout_truth(limit)
+    out = run_worker(engine, "layout", [{"path": str(p)} for p in truth], ONE_CORE)
+    counts = {kind: [0, 0, 0] for kind in LAYOUT_CLASSES}  # found, true, matched
+    pages = {}
+    for (path, boxes), result in zip(truth.items(), out["results"], strict=True):
+        with Image.open(path) as image:
+            width, height = image.size  # OmniDocBench's page_info swaps them on some pages
+        found: Boxes = [
+            (DOCUFORGE_LAYOUT[kind], (left * width, top * height, (left + w) * width, (top + h) * height))
+            for kind, page, left, top, w, h in result.get("blocks", [])
+            if kind in DOCUFORGE_LAYOUT and page == 1
+        ]
+        pages[path.name[:48]] = {}
+        for kind in LAYOUT_CLASSES:
+            mine = [box for k, box in found if k == kind]
+            theirs = [box for k, box in boxes if k == kind]
+            hits = matched(mine, theirs)
+            counts[kind][0] += len(mine)
+            counts[kind][1] += len(theirs)
+            counts[kind][2] += hits
+            pages[path.name[:48]][kind] = f"{hits}/{len(mine)}/{len(theirs)}"
+    summary: dict[str, Any] = {"pages": len(truth)}
+    for kind, (n_found, n_true, hits) in counts.items():
+        summary[f"{kind}_precision"] = round(hits / n_found, 3) if n_found else None
+        summary[f"{kind}_recall"] = round(hits / n_true, 3) if n_true else None
+        summary[f"{kind}_counts"] = f"{hits} of {n_found} found, {n_true} true"
+    return {**summary, "errors": errors(out), "per_page": pages}
+
+
 def score_office(engine: str, limit: int | None) -> dict[str, Any]:
     base = BENCH / "docling" / "office"
     files = sorted(p for p in base.iterdir() if not p.name.endswith(".md"))[:limit]
@@ -370,6 +463,7 @@ SCORERS = {
     "columns": score_columns,
     "olmocr": score_olmocr,
     "tables": score_tables,
+    "layout": score_layout,
     "office": score_office,
     "speed": score_speed,
 }
@@ -508,6 +602,26 @@ def report(results: dict[str, Any]) -> str:
             "omnidoc_tables",
         ):
             lines.append(f"| {key} | " + " | ".join(_row(results, "tables", key, engines)) + " |")
+    if "layout" in sets:
+        lines += [
+            "",
+            "## Layout on page images",
+            "",
+            "OmniDocBench's 18 demo pages and docling-eval's 6 CVAT page images (human boxes): the tables, "
+            "figures (CVAT: pictures) and titles (Docuforge: Title and Section Header; CVAT: section headers "
+            "too) found, matched one to one to the true boxes at IoU >= 0.5. Counts: matched of found, and "
+            "how many are true. Most of CVAT's 29 pictures are small logos and icons on three flyers.",
+            "",
+            head,
+            rule,
+        ]
+        for kind in LAYOUT_CLASSES:
+            for key in ("precision", "recall", "counts"):
+                lines.append(
+                    f"| {kind} {key} | "
+                    + " | ".join(_row(results, "layout", f"{kind}_{key}", engines))
+                    + " |"
+                )
     if "office" in sets:
         office = sets["office"].get("docuforge", {})
         lines += [
