@@ -3,12 +3,13 @@
 # fonts-dejavu-core: the tests draw Hebrew and other non-Latin text with it.
 # tesseract-ocr, tesseract-ocr-eng: the optional OCR engine (DOCUFORGE_OCR__ENGINE=tesseract).
 # With --test, also what only the tests need: LibreOffice, optional in the product (legacy .doc/
-# .xls/.ppt and page boxes for DOCX/HTML), so that its path is tested for real.
+# .xls/.ppt and page boxes for DOCX/HTML), so that its path is tested for real; and a Chinese
+# font (fonts-wqy-microhei), to draw the Chinese scan the OCR tests read.
 set -euo pipefail
 
 PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-eng)
 if [ "${1:-}" = "--test" ]; then
-    PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+    PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-wqy-microhei)
 fi
 
 missing=()

@@ -6,6 +6,7 @@ The pages are drawn by tests.fixtures.images, so the text and where it sits are 
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -665,3 +666,27 @@ def test_photos_on_a_scan_are_figures_and_a_shaded_band_of_text_or_a_highlight_i
     ] == [(150, 600, 600, 420), (770, 600, 600, 420)]
     text = text_of(document)
     assert SENTENCE in text and "Description" in text and "Amount" in text
+
+
+CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian's fonts-wqy-microhei
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
+    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+)
+def test_a_chinese_scan_is_read_without_spaces_between_its_characters():
+    """RapidOCR makes a word of each Chinese character, and the text was joined with a space
+    between every two ("茶 园 生 态"). Chinese puts no spaces between words; English beside it
+    keeps its own."""
+    sentences = ("今年茶叶产量比2007年增加了三成。", "茶园生态和茶叶品种更加优化。")
+    image = Image.new("RGB", PAGE, "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((150, 180), "Quarterly Report", fill="black", font=ImageFont.truetype(FONT, 64))
+    for n, sentence in enumerate(sentences):
+        draw.text((150, 360 + 90 * n), sentence, fill="black", font=ImageFont.truetype(CHINESE_FONT, 48))
+    document = docuforge.parse(encoded(image, "PNG"))
+    text = text_of(document)
+    assert "Quarterly Report" in text
+    for sentence in sentences:
+        assert sentence in text, text

@@ -143,3 +143,24 @@ def test_a_number_in_the_top_margin_of_one_page_is_not_a_page_number() -> None:
     numbers = [b.content for b in document.blocks() if b.type is BlockType.PAGE_NUMBER]
     assert numbers == ["1", "2", "3", "4"]
     assert "137" in [b.content for b in document.pages[2].blocks if b.type is BlockType.TEXT]
+
+
+def test_chinese_words_and_lines_are_joined_without_spaces_english_with_them() -> None:
+    from docuforge.load.pdf import RawWord
+    from docuforge.parse.cells import text_of
+    from docuforge.parse.layout import join_lines
+    from docuforge.parse.lines import make_segment
+
+    def words(*texts: str, top: float = 10) -> list[RawWord]:
+        out, x = [], 10.0
+        for text in texts:
+            out.append(RawWord(text, x, top, x + 12 * len(text), top + 12, 12, False))
+            x += 12 * len(text) + 6  # set apart, as OCR sets each Chinese character
+        return out
+
+    assert make_segment(words("比", "2007", "年", "增", "加", "。")).text == "比2007年增加。"
+    assert make_segment(words("Harbor", "traffic", "rose")).text == "Harbor traffic rose"
+    assert join_lines(["茶园生态", "更加优化", "and more"]) == "茶园生态更加优化and more"
+    assert join_lines(["Harbor traffic", "rose."]) == "Harbor traffic rose."
+    assert text_of(words("茶", "园") + words("生", "态", top=30)) == "茶园生态"
+    assert text_of(words("two", "words") + words("next", "line", top=30)) == "two words next line"

@@ -13,6 +13,7 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.document.model import Block, BlockType, Page
 from docuforge.load.pdf import RawPage, RawWord
+from docuforge.parse.lines import ideographic
 
 CHECKED, UNCHECKED = "\u2611", "\u2610"
 _GLYPHS = {
@@ -68,7 +69,7 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
         hole = max(holes, key=cv2.contourArea)
         if not (
             _box_outline(contour, hole, w * h) or (_ring_outline(contour, hole, w * h) and _unread(box, raw))
-        ):
+        ) or _in_chinese_text(box, raw):
             continue
         margin = max(2, int(0.2 * min(w, h)))
         interior = ink[y + margin : y + h - margin, x + margin : x + w - margin]
@@ -113,6 +114,20 @@ def _unread(box: Box, raw: RawPage) -> bool:
             if any(c.isalnum() for c in word.text):
                 return False
     return True
+
+
+def _in_chinese_text(box: Box, raw: RawPage) -> bool:
+    """Whether a square lies on a character OCR read in a line of Chinese: 园, 国 and 回 are
+    drawn as a box around strokes, like a ticked checkbox. (A box beside a label in a form, read
+    as 口 or 区 by itself, is still a box.)"""
+    for word in raw.words:
+        overlap_x = min(box[2], word.x1) - max(box[0], word.x0)
+        overlap_y = min(box[3], word.y1) - max(box[1], word.y0)
+        if overlap_x > 0.5 * (box[2] - box[0]) and overlap_y > 0.5 * (box[3] - box[1]):
+            if any(ideographic(c) for c in word.text):
+                line = [c for w in raw.words if w.run == word.run and w.run >= 0 for c in w.text]
+                return sum(ideographic(c) for c in line) >= 3
+    return False
 
 
 def _children(hierarchy: np.ndarray, index: int) -> list[int]:

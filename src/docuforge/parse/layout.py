@@ -16,7 +16,7 @@ from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, 
 from docuforge.load.pdf import RawPage
 from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
-from docuforge.parse.lines import Segment, body_size, rows_and_segments
+from docuforge.parse.lines import Segment, body_size, rows_and_segments, spaced
 from docuforge.parse.reading_order import order
 from docuforge.parse.tables import TableRegion, find_tables
 
@@ -77,7 +77,7 @@ def join_lines(lines: list[str]) -> str:
         elif out.endswith("-") and line[:1].islower() and not out.endswith(" -"):
             out = out[:-1] + line
         else:
-            out += " " + line
+            out += (" " if spaced(out, line) else "") + line
     return out
 
 

@@ -59,7 +59,7 @@ class Segment:
             elif previous is not None and gap < 0.08 * (word.y1 - word.y0):
                 out += word.text  # no visible gap: one word that the PDF drew in pieces
             else:
-                out += (" " if out else "") + word.text
+                out += (" " if out and spaced(out, word.text) else "") + word.text
             out += "-" if word.hyphenated else ""
             previous = word
         return out
@@ -67,6 +67,19 @@ class Segment:
     @property
     def height(self) -> float:
         return self.y1 - self.y0
+
+
+def ideographic(char: str) -> bool:
+    """Chinese and Japanese characters, kana, their punctuation and full-width forms."""
+    return char >= "\u2e80" and (
+        "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+    )
+
+
+def spaced(left: str, right: str) -> bool:
+    """Whether a space parts two words set one after the other: not where either side is written
+    in Chinese or Japanese, which put no spaces between words ("比2007年增加")."""
+    return not (left and right and (ideographic(left[-1]) or ideographic(right[0])))
 
 
 def right_to_left(words: list[RawWord]) -> bool:

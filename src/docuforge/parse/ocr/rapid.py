@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from docuforge.parse.lines import spaced as spaced_apart
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 
 DETECTION_SIDE = 1024
@@ -210,7 +211,9 @@ class RapidEngine:
                 line.words = _split_line(text, box, float(score))
             else:
                 line.words = _confirm_splits(line.words, text, box, image)
-                line.text = " ".join(w.text for w in line.words)
+                line.text = ""
+                for word in line.words:
+                    line.text += (" " if line.text and spaced_apart(line.text, word.text) else "") + word.text
             lines.append(line)
         return _sideways_lines(lines, doubtful, image, self.recognize)
 
@@ -508,7 +511,7 @@ def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.nd
     doubtful = [
         i
         for i, end in enumerate(ends)
-        if end not in spaced and not _cjk(words[i].text[-1]) and not _cjk(words[i + 1].text[0])
+        if end not in spaced and spaced_apart(words[i].text, words[i + 1].text)
     ]
     gaps = dict.fromkeys(doubtful, False)
     ink = _line_ink(image, box, RapidEngine.padding) if len(words) > 1 else None
@@ -565,12 +568,6 @@ def _prefixes(tokens: list[str]) -> list[str]:
         joined += token
         out.append(joined)
     return out
-
-
-def _cjk(char: str) -> bool:
-    from rapidocr.utils.utils import has_chinese_char
-
-    return bool(has_chinese_char(char))
 
 
 def _line_ink(image: np.ndarray, box: PixelBox, padding: float) -> np.ndarray | None:
