@@ -70,16 +70,27 @@ class Segment:
 
 
 def ideographic(char: str) -> bool:
-    """Chinese and Japanese characters, kana, their punctuation and full-width forms."""
+    """Chinese characters and Japanese kana: scripts written without spaces between words."""
     return char >= "\u2e80" and (
-        "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+        char <= "\u2fdf"  # radicals
+        or "\u3040" <= char <= "\u30ff"  # kana
+        or "\u3400" <= char <= "\u4dbf"
+        or "\u4e00" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
     )
 
 
+def _unspaced(char: str) -> bool:
+    """An ideograph, or the full-width punctuation set with them (U+3001, U+3002, U+FF00 to
+    U+FFEF), which holds its own space. Corner brackets (「」) are not: Korean, which spaces its
+    words, sets them too."""
+    return char >= "\u2e80" and (ideographic(char) or char in "\u3001\u3002" or "\uff00" <= char <= "\uffef")
+
+
 def spaced(left: str, right: str) -> bool:
-    """Whether a space parts two words set one after the other: not where either side is written
-    in Chinese or Japanese, which put no spaces between words ("比2007年增加")."""
-    return not (left and right and (ideographic(left[-1]) or ideographic(right[0])))
+    """Whether a space parts two words set one after the other: not where either side is Chinese
+    or Japanese, which put no spaces between words ("比2007年增加。")."""
+    return not (left and right and (_unspaced(left[-1]) or _unspaced(right[0])))
 
 
 def right_to_left(words: list[RawWord]) -> bool:
