@@ -160,6 +160,9 @@ def test_chinese_words_and_lines_are_joined_without_spaces_english_with_them() -
 
     assert make_segment(words("比", "2007", "年", "增", "加", "。")).text == "比2007年增加。"
     assert make_segment(words("Harbor", "traffic", "rose")).text == "Harbor traffic rose"
+    # Korean spaces its words, corner brackets included.
+    korean = make_segment(words("2020.1.1.", "「감염병예방법」", "관련")).text
+    assert korean == "2020.1.1. 「감염병예방법」 관련"
     assert join_lines(["茶园生态", "更加优化", "and more"]) == "茶园生态更加优化and more"
     assert join_lines(["Harbor traffic", "rose."]) == "Harbor traffic rose."
     assert text_of(words("茶", "园") + words("生", "态", top=30)) == "茶园生态"
