@@ -299,6 +299,25 @@ def test_xlsx_charts_and_pictures_are_figures_where_they_stand_with_the_data_the
     assert [c.text for c in chartsheet.blocks[1].table.cells if c.col == 1] == ["South", "7", "9", "8"]
 
 
+def test_a_workbook_stored_under_a_name_without_its_extension_is_read(tmp_path):
+    """Uploads are stored under their ids: openpyxl refused such a path ("does not support
+    file format"), so every XLSX parsed through the API failed as DOCUMENT_CORRUPT."""
+    book = openpyxl.Workbook()
+    for row in [["Region", "Units"], ["North", 1200], ["South", 950]]:
+        book.active.append(row)
+    stored = tmp_path / "7f3c1e0a-upload"
+    book.save(stored)
+    document = docuforge.parse(stored)
+    assert document.format == "xlsx"
+    assert [
+        [c.text for c in of(document, BlockType.TABLE)[0].table.cells if c.row == r] for r in range(3)
+    ] == [
+        ["Region", "Units"],
+        ["North", "1200"],
+        ["South", "950"],
+    ]
+
+
 def test_csv_tsv_html_markdown_and_text():
     csv_doc = docuforge.parse("name;amount\nTea;3,50\nCoffee;4,20\n".encode("utf-16"), extension="csv")
     table = of(csv_doc, BlockType.TABLE)[0].table

@@ -282,7 +282,9 @@ def _load(source: Path | bytes, *, data_only: bool) -> Any:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    # Bytes, never a path: openpyxl refuses a path whose name does not end in .xlsx, and an
+    # uploaded file is stored under its id.
+    stream = io.BytesIO(source if isinstance(source, bytes) else Path(source).read_bytes())
     try:
         return openpyxl.load_workbook(stream, read_only=False, data_only=data_only, keep_links=False)
     # openpyxl reports a broken part as whatever its parsers raise; XML errors are SyntaxErrors.
