@@ -218,6 +218,23 @@ def test_scans_and_office_files_through_the_sdk(client: Reducto) -> None:
     sheet = client.upload(file=b"item,cost\ntea,3\ncoffee,4\n", extension="csv")
     table = client.parse.run(input=sheet.file_id).result.chunks[0].blocks[0]
     assert table.type == "Table" and "| coffee | 4 |" in table.content
+    # A workbook, stored under its upload id, with a chart over its cells.
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    book = openpyxl.Workbook()
+    for row in [["item", "cost"], ["tea", 3], ["coffee", 4]]:
+        book.active.append(row)
+    chart = BarChart()
+    chart.title = "Costs"
+    chart.add_data(Reference(book.active, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    book.active.add_chart(chart, "D2")
+    saved = io.BytesIO()
+    book.save(saved)
+    workbook = client.upload(file=saved.getvalue(), extension="xlsx")
+    found = [b for chunk in client.parse.run(input=workbook.file_id).result.chunks for b in chunk.blocks]
+    assert [b.type for b in found] == ["Table", "Figure", "Table"]
+    assert "| coffee | 4 |" in found[0].content and found[1].content == "Costs"
 
 
 @pytest.mark.skipif(
