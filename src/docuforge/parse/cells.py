@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawWord
-from docuforge.parse.lines import Segment, spaced
+from docuforge.parse.lines import Segment, joined
 
 # A figure as tables print it: "1,875.00", "(45,200)", "-3.5%", "$ 242", "€ 1.200,00".
 _AMOUNT = re.compile(r"^[-+(]?[$\u20ac\u00a3\u00a5]?\s?[-+(]?\d[\d,.\s]*%?\)?$")
@@ -63,15 +63,9 @@ def text_of(words: list[RawWord]) -> str:
     out: list[str] = []
     for line in lines:
         line.sort(key=lambda w: w.x0)
-        text = ""
-        for word in line:
-            text += (" " if text and spaced(text, word.text) else "") + word.text
-            text += "-" if word.hyphenated else ""
+        text = joined([w.text + ("-" if w.hyphenated else "") for w in line])
         if out and out[-1].endswith("-") and line[0].text[:1].islower():
             out[-1] = out[-1][:-1] + text
         else:
             out.append(text)
-    joined = ""
-    for text in out:
-        joined += (" " if joined and spaced(joined, text) else "") + text
-    return joined
+    return joined(out)

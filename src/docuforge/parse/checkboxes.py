@@ -107,27 +107,28 @@ def _ring_outline(contour: np.ndarray, hole: np.ndarray, area: float) -> bool:
 def _unread(box: Box, raw: RawPage) -> bool:
     """Whether OCR read no letter or digit where a ring is: a ring inside a word, or standing as
     the word "O", is a letter; the detector passes over a radio button's empty circle."""
-    for word in raw.words:
-        overlap_x = min(box[2], word.x1) - max(box[0], word.x0)
-        overlap_y = min(box[3], word.y1) - max(box[1], word.y0)
-        if overlap_x > 0.2 * (box[2] - box[0]) and overlap_y > 0.2 * (box[3] - box[1]):
-            if any(c.isalnum() for c in word.text):
-                return False
-    return True
+    return not any(any(c.isalnum() for c in word.text) for word in _on(box, raw, 0.2))
 
 
 def _in_chinese_text(box: Box, raw: RawPage) -> bool:
     """Whether a square lies on a character OCR read in a line of Chinese: 园, 国 and 回 are
     drawn as a box around strokes, like a ticked checkbox. (A box beside a label in a form, read
     as 口 or 区 by itself, is still a box.)"""
-    for word in raw.words:
-        overlap_x = min(box[2], word.x1) - max(box[0], word.x0)
-        overlap_y = min(box[3], word.y1) - max(box[1], word.y0)
-        if overlap_x > 0.5 * (box[2] - box[0]) and overlap_y > 0.5 * (box[3] - box[1]):
-            if any(ideographic(c) for c in word.text):
-                line = [c for w in raw.words if w.run == word.run and w.run >= 0 for c in w.text]
-                return sum(ideographic(c) for c in line) >= 3
+    for word in _on(box, raw, 0.5):
+        if any(ideographic(c) for c in word.text):
+            line = [c for w in raw.words if w.run == word.run and w.run >= 0 for c in w.text]
+            return sum(ideographic(c) for c in line) >= 3
     return False
+
+
+def _on(box: Box, raw: RawPage, share: float) -> list[RawWord]:
+    """The words OCR read over `share` of the box's width and height."""
+    return [
+        word
+        for word in raw.words
+        if min(box[2], word.x1) - max(box[0], word.x0) > share * (box[2] - box[0])
+        and min(box[3], word.y1) - max(box[1], word.y0) > share * (box[3] - box[1])
+    ]
 
 
 def _children(hierarchy: np.ndarray, index: int) -> list[int]:

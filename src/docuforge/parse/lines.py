@@ -93,6 +93,14 @@ def spaced(left: str, right: str) -> bool:
     return not (left and right and (_unspaced(left[-1]) or _unspaced(right[0])))
 
 
+def joined(texts: list[str]) -> str:
+    """Words or lines one after the other, a space between two where `spaced` wants one."""
+    out = ""
+    for text in texts:
+        out += (" " if out and spaced(out, text) else "") + text
+    return out
+
+
 def right_to_left(words: list[RawWord]) -> bool:
     """Whether most letters of these words belong to a right-to-left script (Hebrew, Arabic...)."""
     if not any(max(w.text) >= "\u0590" for w in words if w.text):

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from docuforge.parse.lines import joined
 from docuforge.parse.lines import spaced as spaced_apart
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 
@@ -211,9 +212,7 @@ class RapidEngine:
                 line.words = _split_line(text, box, float(score))
             else:
                 line.words = _confirm_splits(line.words, text, box, image)
-                line.text = ""
-                for word in line.words:
-                    line.text += (" " if line.text and spaced_apart(line.text, word.text) else "") + word.text
+                line.text = joined([w.text for w in line.words])
             lines.append(line)
         return _sideways_lines(lines, doubtful, image, self.recognize)
 
