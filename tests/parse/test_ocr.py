@@ -690,3 +690,41 @@ def test_a_chinese_scan_is_read_without_spaces_between_its_characters():
     assert "Quarterly Report" in text
     for sentence in sentences:
         assert sentence in text, text
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
+    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+)
+def test_a_chinese_pages_body_lines_are_text_and_its_headlines_are_headings():
+    """Chinese lines were sized by Latin rules: a line with a digit in it by its capitals' height
+    (a third too large), a line of characters alone by its box, so that most body lines of a
+    Chinese page came out as headings, and a headline set down the page as one heading per
+    character. Sized by the run of their characters, only the headlines stand out."""
+    body = ImageFont.truetype(CHINESE_FONT, 36)
+    lines = (
+        "自从2008年省里将松溪县列入现代茶业生产建设项目县后，",
+        "全县茶叶生产基础设施就逐渐变了模样。截至2010年上半",
+        "年，松溪县完成项目总投资1965万元，建设标准化生态茶园",
+        "5286亩。记者看到，每隔500米就有一个灭虫器，一口口新建",
+        "的蓄水池星罗棋布。改善生态，更要改良品种。",
+        "福建具有茶之乡、茶之祖等诸多美誉。中央和地方财政的扶持，",
+        "有效带动了福建茶产业的发展，茶农收入逐年增加，茶园的生",
+        "态环境和标准茶园建设是现代茶产业的关键环节。",
+    )
+    headline, standing = "财政助农茶农迎来又一春", "山东率先引入云计算"
+    image = Image.new("RGB", PAGE, "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((150, 160), headline, fill="black", font=ImageFont.truetype(CHINESE_FONT, 72))
+    for n, line in enumerate(lines):
+        top = 330 + 58 * n + (40 if n >= 5 else 0)  # two paragraphs
+        draw.text((150, top), line, fill="black", font=body)
+    big = ImageFont.truetype(CHINESE_FONT, 64)
+    for n, character in enumerate(standing):
+        draw.text((1450, 330 + 66 * n), character, fill="black", font=big)
+    document = docuforge.parse(encoded(image, "PNG"))
+    headings = [b.content for b in document.blocks() if b.type in (BlockType.TITLE, BlockType.SECTION_HEADER)]
+    assert sorted(headings) == sorted([headline, standing]), headings
+    text = text_of(document)
+    for line in lines:
+        assert line in text.replace("\n", ""), text

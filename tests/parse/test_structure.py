@@ -167,3 +167,31 @@ def test_chinese_words_and_lines_are_joined_without_spaces_english_with_them() -
     assert join_lines(["Harbor traffic", "rose."]) == "Harbor traffic rose."
     assert text_of(words("茶", "园") + words("生", "态", top=30)) == "茶园生态"
     assert text_of(words("two", "words") + words("next", "line", top=30)) == "two words next line"
+
+
+def test_a_numbered_line_in_the_body_face_heads_what_follows_a_numbered_list_does_not() -> None:
+    """Journals set their section headings in the text's own size and weight, or in italics:
+    "3.1. Soxhlet extraction" on a line of its own over a paragraph. A list's numbered items,
+    one after the other, stay list items."""
+    plain = 10
+    steps = ["1. Weigh the sample", "2. Dry it overnight", "3. Extract it with hexane"]
+    pdf = make_pdf(
+        [
+            Page(
+                [
+                    Paragraph(LOREM),
+                    Heading("2.9. Removal of sulfur and lipids", plain, bold=False),
+                    Paragraph(LOREM),
+                    Heading("3. Results and discussion", plain, bold=False),
+                    Paragraph(LOREM),
+                    Paragraph("The steps were these:"),
+                    *(Paragraph(step) for step in steps),
+                    Paragraph(LOREM),
+                ]
+            )
+        ]
+    )
+    document = docuforge.parse(pdf)
+    headings = [b.content for b in document.blocks() if b.type in (BlockType.TITLE, BlockType.SECTION_HEADER)]
+    assert headings == ["2.9. Removal of sulfur and lipids", "3. Results and discussion"]
+    assert [b.content for b in blocks(document, BlockType.LIST_ITEM)] == steps

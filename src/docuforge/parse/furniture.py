@@ -106,6 +106,8 @@ def _edge_rows(
             rows.reverse()  # walk from the page edge inwards
         last = -1
         for index, row in enumerate(rows):
+            if any(len(b.lines) >= 3 for b in row):
+                break  # a paragraph: the body has begun (a newspaper's runs up into the margin)
             spread = len(row) >= 2 and max(b.bbox.right for b in row) - min(b.bbox.left for b in row) > 0.5
             numbered = zone in numbers_in and any(PAGE_NUMBER.match(b.content.strip()) for b in row)
             if spread or numbered:

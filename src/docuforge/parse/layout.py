@@ -25,13 +25,16 @@ BULLET = re.compile(
     r"|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivxlc]{1,6}[.)])(?:\s|$)"
 )
 NUMBERED_HEADING = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?:chapter|section|part|appendix|article)\s+[\dA-Z]+\.?)\s+\S", re.I
+    r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?:chapter|section|part|appendix|article)\s+[\dA-Z]+\.?)\s+\S"
+    # Chinese: "二、", "(三)" in full-width brackets, "第六章"; no space follows.
+    r"|^(?:[一二三四五六七八九十]{1,3}\u3001|\uff08[一二三四五六七八九十]{1,3}\uff09|第[一二三四五六七八九十百\d]{1,4}[章节篇部])\s*\S",
+    re.I,
 )
 KEY_VALUE = re.compile(r"^([^\s:][^:]{0,48}?)\s*:\s*(\S.*)$")
 CAPTION = re.compile(
     r"^(?:figure|fig\.|table|tab\.|chart|exhibit|graph|diagram|image|photo|plate|scheme)\s*[\dA-Z]", re.I
 )
-SENTENCE_END = (".", ",", ";", "?", "!")
+SENTENCE_END = (".", ",", ";", "?", "!", "\u3002", "\uff0c", "\uff1b", "\uff1f", "\uff01")
 
 
 @dataclass
@@ -81,8 +84,10 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def _joins(draft: Draft, segment: Segment, body: float) -> float | None:
-    """How well a segment continues a paragraph from below (smaller is better); None: it does not."""
+def _joins(draft: Draft, segment: Segment, body: float, leading: float = 0.0) -> float | None:
+    """How well a segment continues a paragraph from below (smaller is better); None: it does not.
+
+    `leading`: the page's usual paper between the lines of a paragraph, in type sizes."""
     last = draft.segments[-1]
     size = max(segment.size, last.size)
     if segment.row == last.row:
@@ -98,7 +103,7 @@ def _joins(draft: Draft, segment: Segment, body: float) -> float | None:
     ):
         return None  # a "label:  value" row stands alone; the next row is the next pair
     gap = segment.y0 - last.y1
-    if gap > max(2.5, 0.45 * size) or gap < -0.5 * size:
+    if gap > max(2.5, 0.45 * size, min(1.0, leading + 0.25) * size) or gap < -0.5 * size:
         return None
     if abs(segment.size - last.size) > 0.12 * size or segment.bold != last.bold:
         return None
@@ -108,9 +113,18 @@ def _joins(draft: Draft, segment: Segment, body: float) -> float | None:
         return None
     if draft.kind is BlockType.LIST_ITEM and segment.x0 <= draft.segments[0].x0 + 0.5 * size:
         return None  # a list item goes on with indented lines, not with one back at its bullet
+    # A numbered line far shorter than the next is a heading of its own ("2.9. Removal of
+    # sulfur"), not the start of a paragraph, whose first line fills the column.
+    if (
+        len(draft.segments) == 1
+        and NUMBERED_HEADING.match(last.text)
+        and not last.text.endswith(SENTENCE_END)
+        and last.x1 - last.x0 < 0.6 * (segment.x1 - segment.x0)
+    ):
+        return None
     # A short line ending a sentence closes its paragraph.
     width = box[2] - box[0]
-    if last.text.endswith(".") and last.x1 - last.x0 < 0.7 * width and len(draft.segments) > 1:
+    if last.text.endswith((".", "\u3002")) and last.x1 - last.x0 < 0.7 * width and len(draft.segments) > 1:
         return None
     return gap + 0.1 * abs(segment.x0 - box[0])
 
@@ -119,11 +133,12 @@ def _paragraphs(segments: list[Segment], body: float) -> list[Draft]:
     """Free segments grouped into paragraphs and list items, by where they sit, in any column."""
     drafts: list[Draft] = []
     open_drafts: list[Draft] = []
+    leading = _leading(segments)
     for segment in sorted(segments, key=lambda s: (s.row, s.x0)):
         best: Draft | None = None
         best_score = 0.0
         for draft in open_drafts:
-            score = _joins(draft, segment, body)
+            score = _joins(draft, segment, body, leading)
             if score is not None and (best is None or score < best_score):
                 best, best_score = draft, score
         if best is not None:
@@ -138,6 +153,27 @@ def _paragraphs(segments: list[Segment], body: float) -> list[Draft]:
         # Drafts far above the current line can take nothing more; keep the search short.
         open_drafts = [d for d in open_drafts if segment.y0 - d.segments[-1].y1 < 3 * max(body, segment.size)]
     return drafts
+
+
+def _leading(segments: list[Segment]) -> float:
+    """The paper between a line and the next one under it, in type sizes, that most lines leave.
+
+    Chinese is set with a half or a whole square between lines, double-spaced English with a
+    line's height: more than the gap at which lines set solid stop being one paragraph. Read
+    where the page sets its lines wider than that, so that they still join."""
+    ordered = sorted(segments, key=lambda s: s.y0)
+    gaps = []
+    for index, above in enumerate(ordered):
+        for below in ordered[index + 1 :]:
+            if below.y0 - above.y1 > 1.5 * above.size:
+                break
+            width = min(above.x1 - above.x0, below.x1 - below.x0)
+            if below.row == above.row or min(above.x1, below.x1) - max(above.x0, below.x0) < 0.5 * width:
+                continue
+            if abs(below.size - above.size) <= 0.12 * above.size and below.y0 >= above.y1:
+                gaps.append((below.y0 - above.y1) / above.size)
+            break
+    return statistics.median(gaps) if len(gaps) >= 5 else 0.0
 
 
 def _heading_like(draft: Draft, body: float) -> bool:
@@ -174,6 +210,37 @@ def _classify(draft: Draft, body: float) -> BlockType:
         if same_row or len(text) <= 120:
             return BlockType.KEY_VALUE
     return BlockType.TEXT
+
+
+def _numbered_headings(drafts: list[Draft], body: float) -> None:
+    """A numbered line of its own in the body's size and weight ("3.1. Soxhlet extraction",
+    "3. Results and discussion", set in italics or in the same face as the text) heads what
+    follows it. Two levels of numbering say so alone; one level ("3.") only where a paragraph,
+    not another item of a list, follows and none went before."""
+    for index, draft in enumerate(drafts):
+        text = draft.text
+        if (
+            draft.kind not in (BlockType.TEXT, BlockType.LIST_ITEM)
+            or len(draft.segments) != 1
+            or len(text) > 80
+            or text.endswith(SENTENCE_END)
+            or not NUMBERED_HEADING.match(text)
+            or (body and draft.size < 0.95 * body)
+        ):
+            continue
+        words = text.split(maxsplit=1)
+        latin = text[:1].isascii()
+        if latin and (len(words) < 2 or words[1][:1].islower() or is_number(words[1])):
+            continue  # "2. the ...": a sentence's second line; "1.5 kg": a quantity
+        following = drafts[index + 1] if index + 1 < len(drafts) else None
+        before = drafts[index - 1] if index else None
+        paragraph_follows = (
+            following is not None and following.kind is BlockType.TEXT and len(following.segments) >= 2
+        )
+        if re.match(r"\d+\.\d+", text) or (
+            paragraph_follows and (before is None or before.kind is not BlockType.LIST_ITEM)
+        ):
+            draft.kind = BlockType.SECTION_HEADER
 
 
 def _attach_captions(drafts: list[Draft], body: float) -> None:
@@ -217,6 +284,7 @@ def build_page(raw: RawPage, number: int, body_hint: float | None, keep_words: b
     for draft in drafts:
         if draft.table is None and draft.figure is None:
             draft.kind = BlockType.TEXT if draft.caption_of is not None else _classify(draft, body)
+    _numbered_headings(drafts, body)
     page = Page(
         number=number,
         original_number=raw.index + 1,

@@ -221,11 +221,25 @@ def _attach_bullets(segments: list[Segment]) -> list[Segment]:
     return [s for s in segments if id(s) not in taken]
 
 
+def standing(segment: Segment) -> bool:
+    """A line of text set down the page (vertical Chinese or Japanese): far taller than wide."""
+    if segment.y1 - segment.y0 < 2 * (segment.x1 - segment.x0):
+        return False
+    text = segment.text
+    return len(text) >= 2 and sum(map(ideographic, text)) >= len(text) / 2
+
+
 def _rows(segments: list[Segment]) -> list[Row]:
-    """Segments grouped by shared baseline; each segment learns its row index."""
+    """Segments grouped by shared baseline; each segment learns its row index.
+
+    A line set down the page shares no baseline: it is a row of its own, which would otherwise
+    stretch over, and swallow, every row beside it.
+    """
     ordered = sorted(segments, key=lambda s: (s.y0 + s.y1) / 2)
     rows: list[Row] = []
     for segment in ordered:
+        if standing(segment):
+            continue
         if rows:
             row = rows[-1]
             core = min(segment.height, statistics.median(s.height for s in row.segments))
@@ -234,6 +248,11 @@ def _rows(segments: list[Segment]) -> list[Row]:
                 row.y0, row.y1 = min(row.y0, segment.y0), max(row.y1, segment.y1)
                 continue
         rows.append(Row(segments=[segment], y0=segment.y0, y1=segment.y1))
+    for segment in ordered:
+        if standing(segment):
+            middle = (segment.y0 + segment.y1) / 2
+            at = next((i for i, row in enumerate(rows) if (row.y0 + row.y1) / 2 > middle), len(rows))
+            rows.insert(at, Row(segments=[segment], y0=segment.y0, y1=segment.y1))
     for index, row in enumerate(rows):
         row.segments.sort(key=lambda s: s.x0)
         for segment in row.segments:
@@ -241,12 +260,35 @@ def _rows(segments: list[Segment]) -> list[Row]:
     return rows
 
 
+# Chinese and Japanese punctuation fills a whole square, its mark in one half of it: after a
+# full stop or a comma (before an opening bracket) the line shows half a square of paper.
+_CLOSING_MARKS = frozenset(
+    "\u3001\u3002\u3009\u300b\u300d\u300f\u3011\u3015\uff0c\uff1a\uff1b\uff01\uff1f\uff09"
+)
+_OPENING_MARKS = frozenset("\u3008\u300a\u300c\u300e\u3010\u3014\uff08")
+
+
+def _gap(left: RawWord, right: RawWord) -> float:
+    """The paper between two words, less the half square a Chinese punctuation mark leaves."""
+    gap = right.x0 - left.x1
+    # Quotation marks are full squares only among Chinese characters.
+    closing = left.text[-1:] in _CLOSING_MARKS or (
+        left.text[-1:] in "\u201d\u2019" and ideographic(right.text[:1])
+    )
+    opening = right.text[:1] in _OPENING_MARKS or (
+        right.text[:1] in "\u201c\u2018" and ideographic(left.text[-1:])
+    )
+    if closing or opening:
+        gap -= 0.5 * min(left.y1 - left.y0, right.y1 - right.y0)
+    return gap
+
+
 def _split_wide(segment: Segment) -> list[Segment]:
     """Split a line where a gap is wide for any text, or wide against the line's own spaces."""
     words = sorted(segment.words, key=lambda w: w.x0)
     if len(words) < 2:
         return [segment]
-    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
+    gaps = [_gap(a, b) for a, b in itertools.pairwise(words)]
     typical = statistics.median(gaps)
     pieces: list[list[RawWord]] = [[words[0]]]
     for word, gap in zip(words[1:], gaps, strict=True):

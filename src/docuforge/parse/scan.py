@@ -22,7 +22,7 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.checkboxes import marks_from_image
-from docuforge.parse.lines import BULLETS
+from docuforge.parse.lines import BULLETS, ideographic
 from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord
 from docuforge.parse.ocr import engine as ocr_engine
 from docuforge.parse.pictures import find_pictures
@@ -274,10 +274,23 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
     words: list[RawWord] = []
     for run, (line, size) in enumerate(zip(ordered, sizes, strict=True)):
         height = (line.box[3] - line.box[1]) * points
+        down = _thickness(line.box) < line.box[3] - line.box[1]
+        if down and _full_width_share(line.text) >= 0.5:
+            # Chinese or Japanese set down the page (a newspaper's headline, a spine): one word,
+            # the whole column, read as the line it is; its characters, stacked, would each be
+            # a row of their own.
+            x0, y0, x1, y1 = (value * points for value in line.box)
+            text = "".join(line.text.split())
+            words.append(
+                RawWord(text, x0, y0, x1, y1, size * points, False, confidence=line.confidence, run=run)
+            )
+            continue
         previous: RawWord | None = None
         for word in line.words:
             x0, y0, x1, y1 = (value * points for value in word.box)
-            if padding:
+            if down:
+                pass  # a line running down the page: its words are stacked, each boxed as read
+            elif padding:
                 # Words cut from a padded line box (RapidOCR's, slices of a slightly slanted
                 # line): their own height less the margin, so that lines that nearly touch do
                 # not chain a column's rows into its neighbour's.
@@ -289,7 +302,7 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
             raw = RawWord(
                 word.text, x0, y0, x1, y1, size * points, False, confidence=word.confidence, run=run
             )
-            if previous is not None and raw.x0 - previous.x1 < 0.2 * height:
+            if previous is not None and not down and raw.x0 - previous.x1 < 0.2 * height:
                 middle = (previous.x1 + raw.x0) / 2
                 previous.x1 = min(previous.x1, middle - 0.1 * height)
                 raw.x0 = max(raw.x0, middle + 0.1 * height)
@@ -302,6 +315,10 @@ _SHORT = frozenset("acemnorsuvwxz")  # letters that stand on the baseline and re
 _X_HEIGHT = 0.5  # of the type size, about, in common faces
 _CAP_HEIGHT = 0.7
 _SAME_SIZE = 0.12  # lines whose measured size is this close to the page's are set in its size
+_BOX_ERROR = 0.25  # of the page's usual size: how far a size read from a box's height may be off
+_ROW_ERROR = 1.5  # rows of pixels: how far the edges of a band of ink may be off, together
+# A line's type size in pixels, as one or two readings (none: not measured), give or take.
+Measure = tuple[tuple[float, ...], float]
 
 
 def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float]:
@@ -311,18 +328,28 @@ def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float
     line by a quarter, which would make headings of ordinary lines. The band of rows that most of
     the ink falls in is the x-height (or the cap height, for a line of capitals and digits); lines
     within a few percent of the page's usual size are given exactly that size, so that pixel
-    rounding does not split a paragraph.
+    rounding does not split a paragraph. How close is close depends on how the line was
+    measured: a row of ink either way is a sixth of the x-height of small type in a low
+    resolution scan, and a box's height is no better than a quarter.
     """
     measured = [_ink_size(gray, line, padding) for line in lines]
-    known = [(size, len(line.text)) for size, line in zip(measured, lines, strict=True) if size]
-    if not known:
-        return [0.75 * (line.box[3] - line.box[1]) for line in lines]
+    sure = [(sizes[0], line) for (sizes, _), line in zip(measured, lines, strict=True) if len(sizes) == 1]
+    if not sure:
+        sure = [(sizes[0], line) for (sizes, _), line in zip(measured, lines, strict=True) if sizes]
+    if not sure:
+        return [0.75 * _thickness(line.box) for line in lines]
     # A line too short to measure is sized from its box, by the page's own ratio of measured
     # size to box height: a fixed ratio would set the short cells of a table apart from the rest.
-    ratio = statistics.median(
-        size / (line.box[3] - line.box[1]) for size, line in zip(measured, lines, strict=True) if size
-    )
-    fallback = [ratio * (line.box[3] - line.box[1]) for line in lines]
+    ratio = statistics.median(size / _thickness(line.box) for size, line in sure)
+    # A line of as many capitals and digits as small letters may have been measured by either
+    # band: the one that agrees with its box's height, by the page's ratio.
+    chosen: list[tuple[float | None, float]] = [
+        (min(sizes, key=lambda size: abs(math.log(size / (ratio * _thickness(line.box))))), error)
+        if sizes
+        else (None, 0.0)
+        for (sizes, error), line in zip(measured, lines, strict=True)
+    ]
+    known = [(size, len(line.text)) for (size, _), line in zip(chosen, lines, strict=True) if size]
     weight = sum(n for _, n in known)
     cumulative = 0
     usual = known[0][0]
@@ -332,13 +359,25 @@ def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float
             usual = size  # the median by characters: the body text's size
             break
     sizes = []
-    for size, other in zip(measured, fallback, strict=True):
-        size = size or other
-        sizes.append(usual if abs(size - usual) <= _SAME_SIZE * usual else size)
+    for (size, error), line in zip(chosen, lines, strict=True):
+        if not size:
+            size, error = ratio * _thickness(line.box), _BOX_ERROR * usual
+        sizes.append(usual if abs(size - usual) <= max(_SAME_SIZE * usual, error) else size)
     return sizes
 
 
-def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> float | None:
+def _thickness(box: Box) -> float:
+    """How thick a line is across its text: its height, or its width where it runs down the page."""
+    width, height = box[2] - box[0], box[3] - box[1]
+    return width if height >= 1.5 * width else height
+
+
+def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> Measure:
+    if _full_width_share(line.text) >= 0.3:
+        size = _pitch_size(gray, line)
+        return ((size,) if size else ()), 0.0
+    if _thickness(line.box) < line.box[3] - line.box[1]:
+        return (), 0.0  # Latin text running down the page: its letters' band is not rows of ink
     x0, y0, x1, y1 = (round(v) for v in line.box)
     height = y1 - y0
     # A tight box (Tesseract's) ends at the baseline, where the drop in ink that marks it would
@@ -347,13 +386,17 @@ def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> float | None:
     margin = 0 if padding else max(2, round(0.15 * height))
     crop = gray[max(0, y0 - margin) : max(0, y1 + margin), max(0, x0) : max(0, x1)]
     if height < 8 or crop.shape[1] < 8 or len(line.text.replace(" ", "")) < 6:
-        return None  # a few letters give too few rows of ink to measure
-    if any(c in _SHORT for c in line.text):
-        share = _X_HEIGHT
-    elif any(c.isupper() or c.isdigit() for c in line.text):
-        share = _CAP_HEIGHT
+        return (), 0.0  # a few letters give too few rows of ink to measure
+    small = sum(c in _SHORT for c in line.text)
+    tall = sum(c.isupper() or c.isdigit() for c in line.text)
+    if small > 2 * tall:
+        shares: tuple[float, ...] = (_X_HEIGHT,)
+    elif small:
+        shares = (_X_HEIGHT, _CAP_HEIGHT)  # the bigger step in ink may be either band's
+    elif tall:
+        shares = (_CAP_HEIGHT,)
     else:
-        return None
+        return (), 0.0
     _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if ink.mean() > 0.5:
         ink = 1 - ink  # light letters on a dark band: the letters are the lesser part of the box
@@ -363,12 +406,83 @@ def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> float | None:
     steps = np.diff(rows)
     top, bottom = int(steps.argmax()) + 1, int(steps.argmin())
     if bottom <= top or steps[top - 1] <= 0:
-        return None
-    size = (bottom - top + 1) / share
+        return (), 0.0
     # The type size is about 0.7 of a box with a margin and descenders (RapidOCR's) and up to
     # 1.35 times a tight box round letters without descenders (Tesseract's): outside that, the
     # steps found were not the letters' band.
-    return size if 0.45 * height <= size <= 1.6 * height else None
+    sizes = tuple(
+        size
+        for size in ((bottom - top + 1) / share for share in shares)
+        if 0.45 * height <= size <= 1.6 * height
+    )
+    return sizes, _ROW_ERROR / min(shares)
+
+
+def _full_width(char: str) -> bool:
+    """A character set in a square of the type size: Chinese, kana, Hangul, full-width forms."""
+    return ideographic(char) or (
+        char >= "\u3000"
+        and (char <= "\u303f" or "\uac00" <= char <= "\ud7af" or "\uff01" <= char <= "\uff60")
+    )
+
+
+def _full_width_share(text: str) -> float:
+    letters = text.replace(" ", "")
+    return sum(map(_full_width, letters)) / len(letters) if letters else 0.0
+
+
+# Punctuation whose ink keeps to one side of its square (or is small), so that a line's ink
+# starts or ends short of the square's edge by about half of it; and the quotes that Chinese
+# type sets full-width.
+_OPENING = "\u201c\u2018\uff08\u300c\u300e\u3010\u300a\u3008([\"'"
+_CLOSING = (
+    "\u3002\uff0c\u3001\uff1b\uff1a\uff01\uff1f\u201d\u2019\uff09\u300d\u300f\u3011\u300b\u3009.,;:!?)]\"'"
+)
+
+
+def _ems(text: str) -> float:
+    """How many type sizes long a line of mostly full-width text is, from its first ink to its
+    last: a full-width character one, a Latin letter or digit about half, a space a quarter."""
+    ems = sum(
+        1.0 if _full_width(c) or c in "\u201c\u201d\u2018\u2019" else 0.25 if c == " " else 0.5 for c in text
+    )
+    if text[:1] in _OPENING:
+        ems -= 0.5
+    if text[-1:] in _CLOSING:
+        ems -= 0.5
+    return ems - 0.1  # the first and last characters' own margins
+
+
+def _pitch_size(gray: np.ndarray, line: OcrLine) -> float | None:
+    """Type size of a line of Chinese, Japanese or Korean, from how far its ink runs.
+
+    Their characters each fill a square of the type size, set one after the other without
+    space: the line's length over its count of squares is the size. Their ink fills the whole
+    square, top to bottom, so the band of rows that Latin text is measured by is not there; and
+    a detected box's height varies by a third on the same type. Measured along the middle half
+    of the line's thickness, clear of the lines above and below; a line running down the page
+    (a newspaper's vertical headline) is measured down it.
+    """
+    x0, y0, x1, y1 = (max(0, round(v)) for v in line.box)
+    crop = gray[y0:y1, x0:x1]
+    if y1 - y0 >= 1.5 * (x1 - x0):
+        crop = crop.T
+    thickness = crop.shape[0]
+    text = line.text.strip()
+    ems = _ems(text)
+    if thickness < 8 or ems < 2.5:
+        return None  # two characters can be set apart (a name spaced out, a heading's letters)
+    band = crop[thickness // 4 : thickness - thickness // 4]
+    _, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 0.5:
+        ink = 1 - ink  # light characters on a dark band
+    columns = np.flatnonzero(ink.sum(axis=0) >= max(1, 0.05 * len(ink)))  # not a speck of noise
+    if len(columns) < 2:
+        return None
+    size = (columns[-1] - columns[0] + 1) / ems
+    # A detected box is 1.2 to 2.5 times the type size (a loose one takes in its neighbours'
+    # edges): outside that, the count of characters was not the line's.
+    return size if 0.3 * thickness <= size <= 1.2 * thickness else None
 
 
 def find_rules(image: np.ndarray, points: float) -> tuple[list[Box], list[Box]]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from docuforge.parse.lines import joined
+from docuforge.parse.lines import ideographic, joined
 from docuforge.parse.lines import spaced as spaced_apart
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 
@@ -514,7 +514,9 @@ def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.nd
     ]
     gaps = dict.fromkeys(doubtful, False)
     ink = _line_ink(image, box, RapidEngine.padding) if len(words) > 1 else None
-    if ink is None:
+    if ink is None or sum(map(ideographic, text)) >= 0.3 * len(text):
+        # Among Chinese characters, each set in its own square, a figure's digits stand as far
+        # apart as the characters do ("1965" read as "1 965"): the recogniser's text decides.
         return _join(words, gaps)
     left = max(0, round(box[0]))  # where the ink's columns start on the page
     height = (box[3] - box[1]) / (1 + 2 * RapidEngine.padding)
