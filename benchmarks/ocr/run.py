@@ -347,7 +347,7 @@ def score_layout(engine: str, limit: int | None) -> dict[str, Any]:
             for kind, page, left, top, w, h in result.get("blocks", [])
             if kind in DOCUFORGE_LAYOUT and page == 1
         ]
-        pages[path.name[:48]] = {}
+        pages[path.name] = {}
         for kind in LAYOUT_CLASSES:
             mine = [box for k, box in found if k == kind]
             theirs = [box for k, box in boxes if k == kind]
@@ -355,7 +355,7 @@ def score_layout(engine: str, limit: int | None) -> dict[str, Any]:
             counts[kind][0] += len(mine)
             counts[kind][1] += len(theirs)
             counts[kind][2] += hits
-            pages[path.name[:48]][kind] = f"{hits}/{len(mine)}/{len(theirs)}"
+            pages[path.name][kind] = f"{hits}/{len(mine)}/{len(theirs)}"
     summary: dict[str, Any] = {"pages": len(truth)}
     for kind, (n_found, n_true, hits) in counts.items():
         summary[f"{kind}_precision"] = round(hits / n_found, 3) if n_found else None
