@@ -80,6 +80,28 @@ def ideographic(char: str) -> bool:
     )
 
 
+def full_width(char: str) -> bool:
+    """A character set in a square of the type size: Chinese, kana, Hangul, full-width forms."""
+    return ideographic(char) or (
+        char >= "\u3000"
+        and (char <= "\u303f" or "\uac00" <= char <= "\ud7af" or "\uff01" <= char <= "\uff60")
+    )
+
+
+def full_width_share(text: str) -> float:
+    """The share of a text's characters (spaces aside) that are full-width."""
+    letters = text.replace(" ", "")
+    return sum(map(full_width, letters)) / len(letters) if letters else 0.0
+
+
+# Chinese and Japanese punctuation fills a whole square, its mark in one half of it: after a
+# full stop or a comma (before an opening bracket) the line shows half a square of paper.
+CLOSING_MARKS = frozenset(
+    "\u3001\u3002\u3009\u300b\u300d\u300f\u3011\u3015\uff0c\uff1a\uff1b\uff01\uff1f\uff09"
+)
+OPENING_MARKS = frozenset("\u3008\u300a\u300c\u300e\u3010\u3014\uff08")
+
+
 def _unspaced(char: str) -> bool:
     """An ideograph, or the full-width punctuation set with them (U+3001, U+3002, U+FF00 to
     U+FFEF), which holds its own space. Corner brackets (「」) are not: Korean, which spaces its
@@ -226,7 +248,7 @@ def standing(segment: Segment) -> bool:
     if segment.y1 - segment.y0 < 2 * (segment.x1 - segment.x0):
         return False
     text = segment.text
-    return len(text) >= 2 and sum(map(ideographic, text)) >= len(text) / 2
+    return len(text) >= 2 and full_width_share(text) >= 0.5
 
 
 def _rows(segments: list[Segment]) -> list[Row]:
@@ -236,9 +258,11 @@ def _rows(segments: list[Segment]) -> list[Row]:
     stretch over, and swallow, every row beside it.
     """
     ordered = sorted(segments, key=lambda s: (s.y0 + s.y1) / 2)
+    upright = [s for s in ordered if standing(s)]
+    apart = {id(s) for s in upright}
     rows: list[Row] = []
     for segment in ordered:
-        if standing(segment):
+        if id(segment) in apart:
             continue
         if rows:
             row = rows[-1]
@@ -248,11 +272,10 @@ def _rows(segments: list[Segment]) -> list[Row]:
                 row.y0, row.y1 = min(row.y0, segment.y0), max(row.y1, segment.y1)
                 continue
         rows.append(Row(segments=[segment], y0=segment.y0, y1=segment.y1))
-    for segment in ordered:
-        if standing(segment):
-            middle = (segment.y0 + segment.y1) / 2
-            at = next((i for i, row in enumerate(rows) if (row.y0 + row.y1) / 2 > middle), len(rows))
-            rows.insert(at, Row(segments=[segment], y0=segment.y0, y1=segment.y1))
+    for segment in upright:
+        middle = (segment.y0 + segment.y1) / 2
+        at = next((i for i, row in enumerate(rows) if (row.y0 + row.y1) / 2 > middle), len(rows))
+        rows.insert(at, Row(segments=[segment], y0=segment.y0, y1=segment.y1))
     for index, row in enumerate(rows):
         row.segments.sort(key=lambda s: s.x0)
         for segment in row.segments:
@@ -260,22 +283,14 @@ def _rows(segments: list[Segment]) -> list[Row]:
     return rows
 
 
-# Chinese and Japanese punctuation fills a whole square, its mark in one half of it: after a
-# full stop or a comma (before an opening bracket) the line shows half a square of paper.
-_CLOSING_MARKS = frozenset(
-    "\u3001\u3002\u3009\u300b\u300d\u300f\u3011\u3015\uff0c\uff1a\uff1b\uff01\uff1f\uff09"
-)
-_OPENING_MARKS = frozenset("\u3008\u300a\u300c\u300e\u3010\u3014\uff08")
-
-
 def _gap(left: RawWord, right: RawWord) -> float:
     """The paper between two words, less the half square a Chinese punctuation mark leaves."""
     gap = right.x0 - left.x1
     # Quotation marks are full squares only among Chinese characters.
-    closing = left.text[-1:] in _CLOSING_MARKS or (
+    closing = left.text[-1:] in CLOSING_MARKS or (
         left.text[-1:] in "\u201d\u2019" and ideographic(right.text[:1])
     )
-    opening = right.text[:1] in _OPENING_MARKS or (
+    opening = right.text[:1] in OPENING_MARKS or (
         right.text[:1] in "\u201c\u2018" and ideographic(left.text[-1:])
     )
     if closing or opening:

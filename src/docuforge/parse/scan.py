@@ -22,7 +22,7 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.checkboxes import marks_from_image
-from docuforge.parse.lines import BULLETS, ideographic
+from docuforge.parse.lines import BULLETS, CLOSING_MARKS, OPENING_MARKS, full_width, full_width_share
 from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord
 from docuforge.parse.ocr import engine as ocr_engine
 from docuforge.parse.pictures import find_pictures
@@ -275,7 +275,7 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
     for run, (line, size) in enumerate(zip(ordered, sizes, strict=True)):
         height = (line.box[3] - line.box[1]) * points
         down = _thickness(line.box) < line.box[3] - line.box[1]
-        if down and _full_width_share(line.text) >= 0.5:
+        if down and full_width_share(line.text) >= 0.5:
             # Chinese or Japanese set down the page (a newspaper's headline, a spine): one word,
             # the whole column, read as the line it is; its characters, stacked, would each be
             # a row of their own.
@@ -366,6 +366,13 @@ def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float
     return sizes
 
 
+def _ink(crop: np.ndarray) -> np.ndarray:
+    """1 where a line's crop has ink, 0 where paper, by Otsu's threshold."""
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # Light letters on a dark band: the letters are the lesser part of the box.
+    return 1 - ink if ink.mean() > 0.5 else ink
+
+
 def _thickness(box: Box) -> float:
     """How thick a line is across its text: its height, or its width where it runs down the page."""
     width, height = box[2] - box[0], box[3] - box[1]
@@ -373,7 +380,7 @@ def _thickness(box: Box) -> float:
 
 
 def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> Measure:
-    if _full_width_share(line.text) >= 0.3:
+    if full_width_share(line.text) >= 0.3:
         size = _pitch_size(gray, line)
         return ((size,) if size else ()), 0.0
     if _thickness(line.box) < line.box[3] - line.box[1]:
@@ -397,9 +404,7 @@ def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> Measure:
         shares = (_CAP_HEIGHT,)
     else:
         return (), 0.0
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 0.5:
-        ink = 1 - ink  # light letters on a dark band: the letters are the lesser part of the box
+    ink = _ink(crop)
     rows = ink.sum(axis=1).astype(np.float64)
     # Ink jumps up where the letters' common band starts (x-line or cap line) and drops where it
     # ends (baseline); ascenders and descenders add and take away far less.
@@ -418,33 +423,18 @@ def _ink_size(gray: np.ndarray, line: OcrLine, padding: float) -> Measure:
     return sizes, _ROW_ERROR / min(shares)
 
 
-def _full_width(char: str) -> bool:
-    """A character set in a square of the type size: Chinese, kana, Hangul, full-width forms."""
-    return ideographic(char) or (
-        char >= "\u3000"
-        and (char <= "\u303f" or "\uac00" <= char <= "\ud7af" or "\uff01" <= char <= "\uff60")
-    )
-
-
-def _full_width_share(text: str) -> float:
-    letters = text.replace(" ", "")
-    return sum(map(_full_width, letters)) / len(letters) if letters else 0.0
-
-
 # Punctuation whose ink keeps to one side of its square (or is small), so that a line's ink
 # starts or ends short of the square's edge by about half of it; and the quotes that Chinese
 # type sets full-width.
-_OPENING = "\u201c\u2018\uff08\u300c\u300e\u3010\u300a\u3008([\"'"
-_CLOSING = (
-    "\u3002\uff0c\u3001\uff1b\uff1a\uff01\uff1f\u201d\u2019\uff09\u300d\u300f\u3011\u300b\u3009.,;:!?)]\"'"
-)
+_OPENING = OPENING_MARKS | frozenset("\u201c\u2018([\"'")
+_CLOSING = CLOSING_MARKS | frozenset("\u201d\u2019.,;:!?)]\"'")
 
 
 def _ems(text: str) -> float:
     """How many type sizes long a line of mostly full-width text is, from its first ink to its
     last: a full-width character one, a Latin letter or digit about half, a space a quarter."""
     ems = sum(
-        1.0 if _full_width(c) or c in "\u201c\u201d\u2018\u2019" else 0.25 if c == " " else 0.5 for c in text
+        1.0 if full_width(c) or c in "\u201c\u201d\u2018\u2019" else 0.25 if c == " " else 0.5 for c in text
     )
     if text[:1] in _OPENING:
         ems -= 0.5
@@ -473,9 +463,7 @@ def _pitch_size(gray: np.ndarray, line: OcrLine) -> float | None:
     if thickness < 8 or ems < 2.5:
         return None  # two characters can be set apart (a name spaced out, a heading's letters)
     band = crop[thickness // 4 : thickness - thickness // 4]
-    _, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 0.5:
-        ink = 1 - ink  # light characters on a dark band
+    ink = _ink(band)
     columns = np.flatnonzero(ink.sum(axis=0) >= max(1, 0.05 * len(ink)))  # not a speck of noise
     if len(columns) < 2:
         return None
