@@ -362,6 +362,30 @@ def test_drawn_checkboxes_and_radio_buttons_in_a_pdf_are_read():
     assert found == {"Email me updates": True, "Call me": False, "Monthly": False, "Yearly": True}
 
 
+def test_the_box_that_ends_a_proof_is_no_checkbox_but_a_box_beside_a_label_is():
+    """Mathematics closes a proof with a hollow square at the end of its last line (at once after
+    the full stop, or at the right margin): it once made the proof a Key Value block, and the
+    square at the margin a checkbox of its own."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(72, 520, "Proof. If u attains an interior maximum, the strong maximum principle")
+    canvas.drawString(72, 505, "gives the conclusion at once, which is a contradiction.")
+    canvas.rect(532, 504, 7, 7)  # at the right margin
+    canvas.drawString(72, 470, "Hence u is bounded in U by the weak principle, as was to be shown.")
+    canvas.rect(420, 469, 7, 7)  # just after the full stop
+    canvas.rect(72, 428, 9, 9)
+    canvas.drawString(88, 430, "I accept the terms")
+    canvas.showPage()
+    canvas.save()
+    blocks = list(docuforge.parse(out.getvalue()).blocks())
+    boxes = [box for block in blocks for box in block.extra.get("checkboxes", [])]
+    assert boxes == [{"label": "I accept the terms", "checked": False}], [(b.type, b.content) for b in blocks]
+    proofs = [b for b in blocks if "contradiction." in b.content or "to be shown." in b.content]
+    assert proofs and all(b.type is BlockType.TEXT for b in proofs)
+    assert not any(b.type is BlockType.KEY_VALUE for b in blocks if "accept" not in b.content)
+
+
 def test_text_in_pictures_is_read_beside_a_sparse_text_layer(drawn):
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=letter)

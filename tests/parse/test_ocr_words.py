@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from tests.fixtures.images import FONT
 
 from docuforge.parse.ocr import OcrWord
-from docuforge.parse.ocr.rapid import RapidEngine, _confirm_splits, _runs, _word_info
+from docuforge.parse.ocr.rapid import RapidEngine, _confirm_splits, _runs, _signs, _word_info
 
 
 def selection(columns: list[int], length: int) -> np.ndarray:
@@ -234,3 +234,18 @@ def test_an_underline_under_two_words_leaves_their_space_a_space() -> None:
     ]
     kept = _confirm_splits(words, "twowords", (10.0, 8.0, words_[1] + 10.0, 52.0), image)
     assert [w.text for w in kept] == ["two", "words"]
+
+
+def test_a_lone_two_and_ten_among_latin_words_are_equals_and_plus() -> None:
+    """The recogniser reads Chinese too, and takes a formula's lone "=" for 二 and "+" for 十."""
+
+    def read(texts: list[str]) -> list[str]:
+        words = [OcrWord(text, (10.0 * i, 0.0, 10.0 * i + 8, 10.0), 0.9) for i, text in enumerate(texts)]
+        _signs(words)
+        return [w.text for w in words]
+
+    assert read(["Lu", "二", "v2", "十", "0"]) == ["Lu", "=", "v2", "+", "0"]
+    # Among Chinese, or alone on its line (a chapter's numeral), 二 is two.
+    assert read(["第", "二", "章"]) == ["第", "二", "章"]
+    assert read(["二"]) == ["二"]
+    assert read(["二", "、"]) == ["二", "、"]

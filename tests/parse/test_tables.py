@@ -249,16 +249,21 @@ def test_text_in_a_tables_box_that_no_cell_took_is_not_swallowed() -> None:
     assert not footer.used and footer not in table.segments
 
 
-def _drawn_pdf(draw) -> bytes:  # type: ignore[no-untyped-def]
-    """A one-page letter PDF drawn by `draw(canvas)`, in Helvetica 9: tables set by hand."""
+def _drawn_pdf(draw, font: str = "Helvetica", size: float = 9) -> bytes:  # type: ignore[no-untyped-def]
+    """A one-page letter PDF drawn by `draw(canvas)`, in Helvetica 9 unless told (DejaVuSans has
+    the signs of mathematics): tables set by hand."""
     import io
 
     from reportlab.lib.pagesizes import letter
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
+    if font == "DejaVuSans":
+        pdfmetrics.registerFont(TTFont(font, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=letter)
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(font, size)
     draw(canvas)
     canvas.showPage()
     canvas.save()
@@ -458,3 +463,81 @@ def test_the_totals_under_an_invoices_last_rule_are_its_last_rows() -> None:
     ]
     text = [b.content for b in blocks(docuforge.parse(pdf), BlockType.TEXT)]
     assert any("Payment is due within 30 days" in t for t in text), text
+
+
+def test_a_display_of_equations_is_one_block_of_text_but_a_table_of_means_and_deviations_a_table() -> None:
+    """A derivation set in steps lines up like a table: the left-hand side and each step's
+    relation in one column, the right-hand sides in another. It was read as a table of scraps
+    (Evans's solutions, OmniDocBench). A table of "68.3 ± 1.4" figures is still a table."""
+    steps = [
+        ("B[φ(u), v] =", "∑ aⁱʲ (φ(u))ₓ vₓ dx"),
+        ("=", "∑ aⁱʲ φ′(u) uₓ vₓ dx, as φ′(u) is bounded"),
+        ("=", "∑ aⁱʲ uₓ (φ′(u) v)ₓ − ∑ aⁱʲ φ″(u) uₓ uₓ v dx"),
+        ("≤", "0 − ∫ φ″(u) v |Du|² dx ≤ 0, by convexity of φ."),
+    ]
+    recoveries = [
+        ("Compound", "Soxtec", "Soxhlet", "PLE"),
+        ("NAP", "68.3 ± 19.7", "65.6 ± 1.4", "60.0 ± 8.2"),
+        ("ACY", "61.5 ± 5.6", "79.6 ± 0.77", "66.4 ± 5.2"),
+        ("ANT", "88.2 ± 11.1", "91.8 ± 1.1", "87.9 ± 7.6"),
+        ("FLT", "63.2 ± 11.7", "86.3 ± 2.7", "86.4 ± 9.2"),
+    ]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        canvas.drawString(72, 720, "By Exercise 5.17, φ(u) lies in the space. Then, for all v ≥ 0,")
+        y = 690.0
+        for left, right in steps:
+            canvas.drawString(160 - canvas.stringWidth(left, "DejaVuSans", 10), y, left)
+            canvas.drawString(170, y, right)
+            y -= 24
+        canvas.drawString(72, y - 10, "The recoveries of the three extractions are these.")
+        y -= 40
+        for row in recoveries:
+            for left, text in zip((72, 200, 290, 380), row, strict=True):
+                canvas.drawString(left, y, text)
+            y -= 16
+
+    blocks = list(docuforge.parse(_drawn_pdf(draw, font="DejaVuSans", size=10)).blocks())
+    tables = [b for b in blocks if b.type == BlockType.TABLE]
+    assert len(tables) == 1, [b.content for b in blocks]
+    assert grid_of(tables[0].table)[1] == list(recoveries[1])
+    display = [b for b in blocks if "B[φ(u), v] =" in b.content]
+    assert len(display) == 1 and display[0].type == BlockType.TEXT
+    # Each step a line of its own, in order, its relation leading.
+    lines = display[0].content.split("\n")
+    assert [line.split()[0] for line in lines] == ["B[φ(u),", "=", "=", "≤"], lines
+    assert lines[2].endswith("v dx") and lines[3].endswith("convexity of φ.")
+    assert not any(b.type == BlockType.SECTION_HEADER for b in blocks)
+
+
+def test_strokes_of_big_letters_make_no_ruled_table_but_rules_between_words_do() -> None:
+    """On a scan, the long straight bars of large type (a headline's 合, a slogan's F) are found
+    as rules, and a few of them meet in a grid with a letter in each cell. A table's rules run
+    between its words, never through the middle of one."""
+    from docuforge.load.pdf import RawPage
+    from docuforge.parse.ruled import ruled_tables
+
+    def page(words: list[RawWord]) -> RawPage:
+        return RawPage(
+            index=0,
+            width=600,
+            height=800,
+            rotation=0,
+            words=words,
+            # Two bars across the line (its top stroke and its middle one) and three down it.
+            hrules=[(380, 88, 440, 88.5), (380, 100, 440, 100.5), (380, 112, 440, 112.5)],
+            vrules=[(380, 88, 380.5, 112.5), (398, 88, 398.5, 112.5), (440, 88, 440.5, 112.5)],
+        )
+
+    # Two characters of a 24-point headline, the bars those of their own strokes.
+    headline = [RawWord("游", 386, 88, 410, 112, 24, True), RawWord("得", 410, 88, 434, 112, 24, True)]
+    assert ruled_tables(page(headline))[0] == []
+    # The same grid with small words in its cells, clear of the rules: a table.
+    cells = [
+        RawWord("a1", 384, 90, 394, 97, 6, False),
+        RawWord("b1", 402, 90, 412, 97, 6, False),
+        RawWord("a2", 384, 103, 394, 110, 6, False),
+        RawWord("b2", 402, 103, 412, 110, 6, False),
+    ]
+    tables = ruled_tables(page(cells))[0]
+    assert len(tables) == 1 and sorted(c.text for c in tables[0].cells if c.words) == ["a1", "a2", "b1", "b2"]

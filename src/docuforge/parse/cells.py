@@ -46,6 +46,8 @@ class TableRegion:
     cells: list[CellRegion]
     ruled: bool
     segments: list[Segment] = field(default_factory=list)
+    # Lines that align like a table's but are a display of equations: one block of text.
+    formula: bool = False
 
 
 def text_of(words: list[RawWord]) -> str:

@@ -145,6 +145,9 @@ def label_checkboxes(page: Page) -> None:
     for block in page.blocks:
         if block.type in (BlockType.TABLE, BlockType.FIGURE):
             continue  # a table's cells keep their marks as text
+        if _closes_proof(block, page):
+            block.type = BlockType.TEXT
+            continue
         boxes = _read(block)
         if boxes:
             block.type = BlockType.KEY_VALUE  # a line of boxes is never a heading, whatever its size
@@ -152,9 +155,45 @@ def label_checkboxes(page: Page) -> None:
             block.extra["checkboxes"] = boxes
 
 
+# A box closing a paragraph after the full stop of its last sentence is the end-of-proof sign
+# of mathematics (the tombstone, set at the end of the line), not a box to tick: forms put their
+# boxes beside short labels ("Married ☐", "☐ I agree").
+_PROOF_ENDS = "."
+_PROOF_WORDS = 6
+
+
+def _closes_proof(block: Block, page: Page) -> bool:
+    """Whether a block of one empty box is the tombstone at the right end of a paragraph's last
+    line, set apart from it by the width of the measure."""
+    if block.content.strip() not in _GLYPHS or _GLYPHS[block.content.strip()]:
+        return False
+    mark = block.bbox
+    middle = mark.top + mark.height / 2
+    for other in page.blocks:
+        if other is block or other.type not in (BlockType.TEXT, BlockType.LIST_ITEM) or not other.lines:
+            continue
+        last = other.lines[-1].bbox
+        words = other.content.split()
+        if (
+            last.top <= middle <= last.top + last.height
+            and last.left + last.width <= mark.left
+            and len(words) > _PROOF_WORDS
+            and words[-1].endswith(_PROOF_ENDS)
+        ):
+            return True
+    return False
+
+
 def _read(block: Block) -> list[dict[str, object]]:
     words = block.content.split()
     found: list[dict[str, object]] = []
+    if (
+        len(words) > _PROOF_WORDS
+        and words[-1] in _GLYPHS
+        and not _GLYPHS[words[-1]]
+        and words[-2].endswith(_PROOF_ENDS)
+    ):
+        words = words[:-1]
     for k, word in enumerate(words):
         if word in _GLYPHS:
             label: list[str] = []

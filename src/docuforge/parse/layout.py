@@ -16,7 +16,15 @@ from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, 
 from docuforge.load.pdf import RawPage
 from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
-from docuforge.parse.lines import Segment, body_size, rows_and_segments, spaced
+from docuforge.parse.lines import (
+    OCR_SIGNS,
+    Segment,
+    body_size,
+    ideographic,
+    joined,
+    rows_and_segments,
+    spaced,
+)
 from docuforge.parse.reading_order import order
 from docuforge.parse.tables import TableRegion, find_tables
 
@@ -34,6 +42,7 @@ KEY_VALUE = re.compile(r"^([^\s:][^:]{0,48}?)\s*:\s*(\S.*)$")
 CAPTION = re.compile(
     r"^(?:figure|fig\.|table|tab\.|chart|exhibit|graph|diagram|image|photo|plate|scheme)\s*[\dA-Z]", re.I
 )
+BIG_OPERATORS = frozenset("\u2211\u220f\u2210\u222b\u222c\u222d\u222e")  # sums, products, integrals
 SENTENCE_END = (".", ",", ";", "?", "!", "\u3002", "\uff0c", "\uff1b", "\uff1f", "\uff01")
 
 
@@ -48,6 +57,7 @@ class Draft:
     caption: str | None = None
     caption_of: Draft | None = None
     level: int | None = None
+    formula: bool = False  # a display of equations: text, never a heading
 
     @property
     def box(self) -> Box:
@@ -68,6 +78,20 @@ class Draft:
 
     @property
     def text(self) -> str:
+        if self.formula:  # a line of the display to a line of text, its pieces left to right
+            rows: dict[int, list[Segment]] = {}
+            for segment in self.segments:
+                rows.setdefault(segment.row, []).append(segment)
+            latin = not any(ideographic(c) for s in self.segments for c in s.text if c not in OCR_SIGNS)
+            return "\n".join(
+                joined(
+                    [
+                        OCR_SIGNS.get(s.text, s.text) if latin else s.text
+                        for s in sorted(row, key=lambda s: s.x0)
+                    ]
+                )
+                for _, row in sorted(rows.items())
+            )
         return join_lines([s.text for s in self.segments])
 
 
@@ -180,6 +204,8 @@ def _heading_like(draft: Draft, body: float) -> bool:
     text = draft.text
     if not text or len(text) > 200 or len(draft.segments) > 3 or not any(c.isalpha() for c in text):
         return False
+    if any(char in BIG_OPERATORS for char in text):
+        return False  # a formula, its line made tall by a sum's or an integral's sign
     ratio = draft.size / body if body else 1.0
     numbered = bool(NUMBERED_HEADING.match(text))
     if text.endswith(SENTENCE_END[1:]) or (text.endswith(".") and not numbered and len(text) > 40):
@@ -271,7 +297,12 @@ def build_page(raw: RawPage, number: int, body_hint: float | None, keep_words: b
     tables = find_tables(raw, rows, segments, body)
     figures = find_figures(raw, segments, exclude=[t.box for t in tables])
     drafts = _paragraphs([s for s in segments if not s.used], body)
-    drafts += [Draft(segments=t.segments, kind=BlockType.TABLE, table=t) for t in tables]
+    drafts += [
+        Draft(segments=t.segments, formula=True)
+        if t.formula
+        else Draft(segments=t.segments, kind=BlockType.TABLE, table=t)
+        for t in tables
+    ]
     drafts += [Draft(segments=f.segments, kind=BlockType.FIGURE, figure=f) for f in figures]
     # Captions first: a figure or table travels with its caption through the reading order.
     _attach_captions(drafts, body)
@@ -282,7 +313,7 @@ def build_page(raw: RawPage, number: int, body_hint: float | None, keep_words: b
         tolerance=1.5 * body,
     )
     for draft in drafts:
-        if draft.table is None and draft.figure is None:
+        if draft.table is None and draft.figure is None and not draft.formula:
             draft.kind = BlockType.TEXT if draft.caption_of is not None else _classify(draft, body)
     _numbered_headings(drafts, body)
     page = Page(

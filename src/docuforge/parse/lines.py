@@ -109,6 +109,11 @@ def _unspaced(char: str) -> bool:
     return char >= "\u2e80" and (ideographic(char) or char in "\u3001\u3002" or "\uff00" <= char <= "\uffef")
 
 
+# The OCR recogniser reads Chinese as well as Latin, and in a formula it takes a lone "=" for
+# 二 (two) and a lone "+" for 十 (ten): strokes of the same shape.
+OCR_SIGNS = {"\u4e8c": "=", "\u5341": "+"}
+
+
 def spaced(left: str, right: str) -> bool:
     """Whether a space parts two words set one after the other: not where either side is Chinese
     or Japanese, which put no spaces between words ("比2007年增加。")."""

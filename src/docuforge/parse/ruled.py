@@ -197,7 +197,33 @@ def _grid(network: list[Rule], words: list[RawWord]) -> TableRegion | None:
     # Boxes around a paragraph or a form are not tables: a table has content in several cells.
     if filled < 2 or (n_rows * n_cols > 4 and filled < 0.15 * len(cells)):
         return None
+    if _through_letters(network, [word for cell in table.cells for word in cell.words]):
+        return None
     return table
+
+
+def _through_letters(network: list[Rule], words: list[RawWord]) -> bool:
+    """Whether the grid's rules are strokes of big letters rather than lines between cells.
+
+    On a scan, the bars of large type (a headline's 合, a slogan's F) are long and straight
+    enough to be taken for rules, and a few of them make a grid with a letter in each cell. A
+    table's rules run between its words, never through the middle of one (the central three
+    fifths of its box both ways, clear of underlines and of a cell's tight border).
+    """
+    # A rule read as text ("|", "—", "~" where Tesseract reads the rule itself) sits on it.
+    words = [word for word in words if any(char.isalnum() for char in word.text)]
+    crossed = 0
+    for word in words:
+        dx, dy = 0.2 * (word.x1 - word.x0), 0.2 * (word.y1 - word.y0)
+        x0, y0, x1, y1 = word.x0 + dx, word.y0 + dy, word.x1 - dx, word.y1 - dy
+        if any(
+            (y0 < rule.at < y1 and rule.start < x1 and rule.end > x0)
+            if rule.horizontal
+            else (x0 < rule.at < x1 and rule.start < y1 and rule.end > y0)
+            for rule in network
+        ):
+            crossed += 1
+    return bool(words) and 2 * crossed >= len(words)
 
 
 def _split_spans_by_words(table: TableRegion, xs: list[float]) -> None:

@@ -41,6 +41,10 @@ def _claim(table: TableRegion, segments: list[Segment]) -> None:
     columns did not take, a line under the table that its box reaches) stays free, to become a
     block of its own: the table must not swallow text.
     """
+    if table.formula:  # its lines are its text, whole: no cell leaves a line out
+        for segment in table.segments:
+            segment.used = True
+        return
     held = {id(s) for s in table.segments}  # by identity: comparing segments field by field is slow
     placed = {id(w) for cell in table.cells for w in cell.words}
     cell_text = "".join(cell.text for cell in table.cells).replace(" ", "")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from docuforge.parse.lines import ideographic, joined
+from docuforge.parse.lines import OCR_SIGNS, ideographic, joined
 from docuforge.parse.lines import spaced as spaced_apart
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 
@@ -212,6 +212,8 @@ class RapidEngine:
                 line.words = _split_line(text, box, float(score))
             else:
                 line.words = _confirm_splits(line.words, text, box, image)
+                line.text = joined([w.text for w in line.words])
+            if _signs(line.words):
                 line.text = joined([w.text for w in line.words])
             lines.append(line)
         return _sideways_lines(lines, doubtful, image, self.recognize)
@@ -494,6 +496,21 @@ def _word_info(text: str, selection: np.ndarray) -> Any:
     return WordInfo(
         words=[words[i] for i in keep], word_cols=[cols[i] for i in keep], word_types=[kinds[i] for i in keep]
     )
+
+
+def _signs(words: list[OcrWord]) -> bool:
+    """Read 二 and 十 standing alone among Latin words and figures as "=" and "+"; whether any
+    was. A line with other Chinese on it keeps them, as does one with nothing else on it (a
+    chapter's numeral)."""
+    lone = [w for w in words if w.text in OCR_SIGNS]
+    if not lone or len(lone) == len(words):
+        return False
+    rest = "".join(w.text for w in words if w.text not in OCR_SIGNS)
+    if any(map(ideographic, rest)) or not any(c.isascii() and c.isalnum() for c in rest):
+        return False
+    for word in lone:
+        word.text = OCR_SIGNS[word.text]
+    return True
 
 
 def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.ndarray) -> list[OcrWord]:
