@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from tests.fixtures.images import (
+    BOLD,
     FONT,
     INVOICE_ROWS,
     PAGE,
@@ -360,6 +361,34 @@ def test_drawn_checkboxes_and_radio_buttons_in_a_pdf_are_read():
         for box in block.extra.get("checkboxes", [])
     }
     assert found == {"Email me updates": True, "Call me": False, "Monthly": False, "Yearly": True}
+
+
+def test_a_bold_line_in_the_body_size_of_a_scan_is_a_heading():
+    """A scan carries no font to say a line is bold, but its strokes are thicker: a heading set
+    in the body's size and in bold (a book's "二、…", a report's run-in section title) was read
+    as one more line of text."""
+    image = Image.new("RGB", (1275, 900), "white")
+    draw = ImageDraw.Draw(image)
+    body, bold = ImageFont.truetype(FONT, 26), ImageFont.truetype(BOLD, 26)
+    lines = [
+        (body, "The harbor authority moved more cargo this quarter than in any quarter"),
+        (body, "before, and the new cranes on the east quay worked every day of it."),
+        (bold, "Container traffic by terminal"),
+        (body, "Container traffic rose by a fifth while bulk shipments held steady, and"),
+        (body, "the west terminal took most of the growth in refrigerated boxes."),
+    ]
+    y = 120
+    for font, text in lines:
+        draw.text((110, y), text, fill="black", font=font)
+        y += 70 if font is bold or text.endswith("it.") else 34
+    blocks = list(docuforge.parse(encoded(image, "PNG")).blocks())
+    heading = [b for b in blocks if b.content == "Container traffic by terminal"]
+    assert len(heading) == 1 and heading[0].type in (BlockType.TITLE, BlockType.SECTION_HEADER), [
+        (b.type, b.content) for b in blocks
+    ]
+    assert heading[0].extra["bold"] is True
+    others = [b for b in blocks if b is not heading[0]]
+    assert len(others) == 2 and all(b.type is BlockType.TEXT and b.extra["bold"] is False for b in others)
 
 
 def test_the_box_that_ends_a_proof_is_no_checkbox_but_a_box_beside_a_label_is():

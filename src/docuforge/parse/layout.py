@@ -238,6 +238,30 @@ def _classify(draft: Draft, body: float) -> BlockType:
     return BlockType.TEXT
 
 
+def _scanned_bold_headings(drafts: list[Draft], body: float) -> None:
+    """A line of a scan in the body's size, found bold by its thicker strokes, heads only the
+    paragraph under it. Scans set in bold at body size a report's rating, an analyst's name, a
+    form's labels and the lines of an agency's heading block one over the other: read alone,
+    each would be a heading."""
+    for index, draft in enumerate(drafts):
+        if (
+            draft.kind is not BlockType.SECTION_HEADER
+            or not draft.bold
+            or (body and draft.size >= 1.15 * body)
+            or NUMBERED_HEADING.match(draft.text)
+            or not any(w.run >= 0 for s in draft.segments for w in s.words)  # a text layer's font says so
+        ):
+            continue
+        following = drafts[index + 1] if index + 1 < len(drafts) else None
+        if not (
+            following is not None
+            and following.kind in (BlockType.TEXT, BlockType.LIST_ITEM)
+            and len(following.segments) >= 2
+            and not following.bold
+        ):
+            draft.kind = BlockType.TEXT
+
+
 def _numbered_headings(drafts: list[Draft], body: float) -> None:
     """A numbered line of its own in the body's size and weight ("3.1. Soxhlet extraction",
     "3. Results and discussion", set in italics or in the same face as the text) heads what
@@ -315,6 +339,7 @@ def build_page(raw: RawPage, number: int, body_hint: float | None, keep_words: b
     for draft in drafts:
         if draft.table is None and draft.figure is None and not draft.formula:
             draft.kind = BlockType.TEXT if draft.caption_of is not None else _classify(draft, body)
+    _scanned_bold_headings(drafts, body)
     _numbered_headings(drafts, body)
     page = Page(
         number=number,

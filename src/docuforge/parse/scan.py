@@ -271,8 +271,9 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
     """
     ordered = sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2)
     sizes = _sizes(gray, ordered, padding)
+    heavy = _bold(gray, ordered, sizes, padding)
     words: list[RawWord] = []
-    for run, (line, size) in enumerate(zip(ordered, sizes, strict=True)):
+    for run, (line, size, bold) in enumerate(zip(ordered, sizes, heavy, strict=True)):
         height = (line.box[3] - line.box[1]) * points
         down = _thickness(line.box) < line.box[3] - line.box[1]
         if down and full_width_share(line.text) >= 0.5:
@@ -282,7 +283,7 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
             x0, y0, x1, y1 = (value * points for value in line.box)
             text = "".join(line.text.split())
             words.append(
-                RawWord(text, x0, y0, x1, y1, size * points, False, confidence=line.confidence, run=run)
+                RawWord(text, x0, y0, x1, y1, size * points, bold, confidence=line.confidence, run=run)
             )
             continue
         previous: RawWord | None = None
@@ -299,9 +300,7 @@ def _words(lines: list[OcrLine], points: float, gray: np.ndarray, padding: float
                 # Words boxed tight round their own letters (Tesseract's "we." sits lower than
                 # "Lumen"): the line's height, so that they share a row.
                 y0, y1 = line.box[1] * points, line.box[3] * points
-            raw = RawWord(
-                word.text, x0, y0, x1, y1, size * points, False, confidence=word.confidence, run=run
-            )
+            raw = RawWord(word.text, x0, y0, x1, y1, size * points, bold, confidence=word.confidence, run=run)
             if previous is not None and not down and raw.x0 - previous.x1 < 0.2 * height:
                 middle = (previous.x1 + raw.x0) / 2
                 previous.x1 = min(previous.x1, middle - 0.1 * height)
@@ -364,6 +363,62 @@ def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float
             size, error = ratio * _thickness(line.box), _BOX_ERROR * usual
         sizes.append(usual if abs(size - usual) <= max(_SAME_SIZE * usual, error) else size)
     return sizes
+
+
+# A line whose strokes are this much thicker than the page's usual ones, for its type size, is
+# bold: measured 1.9 to 2.4 times on bold headings at body size (a Chinese book, a flyer), where
+# lines of one weight stay within 1.2 times of each other.
+_BOLD = 1.5
+
+
+def _bold(gray: np.ndarray, lines: list[OcrLine], sizes: list[float], padding: float) -> list[bool]:
+    """Which lines are set in bold: a scan has no font to say so, but its strokes are thicker."""
+    weights = [_stroke(gray, line, padding) for line in lines]
+    ratios = [
+        (weight / size, len(line.text))
+        for weight, size, line in zip(weights, sizes, lines, strict=True)
+        if weight and size
+    ]
+    if len(ratios) < 3:
+        return [False] * len(lines)
+    total, cumulative, usual = sum(n for _, n in ratios), 0, ratios[0][0]
+    for ratio, n in sorted(ratios):
+        cumulative += n
+        if cumulative >= total / 2:
+            usual = ratio  # the median by characters: the body text's weight
+            break
+    return [
+        bool(weight and size and weight / size >= _BOLD * usual and sum(map(str.isalnum, line.text)) >= 2)
+        for weight, size, line in zip(weights, sizes, lines, strict=True)
+    ]
+
+
+def _stroke(gray: np.ndarray, line: OcrLine, padding: float) -> float | None:
+    """How thick a line's strokes are, in pixels: the darkness of its ink, summed, over the
+    number of times a row of pixels enters a stroke.
+
+    The grey of a stroke's edges counts in part, so that a stroke two pixels wide and one three
+    pixels wide (regular and bold type of a low resolution scan) measure apart, where counting
+    whole pixels of ink would give both about the same.
+    """
+    x0, y0, x1, y1 = (max(0, round(v)) for v in line.box)
+    trim = round((y1 - y0) * padding / (1 + 2 * padding))  # the detector's margin: paper
+    crop = gray[y0 + trim : y1 - trim, x0:x1]
+    if min(crop.shape) < 6:
+        return None
+    ink = _ink(crop).astype(bool)
+    if ink.all() or not ink.any():
+        return None
+    values = crop.astype(np.float64)
+    paper = float(np.median(values[~ink]))
+    # The ink where a stroke is solid, its darkest (or, light on dark, its lightest) tenth: thin
+    # strokes are mostly grey edge.
+    solid = float(np.percentile(values[ink], 10 if values[ink].mean() < paper else 90))
+    if abs(paper - solid) < 40:
+        return None  # too faint to tell one weight from another
+    mass = np.clip((paper - values) / (paper - solid), 0.0, 1.0).sum()
+    entries = int(np.count_nonzero(np.diff(ink.astype(np.int8), axis=1) == 1) + np.count_nonzero(ink[:, 0]))
+    return float(mass) / entries if entries else None
 
 
 def _ink(crop: np.ndarray) -> np.ndarray:
