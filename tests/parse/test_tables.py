@@ -490,6 +490,8 @@ def test_a_display_of_equations_is_one_block_of_text_but_a_table_of_means_and_de
             canvas.drawString(160 - canvas.stringWidth(left, "DejaVuSans", 10), y, left)
             canvas.drawString(170, y, right)
             y -= 24
+        canvas.drawString(200, y - 4, "≤ 0 on {x ∈ U : u > 0} ⊆ U")
+        y -= 30
         canvas.drawString(72, y - 10, "The recoveries of the three extractions are these.")
         y -= 40
         for row in recoveries:
@@ -508,6 +510,8 @@ def test_a_display_of_equations_is_one_block_of_text_but_a_table_of_means_and_de
     assert [line.split()[0] for line in lines] == ["B[φ(u),", "=", "=", "≤"], lines
     assert lines[2].endswith("v dx") and lines[3].endswith("convexity of φ.")
     assert not any(b.type == BlockType.SECTION_HEADER for b in blocks)
+    # A formula's colon ("the set of x : u > 0") parts no key from its value.
+    assert not any(b.type == BlockType.KEY_VALUE for b in blocks), [(b.type, b.content) for b in blocks]
 
 
 def test_strokes_of_big_letters_make_no_ruled_table_but_rules_between_words_do() -> None:

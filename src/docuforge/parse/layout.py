@@ -42,6 +42,7 @@ KEY_VALUE = re.compile(r"^([^\s:][^:]{0,48}?)\s*:\s*(\S.*)$")
 CAPTION = re.compile(
     r"^(?:figure|fig\.|table|tab\.|chart|exhibit|graph|diagram|image|photo|plate|scheme)\s*[\dA-Z]", re.I
 )
+RELATION_SIGNS = frozenset("=<>\u2264\u2265\u2260\u2208\u2209\u2282\u2286")  # a formula's, not a label's
 BIG_OPERATORS = frozenset("\u2211\u220f\u2210\u222b\u222c\u222d\u222e")  # sums, products, integrals
 SENTENCE_END = (".", ",", ";", "?", "!", "\u3002", "\uff0c", "\uff1b", "\uff1f", "\uff01")
 
@@ -231,6 +232,7 @@ def _classify(draft: Draft, body: float) -> BlockType:
         and len(draft.segments) <= 2
         and len(match.group(1).split()) <= 6
         and not match.group(1).endswith(")")
+        and not any(char in RELATION_SIGNS for char in match.group(1))  # "u ≤ 0 on {x ∈ U : u > 0}"
     ):
         same_row = len({s.row for s in draft.segments}) == 1
         if same_row or len(text) <= 120:
