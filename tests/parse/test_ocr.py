@@ -781,3 +781,37 @@ def test_a_chinese_pages_body_lines_are_text_and_its_headlines_are_headings():
     text = text_of(document)
     for line in lines:
         assert line in text.replace("\n", ""), text
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
+    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+)
+def test_a_chinese_tables_caption_travels_with_its_table():
+    """Chinese captions read 表 1 and 图 1 where English ones read Table 1 and Figure 1: the
+    caption above a table was a heading of its own, apart from the table."""
+    image = Image.new("RGB", PAGE, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(CHINESE_FONT, 40)
+    draw.text((150, 600), "今年全县茶叶产量比去年增加了三成，茶园面积也有扩大。", fill="black", font=font)
+    draw.text((150, 730), "表1 各乡镇茶叶产量", fill="black", font=font)
+    rows = [("乡镇", "面积", "产量"), ("东山", "120", "360"), ("西岭", "95", "270"), ("南坪", "80", "210")]
+    top, left, widths, height = 820, 150, (360, 300, 300), 80
+    for r, row in enumerate(rows):
+        x = left
+        for width, cell in zip(widths, row, strict=True):
+            draw.text((x + 24, top + r * height + 18), cell, fill="black", font=font)
+            x += width
+    right, bottom = left + sum(widths), top + len(rows) * height
+    for r in range(len(rows) + 1):
+        draw.line([(left, top + r * height), (right, top + r * height)], fill="black", width=3)
+    x = left
+    for width in (0, *widths):
+        x += width
+        draw.line([(x, top), (x, bottom)], fill="black", width=3)
+    blocks = list(docuforge.parse(encoded(image, "PNG")).blocks())
+    tables = [b for b in blocks if b.type is BlockType.TABLE]
+    assert len(tables) == 1, [(b.type, b.content) for b in blocks]
+    # Chinese sets no space between a figure and the characters after it: the caption as read.
+    assert tables[0].caption == "表1各乡镇茶叶产量"
+    assert not any(b.type in (BlockType.TITLE, BlockType.SECTION_HEADER) for b in blocks)

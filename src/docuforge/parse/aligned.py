@@ -26,7 +26,9 @@ from docuforge.parse.cells import CellRegion, TableRegion, is_number
 from docuforge.parse.lines import OCR_SIGNS, Row, Segment, ideographic, make_segment
 from docuforge.parse.ruled import Rule
 
-CAPTION = re.compile(r"^(?:figure|fig\.|table|tab\.|chart|exhibit|source)\s*[\dA-Z:]", re.I)
+CAPTION = re.compile(
+    r"^(?:(?:figure|fig\.|table|tab\.|chart|exhibit|source)\s*[\dA-Z:]|[\u56fe\u5716\u56f3\u8868]\s*\d)", re.I
+)
 MIN_ROWS = 2
 MIN_COLS = 2
 Gap = tuple[float, float]

@@ -40,7 +40,9 @@ NUMBERED_HEADING = re.compile(
 )
 KEY_VALUE = re.compile(r"^([^\s:][^:]{0,48}?)\s*:\s*(\S.*)$")
 CAPTION = re.compile(
-    r"^(?:figure|fig\.|table|tab\.|chart|exhibit|graph|diagram|image|photo|plate|scheme)\s*[\dA-Z]", re.I
+    r"^(?:(?:figure|fig\.|table|tab\.|chart|exhibit|graph|diagram|image|photo|plate|scheme)\s*[\dA-Z]"
+    r"|[\u56fe\u5716\u56f3\u8868]\s*\d)",  # Chinese and Japanese: 图 1, 圖2, 図3, 表 6-3-2
+    re.I,
 )
 RELATION_SIGNS = frozenset("=<>\u2264\u2265\u2260\u2208\u2209\u2282\u2286")  # a formula's, not a label's
 BIG_OPERATORS = frozenset("\u2211\u220f\u2210\u222b\u222c\u222d\u222e")  # sums, products, integrals
