@@ -23,7 +23,7 @@ import statistics
 from docuforge.document.geometry import Box, union
 from docuforge.load.pdf import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
-from docuforge.parse.lines import OCR_SIGNS, Row, Segment, ideographic, make_segment
+from docuforge.parse.lines import Row, Segment, make_segment, read_signs
 from docuforge.parse.ruled import Rule
 
 CAPTION = re.compile(
@@ -319,14 +319,11 @@ def _equations(rows: list[list[Segment]]) -> bool:
     outside charts, a display of equations 4% to 13%.
     """
     text = "".join(s.text for row in rows for s in row).replace(" ", "")
-    # Among Latin text, OCR's lone 二 and 十 are "=" and "+".
-    latin = not any(ideographic(char) for char in text if char not in OCR_SIGNS)
-    led = sum(
-        1
-        for row in rows
-        if row[0].text[:1] in "=≈≡"  # not "≥65", an age band
-        or any(s.text.strip() in RELATIONS or (latin and OCR_SIGNS.get(s.text.strip()) == "=") for s in row)
-    )
+    read = iter(read_signs([s.text for row in rows for s in row]))  # OCR's lone 二 is "=" here
+    led = 0
+    for row in rows:
+        cells = [next(read).strip() for _ in row]
+        led += cells[0][:1] in "=≈≡" or any(cell in RELATIONS for cell in cells)  # not "≥65", an age band
     share = sum(char in MATH for char in text) / len(text) if text else 0.0
     return 2 * led >= len(rows) or (share >= 0.03 and led >= 1) or share >= 0.1
 

@@ -16,15 +16,7 @@ from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, 
 from docuforge.load.pdf import RawPage
 from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
-from docuforge.parse.lines import (
-    OCR_SIGNS,
-    Segment,
-    body_size,
-    ideographic,
-    joined,
-    rows_and_segments,
-    spaced,
-)
+from docuforge.parse.lines import Segment, body_size, joined, read_signs, rows_and_segments, spaced
 from docuforge.parse.reading_order import order
 from docuforge.parse.tables import TableRegion, find_tables
 
@@ -85,16 +77,9 @@ class Draft:
             rows: dict[int, list[Segment]] = {}
             for segment in self.segments:
                 rows.setdefault(segment.row, []).append(segment)
-            latin = not any(ideographic(c) for s in self.segments for c in s.text if c not in OCR_SIGNS)
-            return "\n".join(
-                joined(
-                    [
-                        OCR_SIGNS.get(s.text, s.text) if latin else s.text
-                        for s in sorted(row, key=lambda s: s.x0)
-                    ]
-                )
-                for _, row in sorted(rows.items())
-            )
+            lines = [sorted(row, key=lambda s: s.x0) for _, row in sorted(rows.items())]
+            read = iter(read_signs([s.text for line in lines for s in line]))
+            return "\n".join(joined([next(read) for _ in line]) for line in lines)
         return join_lines([s.text for s in self.segments])
 
 

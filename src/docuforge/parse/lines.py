@@ -114,6 +114,20 @@ def _unspaced(char: str) -> bool:
 OCR_SIGNS = {"\u4e8c": "=", "\u5341": "+"}
 
 
+def read_signs(texts: list[str]) -> list[str]:
+    """The texts (words, or the pieces of a formula), each 二 or 十 standing alone among Latin
+    words and figures read as "=" or "+". Among Chinese, or with no Latin letter or figure
+    beside it (a chapter's numeral on a line of its own), it stays what it is."""
+    if not any(text.strip() in OCR_SIGNS for text in texts):
+        return texts
+    rest = "".join(text for text in texts if text.strip() not in OCR_SIGNS)
+    if any(ideographic(char) for char in rest if char not in OCR_SIGNS) or not any(
+        char.isascii() and char.isalnum() for char in rest
+    ):
+        return texts
+    return [OCR_SIGNS.get(text.strip(), text) for text in texts]
+
+
 def spaced(left: str, right: str) -> bool:
     """Whether a space parts two words set one after the other: not where either side is Chinese
     or Japanese, which put no spaces between words ("比2007年增加。")."""

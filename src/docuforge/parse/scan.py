@@ -349,20 +349,24 @@ def _sizes(gray: np.ndarray, lines: list[OcrLine], padding: float) -> list[float
         for (sizes, error), line in zip(measured, lines, strict=True)
     ]
     known = [(size, len(line.text)) for (size, _), line in zip(chosen, lines, strict=True) if size]
-    weight = sum(n for _, n in known)
-    cumulative = 0
-    usual = known[0][0]
-    for size, n in sorted(known):
-        cumulative += n
-        if cumulative >= weight / 2:
-            usual = size  # the median by characters: the body text's size
-            break
+    usual = _by_characters(known)  # the body text's size
     sizes = []
     for (size, error), line in zip(chosen, lines, strict=True):
         if not size:
             size, error = ratio * _thickness(line.box), _BOX_ERROR * usual
         sizes.append(usual if abs(size - usual) <= max(_SAME_SIZE * usual, error) else size)
     return sizes
+
+
+def _by_characters(values: list[tuple[float, int]]) -> float:
+    """The median of the lines' values (each with its count of characters), by characters: the
+    body text's, however many short lines the page has."""
+    total, cumulative = sum(n for _, n in values), 0
+    for value, n in sorted(values):
+        cumulative += n
+        if cumulative >= total / 2:
+            return value
+    return values[0][0]
 
 
 # A line whose strokes are this much thicker than the page's usual ones, for its type size, is
@@ -381,12 +385,7 @@ def _bold(gray: np.ndarray, lines: list[OcrLine], sizes: list[float], padding: f
     ]
     if len(ratios) < 3:
         return [False] * len(lines)
-    total, cumulative, usual = sum(n for _, n in ratios), 0, ratios[0][0]
-    for ratio, n in sorted(ratios):
-        cumulative += n
-        if cumulative >= total / 2:
-            usual = ratio  # the median by characters: the body text's weight
-            break
+    usual = _by_characters(ratios)  # the body text's weight
     return [
         bool(weight and size and weight / size >= _BOLD * usual and sum(map(str.isalnum, line.text)) >= 2)
         for weight, size, line in zip(weights, sizes, lines, strict=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from docuforge.parse.lines import OCR_SIGNS, ideographic, joined
+from docuforge.parse.lines import ideographic, joined, read_signs
 from docuforge.parse.lines import spaced as spaced_apart
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
 
@@ -499,18 +499,13 @@ def _word_info(text: str, selection: np.ndarray) -> Any:
 
 
 def _signs(words: list[OcrWord]) -> bool:
-    """Read 二 and 十 standing alone among Latin words and figures as "=" and "+"; whether any
-    was. A line with other Chinese on it keeps them, as does one with nothing else on it (a
-    chapter's numeral)."""
-    lone = [w for w in words if w.text in OCR_SIGNS]
-    if not lone or len(lone) == len(words):
-        return False
-    rest = "".join(w.text for w in words if w.text not in OCR_SIGNS)
-    if any(map(ideographic, rest)) or not any(c.isascii() and c.isalnum() for c in rest):
-        return False
-    for word in lone:
-        word.text = OCR_SIGNS[word.text]
-    return True
+    """Read a formula's lone 二 and 十 as "=" and "+" (`read_signs`); whether any was."""
+    read = read_signs([word.text for word in words])
+    changed = False
+    for word, text in zip(words, read, strict=True):
+        changed |= word.text != text
+        word.text = text
+    return changed
 
 
 def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.ndarray) -> list[OcrWord]:
