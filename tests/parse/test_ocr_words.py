@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import itertools
 
+import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 from tests.fixtures.images import FONT
 
 from docuforge.parse.ocr import OcrWord
 from docuforge.parse.ocr.rapid import RapidEngine, _confirm_splits, _runs, _signs, _word_info
+
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
 
 def selection(columns: list[int], length: int) -> np.ndarray:
@@ -249,3 +253,71 @@ def test_a_lone_two_and_ten_among_latin_words_are_equals_and_plus() -> None:
     assert read(["第", "二", "章"]) == ["第", "二", "章"]
     assert read(["二"]) == ["二"]
     assert read(["二", "、"]) == ["二", "、"]
+
+
+@pytest.fixture(scope="module")
+def rapid() -> RapidEngine:
+    return RapidEngine()
+
+
+def decode(engine: RapidEngine, spelled: list[tuple[str, dict[str, float]]]) -> str:
+    """What the engine's decoder reads from columns that each hold one character at 0.6, with the
+    given rivals beside it, and a blank column after each (so that repeated letters stay two)."""
+    decoder = engine._ocr.text_rec.postprocess_op
+    columns = []
+    for char, rivals in spelled:
+        column = np.full(len(decoder.character), 1e-5, dtype=np.float32)
+        column[decoder.dict[char]] = 0.6
+        for rival, p in rivals.items():
+            column[decoder.dict[rival]] = p
+        blank = np.full(len(decoder.character), 1e-5, dtype=np.float32)
+        blank[0] = 0.9
+        columns += [column, blank]
+    [(text, _)], _ = decoder(np.stack(columns)[None])
+    return text
+
+
+def spell(text: str, **rivals: dict[str, float]) -> list[tuple[str, dict[str, float]]]:
+    """Each character of `text`; rivals given by position, as p3={"O": 0.3}."""
+    return [(char, rivals.get(f"p{i}", {})) for i, char in enumerate(text)]
+
+
+def test_a_character_out_of_place_in_its_word_is_read_as_the_recognisers_second_choice(
+    rapid: RapidEngine,
+) -> None:
+    # A lone digit among letters, where a letter was a close second: a fax's "TELEPH0NE".
+    assert decode(rapid, spell("TELEPH0NE", p6={"O": 0.3})) == "TELEPHONE"
+    assert decode(rapid, spell("MISSOUR1", p7={"I": 0.2})) == "MISSOURI"
+    # An underscore between two words, where a space was close: a fill-in line under them.
+    assert decode(rapid, spell("smokers_mention", p7={" ": 0.25})) == "smokers mention"
+    # The one accented letter of a plain line, where the plain letter was close.
+    assert decode(rapid, spell("smokérs", p4={"e": 0.3})) == "smokers"
+
+
+def test_a_character_in_place_or_read_with_no_close_rival_stays(rapid: RapidEngine) -> None:
+    # A second choice far behind: the recogniser saw the digit.
+    assert decode(rapid, spell("TELEPH0NE", p6={"O": 0.05})) == "TELEPH0NE"
+    # Words that hold digits: a paper size, a company's name, an ordinal.
+    assert decode(rapid, spell("A4 paper", p1={"A": 0.4})) == "A4 paper"
+    assert decode(rapid, spell("3M", p0={"B": 0.4})) == "3M"
+    assert decode(rapid, spell("1st", p0={"l": 0.4})) == "1st"
+    assert decode(rapid, spell("B52", p1={"S": 0.4})) == "B52"
+    # An underscore that is not between two words.
+    assert decode(rapid, spell("x_1", p1={" ": 0.4})) == "x_1"
+    # A line with its accents (French): every accent stands.
+    assert decode(rapid, spell("été", p0={"e": 0.3}, p2={"e": 0.3})) == "été"
+
+
+def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(rapid: RapidEngine) -> None:
+    """Small type set tight (a fax's fine print) gives the recogniser fewer columns than letters."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    text = "please notify us immediately by telephone and return the facsimile by mail"
+    image = Image.new("RGB", (1000, 40), "white")
+    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
+    squeezed = cv2.resize(np.asarray(image), None, fx=0.53, fy=1.0, interpolation=cv2.INTER_AREA)
+    bare = rapid._ocr.text_rec._recogniser(TextRecInput(img=[squeezed]))
+    assert bare.txts[0] != text  # read once, letters drop out
+    [(read, confidence)] = rapid.recognize([squeezed])
+    assert read == text
+    assert confidence > bare.scores[0]
