@@ -161,7 +161,7 @@ class RapidEngine:
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
-        recognizer.postprocess_op.get_word_info = _word_info
+        # RapidOCR builds its CTC decoder itself: ours takes its place by class, state kept.
         recognizer.postprocess_op.__class__ = _decoder(type(recognizer.postprocess_op))
         if not fast:
             # The tiny recogniser reads stretched lines worse, not better: "e" becomes "c"
@@ -515,9 +515,12 @@ RIVAL = 0.2
 
 
 def _decoder(base: type) -> type:
-    """RapidOCR's CTC decoder, choosing the runner-up for characters out of place in their word."""
+    """RapidOCR's CTC decoder, choosing the runner-up for characters out of place in their word
+    and splitting words where the model left out a space (`_word_info`)."""
 
     class Decoder(base):  # type: ignore[misc, valid-type]
+        get_word_info = staticmethod(_word_info)
+
         def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> Any:
             best = preds.argmax(axis=2)
             if not hasattr(self, "_rivals"):
@@ -541,10 +544,6 @@ def _decoder(base: type) -> type:
     return Decoder
 
 
-def _latin_letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
 def _in_place(
     probs: np.ndarray, best: np.ndarray, characters: list[str], rivals: dict[str, np.ndarray]
 ) -> None:
@@ -566,14 +565,16 @@ def _in_place(
         after = chars[k + 1] if k + 1 < len(chars) else " "
         wanted = None
         if char == "_":
-            if _latin_letter(before) and _latin_letter(after):
+            if before in LATIN_LETTERS and after in LATIN_LETTERS:
                 wanted = rivals["space"]
-        elif _latin_letter(before) and _latin_letter(after):
+        elif before in LATIN_LETTERS and after in LATIN_LETTERS:
             wanted = rivals["letter"]
-        elif (_latin_letter(before) or _latin_letter(after)) and not (before.isdigit() or after.isdigit()):
+        elif (before in LATIN_LETTERS or after in LATIN_LETTERS) and not (
+            before.isdigit() or after.isdigit()
+        ):
             # At a word's end, only in a word of letters ("MISSOUR1"): not "A4", "3M" or "1st".
             word = _word_around(chars, k)
-            if sum(map(_latin_letter, word)) >= 3 and sum(map(str.isdigit, word)) == 1:
+            if sum(char in LATIN_LETTERS for char in word) >= 3 and sum(map(str.isdigit, word)) == 1:
                 wanted = rivals["letter"]
         if wanted is not None and len(wanted):
             _prefer(probs, best, read[k], wanted)
