@@ -321,3 +321,32 @@ def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(
     [(read, confidence)] = rapid.recognize([squeezed])
     assert read == text
     assert confidence > bare.scores[0]
+
+
+def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEngine) -> None:
+    """RapidOCR pads each line of a batch to the batch's widest line, and padding changes what
+    the model reads: each line is padded to a width of its own, and read with lines of that
+    width only."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    def strip(text: str, width: int) -> np.ndarray:
+        image = Image.new("RGB", (width, 40), "white")
+        ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
+        return np.asarray(image)
+
+    line = strip("Invoice 4471 due on receipt", 380)
+    wide = [strip("Payment by bank transfer to the account named on the back of this page", 1100)]
+    short = [strip("Total", 80), strip("12.50", 80)]
+    # A little narrower: padded to the same step as the line, and read in its batch.
+    near = [strip("Invoice 4471 due on receipt", 370)]
+    alone = rapid.recognize([line])
+    assert alone[0][0] == "Invoice 4471 due on receipt"
+    beside = rapid.recognize([*short, line, *wide, *near])
+    assert beside[2][0] == alone[0][0]
+    assert beside[2][1] == pytest.approx(alone[0][1], abs=1e-6)
+    assert [text for text, _ in beside[:2]] == ["Total", "12.50"]
+    assert beside[4][0] == alone[0][0]
+    # Padded to the wide line in one batch, the same line is read with another confidence.
+    bare = rapid._ocr.text_rec._recogniser._recogniser
+    batched = bare(TextRecInput(img=[*short, line, *wide]))
+    assert abs(batched.scores[2] - alone[0][1]) > 1e-4

@@ -213,6 +213,21 @@ def read_page(
     return page
 
 
+def _solid_disc(gray: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    """Whether the ink in a box is one solid blob (a disc), not a dot inside a ring."""
+    crop = gray[max(0, round(box[1])) : round(box[3]), max(0, round(box[0])) : round(box[2])]
+    if crop.size == 0:
+        return False
+    ink = (crop < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = [k for k in range(1, count) if stats[k][cv2.CC_STAT_AREA] > 2]
+    if len(blobs) != 1:
+        return False
+    _, _, width, height, area = (int(v) for v in stats[blobs[0]][:5])
+    hull = cv2.contourArea(cv2.convexHull(cv2.findNonZero((labels == blobs[0]).astype(np.uint8))))
+    return 0.45 <= area / max(width * height, 1) <= 0.92 and area >= 0.8 * hull
+
+
 def _add_bullets(lines: list[OcrLine], gray: np.ndarray) -> None:
     """Bullets the text detector passed over, put back at the start of their lines.
 
@@ -224,6 +239,12 @@ def _add_bullets(lines: list[OcrLine], gray: np.ndarray) -> None:
     for line in lines:
         x0, y0, x1, y1 = line.box
         height = y1 - y0
+        if len(line.words) > 1 and line.words[0].text == "\u25cf" and _solid_disc(gray, line.words[0].box):
+            # The recogniser read the bullet itself, as the black circle that also stands for
+            # a checked radio button; a radio button's dot sits in a ring, a bullet alone.
+            line.words[0].text = "\u2022"
+            line.text = "\u2022" + line.text[1:]
+            continue
         if len(line.text.replace(" ", "")) < 3 or line.text[:1] in BULLETS or height < 8:
             continue  # a table's short cells, whose letters the recogniser may have left unread
         # The margin before the line's first letter: the detector's box may take the bullet in
