@@ -218,13 +218,19 @@ def _solid_disc(gray: np.ndarray, box: tuple[float, float, float, float]) -> boo
     crop = gray[max(0, round(box[1])) : round(box[3]), max(0, round(box[0])) : round(box[2])]
     if crop.size == 0:
         return False
-    ink = (crop < 128).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 128).astype(np.uint8), connectivity=8)
     blobs = [k for k in range(1, count) if stats[k][cv2.CC_STAT_AREA] > 2]
-    if len(blobs) != 1:
-        return False
-    _, _, width, height, area = (int(v) for v in stats[blobs[0]][:5])
-    hull = cv2.contourArea(cv2.convexHull(cv2.findNonZero((labels == blobs[0]).astype(np.uint8))))
+    return len(blobs) == 1 and _solid(labels, stats, blobs[0])
+
+
+def _solid(labels: np.ndarray, stats: np.ndarray, label: int) -> bool:
+    """Whether a blob is solid as a bullet is: a disc fills pi/4 of its square, a triangle half;
+    an outline (an empty checkbox) less, a filled box (a checked one) all of it; and it fills
+    its convex hull, as a letter (an X, an o) does not."""
+    width, height, area = (
+        int(stats[label][k]) for k in (cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT, cv2.CC_STAT_AREA)
+    )
+    hull = cv2.contourArea(cv2.convexHull(cv2.findNonZero((labels == label).astype(np.uint8))))
     return 0.45 <= area / max(width * height, 1) <= 0.92 and area >= 0.8 * hull
 
 
@@ -264,18 +270,13 @@ def _add_bullets(lines: list[OcrLine], gray: np.ndarray) -> None:
         blobs = [b for b in blobs if b[1] > 0 and b[1] + b[3] < rows and b[0] + b[2] < cols]
         if len(blobs) != 1 or blobs[0][0] == 0:
             continue
-        bx, by, bw, bh, area, label = (int(v) for v in blobs[0])
+        bx, by, bw, bh, _, label = (int(v) for v in blobs[0])
         middle = (by + bh / 2) / height
-        # Solid: it fills its convex hull, as a letter (an X, an o) does not.
-        hull = cv2.contourArea(cv2.convexHull(cv2.findNonZero((labels == label).astype(np.uint8))))
         if not (
             0.2 * height <= bh <= 0.6 * height
             and 0.75 <= bw / bh <= 1.33
-            # A disc fills pi/4 of its square, a triangle half; an outline (an empty checkbox)
-            # less, a filled box (a checked one) all of it.
-            and 0.45 <= area / (bw * bh) <= 0.92
             and 0.35 <= middle <= 0.65
-            and area >= 0.8 * hull
+            and _solid(labels, stats, label)
         ):
             continue
         box = (float(left + bx), float(top + by), float(left + bx + bw), float(top + by + bh))
