@@ -498,8 +498,8 @@ def parse_command(
     ocr_engine: Annotated[
         str,
         typer.Option(
-            help="OCR engine: rapidocr (built in), rapidocr-fast (about 3x faster on printed pages, "
-            "weaker on receipts and forms) or tesseract (Debian's tesseract-ocr).",
+            help="OCR engine: rapidocr (built in), rapidocr-fast (faster on receipts and forms, "
+            "weaker there) or tesseract (Debian's tesseract-ocr).",
             envvar="DOCUFORGE_OCR__ENGINE",
         ),
     ] = "rapidocr",

@@ -245,8 +245,9 @@ class RateLimitSettings(BaseModel):
 class OcrSettings(BaseModel):
     engine: Literal["rapidocr", "rapidocr-fast", "tesseract"] = Field(
         "rapidocr",
-        description="OCR engine for scans and photos: rapidocr (built in), rapidocr-fast (a smaller "
-        "recogniser: about 3x faster on printed pages, weaker on receipts and forms) or tesseract.",
+        description="OCR engine for scans and photos: rapidocr (built in; a tiny recogniser reads each "
+        "page, a larger one what it doubts), rapidocr-fast (the tiny recogniser alone: faster on "
+        "receipts and forms, weaker there) or tesseract.",
     )
     threads: int | None = Field(
         None, ge=1, description="CPU threads one OCR run uses (default: the machine's cores, at most 4)."

@@ -12,7 +12,14 @@ from PIL import Image, ImageDraw, ImageFont
 from tests.fixtures.images import FONT
 
 from docuforge.parse.ocr import OcrWord
-from docuforge.parse.ocr.rapid import RapidEngine, _confirm_splits, _runs, _signs, _word_info
+from docuforge.parse.ocr.rapid import (
+    RapidEngine,
+    _confirm_splits,
+    _least_character,
+    _runs,
+    _signs,
+    _word_info,
+)
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
@@ -263,7 +270,7 @@ def rapid() -> RapidEngine:
 def decode(engine: RapidEngine, spelled: list[tuple[str, dict[str, float]]]) -> str:
     """What the engine's decoder reads from columns that each hold one character at 0.6, with the
     given rivals beside it, and a blank column after each (so that repeated letters stay two)."""
-    decoder = engine._ocr.text_rec.postprocess_op
+    decoder = engine._careful.postprocess_op
     columns = []
     for char, rivals in spelled:
         column = np.full(len(decoder.character), 1e-5, dtype=np.float32)
@@ -316,11 +323,83 @@ def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(
     image = Image.new("RGB", (1000, 40), "white")
     ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
     squeezed = cv2.resize(np.asarray(image), None, fx=0.53, fy=1.0, interpolation=cv2.INTER_AREA)
-    bare = rapid._ocr.text_rec._recogniser(TextRecInput(img=[squeezed]))
+    bare = rapid._careful._recogniser(TextRecInput(img=[squeezed]))
     assert bare.txts[0] != text  # read once, letters drop out
     [(read, confidence)] = rapid.recognize([squeezed])
     assert read == text
     assert confidence > bare.scores[0]
+
+
+def strip(text: str, width: int) -> np.ndarray:
+    """A line of black serif type on white, 40 pixels high."""
+    image = Image.new("RGB", (width, 40), "white")
+    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
+    return np.asarray(image)
+
+
+def smudged(line: np.ndarray, seed: int) -> np.ndarray:
+    """The line blurred and speckled as a fax blurs and speckles it."""
+    noise = np.random.default_rng(seed).normal(0, 60, line.shape[:2])[..., None]
+    return np.clip(cv2.GaussianBlur(line.astype(np.float32), (5, 5), 0) + noise, 0, 255).astype(np.uint8)
+
+
+def test_the_least_likely_character_of_a_line_is_read_from_its_columns() -> None:
+    blank = [0.9, 0.05, 0.05]
+    a_sure, a_less, b_unsure = [0.05, 0.9, 0.05], [0.2, 0.7, 0.1], [0.3, 0.1, 0.6]
+    # "a" over two columns (its surer one counts), a blank, then a doubtful "b".
+    assert _least_character(np.array([a_less, a_sure, blank, b_unsure, blank])) == pytest.approx(0.6)
+    assert _least_character(np.array([blank, blank])) == 0.0  # nothing read: nothing to trust
+
+
+@pytest.fixture
+def careful_reads(rapid: RapidEngine, monkeypatch: pytest.MonkeyPatch) -> list[list[np.ndarray]]:
+    """The lines the default engine's small recogniser is given, call by call."""
+    cascade = rapid._ocr.text_rec
+    given: list[list[np.ndarray]] = []
+    careful = cascade._careful
+
+    def reading(request):  # type: ignore[no-untyped-def]
+        given.append(list(request.img))
+        return careful(request)
+
+    monkeypatch.setattr(cascade, "_careful", reading)
+    return given
+
+
+CLEAN = ["Amount due before the end of", "Marketing research department", "Invoice 4471 due on receipt"]
+
+
+def test_the_tiny_recogniser_reads_clean_lines_and_the_small_one_short_lines_and_doubted_ones(
+    rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
+) -> None:
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from docuforge.parse.ocr.rapid import _bgr
+
+    clean = [_bgr(strip(text, 420)) for text in CLEAN]
+    fax = _bgr(smudged(strip("Received from the sender on", 420), seed=4))
+    amount = _bgr(strip("$ 60", 80))  # a short line: the small recogniser's alone
+    cascade = rapid._ocr.text_rec
+    # The tiny recogniser alone misreads the smudged line.
+    assert cascade._quick(TextRecInput(img=[fax])).txts[0] != "Received from the sender on"
+    out = cascade(TextRecInput(img=[clean[0], amount, *clean[1:], fax]))
+    assert list(out.txts) == [CLEAN[0], "$ 60", *CLEAN[1:], "Received from the sender on"]
+    assert len(careful_reads) == 1 and len(careful_reads[0]) == 2
+    assert careful_reads[0][0] is amount and careful_reads[0][1] is fax
+
+
+def test_a_page_the_tiny_recogniser_doubts_much_of_is_read_again_whole(
+    rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
+) -> None:
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from docuforge.parse.ocr.rapid import _bgr
+
+    lines = [_bgr(smudged(strip(text, 420), seed)) for seed, text in enumerate(CLEAN, start=1)]
+    lines.append(_bgr(strip("Received from the sender on", 420)))  # one clean line of four
+    out = rapid._ocr.text_rec(TextRecInput(img=lines))
+    assert len(careful_reads) == 1 and len(careful_reads[0]) == len(lines)  # the whole page at once
+    assert list(out.txts) == [*CLEAN, "Received from the sender on"]
 
 
 def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEngine) -> None:
@@ -328,11 +407,6 @@ def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEng
     the model reads: each line is padded to a width of its own, and read with lines of that
     width only."""
     from rapidocr.ch_ppocr_rec import TextRecInput
-
-    def strip(text: str, width: int) -> np.ndarray:
-        image = Image.new("RGB", (width, 40), "white")
-        ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
-        return np.asarray(image)
 
     line = strip("Invoice 4471 due on receipt", 380)
     wide = [strip("Payment by bank transfer to the account named on the back of this page", 1100)]
@@ -347,6 +421,6 @@ def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEng
     assert [text for text, _ in beside[:2]] == ["Total", "12.50"]
     assert beside[4][0] == alone[0][0]
     # Padded to the wide line in one batch, the same line is read with another confidence.
-    bare = rapid._ocr.text_rec._recogniser._recogniser
+    bare = rapid._careful._recogniser._recogniser
     batched = bare(TextRecInput(img=[*short, line, *wide]))
     assert abs(batched.scores[2] - alone[0][1]) > 1e-4

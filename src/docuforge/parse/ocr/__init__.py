@@ -19,7 +19,7 @@ PixelBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, origin
 
 class OcrEngineName(enum.StrEnum):
     rapidocr = "rapidocr"
-    rapidocr_fast = "rapidocr-fast"  # a smaller recogniser: about 3x faster, weaker on receipts and forms
+    rapidocr_fast = "rapidocr-fast"  # the tiny recogniser alone: faster on receipts and forms, weaker there
     tesseract = "tesseract"
 
 

