@@ -315,26 +315,24 @@ def test_a_character_in_place_or_read_with_no_close_rival_stays(rapid: RapidEngi
     assert decode(rapid, spell("été", p0={"e": 0.3}, p2={"e": 0.3})) == "été"
 
 
-def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(rapid: RapidEngine) -> None:
-    """Small type set tight (a fax's fine print) gives the recogniser fewer columns than letters."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
-
-    text = "please notify us immediately by telephone and return the facsimile by mail"
-    image = Image.new("RGB", (1000, 40), "white")
-    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
-    squeezed = cv2.resize(np.asarray(image), None, fx=0.53, fy=1.0, interpolation=cv2.INTER_AREA)
-    bare = rapid._careful._recogniser(TextRecInput(img=[squeezed]))
-    assert bare.txts[0] != text  # read once, letters drop out
-    [(read, confidence)] = rapid.recognize([squeezed])
-    assert read == text
-    assert confidence > bare.scores[0]
-
-
 def strip(text: str, width: int) -> np.ndarray:
     """A line of black serif type on white, 40 pixels high."""
     image = Image.new("RGB", (width, 40), "white")
     ImageDraw.Draw(image).text((6, 6), text, fill="black", font=ImageFont.truetype(SERIF, 24))
     return np.asarray(image)
+
+
+def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(rapid: RapidEngine) -> None:
+    """Small type set tight (a fax's fine print) gives the recogniser fewer columns than letters."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    text = "please notify us immediately by telephone and return the facsimile by mail"
+    squeezed = cv2.resize(strip(text, 1000), None, fx=0.53, fy=1.0, interpolation=cv2.INTER_AREA)
+    bare = rapid._careful._recogniser(TextRecInput(img=[squeezed]))
+    assert bare.txts[0] != text  # read once, letters drop out
+    [(read, confidence)] = rapid.recognize([squeezed])
+    assert read == text
+    assert confidence > bare.scores[0]
 
 
 def smudged(line: np.ndarray, seed: int) -> np.ndarray:

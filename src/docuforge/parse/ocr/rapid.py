@@ -242,6 +242,11 @@ class RapidEngine:
         return _sideways_lines(lines, doubtful, image, self.recognize)
 
 
+def _images(request: Any) -> list[np.ndarray]:
+    """The line images of a RapidOCR recognition request, which holds one image or a list."""
+    return [request.img] if isinstance(request.img, np.ndarray) else list(request.img)
+
+
 class _AlikeBatches:
     """RapidOCR's recogniser, each line padded to a width that depends on the line alone.
 
@@ -273,7 +278,7 @@ class _AlikeBatches:
         from rapidocr.ch_ppocr_rec import TextRecOutput
 
         recogniser = self._recogniser
-        images = [request.img] if isinstance(request.img, np.ndarray) else list(request.img)
+        images = _images(request)
         ratios = [image.shape[1] / max(image.shape[0], 1) for image in images]
         widths = [self.padded(ratio) for ratio in ratios]
         lines: list[Any] = [("", 0.0)] * len(images)
@@ -330,13 +335,10 @@ class _Cascade:
     def __init__(self, quick: _AlikeBatches, careful: Any) -> None:
         self._quick, self._careful = quick, careful
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._careful, name)
-
     def __call__(self, request: Any) -> Any:
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
-        images = [request.img] if isinstance(request.img, np.ndarray) else list(request.img)
+        images = _images(request)
         widths = [self._quick.padded(image.shape[1] / max(image.shape[0], 1)) for image in images]
         long = [i for i, width in enumerate(widths) if width > self._quick.least_width]
         if not long:
@@ -415,7 +417,7 @@ class _Stretching:
         out = self._recogniser(request)
         if out.txts is None:
             return out
-        images = [request.img] if isinstance(request.img, np.ndarray) else list(request.img)
+        images = _images(request)
         again: list[tuple[int, float]] = []
         for index, (image, text, score) in enumerate(zip(images, out.txts, out.scores, strict=True)):
             height, width = image.shape[:2]
