@@ -11,7 +11,8 @@ read in place from ../shared/bench. Sets:
   box/*.csv in file order (CER is inflated by that order; word F1 is the headline);
 - funsd: 25 forms; word F1 against the annotated words (annotation order, so no CER);
 - rotations: docling's ocr_test.pdf at 0/90/180/270 degrees and webp-test.webp; rapidfuzz
-  ratio/100 of the whitespace-collapsed text against the one GT sentence;
+  ratio/100 of the whitespace-collapsed text against the one GT sentence; for Docuforge also the
+  receipts, forms and speed pages each turned all four ways, and how many turns orientation settles;
 - olmocr: the olmOCR-bench sample PDFs without a text layer, Docuforge in its default hybrid mode;
   the share of olmOCR unit tests passed (benchmarks/parse/scoring.py's checker) and the word
   recall of the "present" test texts;
@@ -141,7 +142,27 @@ def score_rotations(engine: str, limit: int | None) -> dict[str, Any]:
     for path, result in zip(files, out["results"], strict=True):
         truth = parse_scoring.normalize((base / f"{path.stem}.tesseract.full_page.md").read_text())
         scores[path.name] = round(scoring.ratio(parse_scoring.normalize(result["text"]), truth), 3)
-    return {"similarity": scores, "mean": mean(list(scores.values())), "errors": errors(out)}
+    entry: dict[str, Any] = {"similarity": scores, "mean": mean(list(scores.values())), "errors": errors(out)}
+    if engine.startswith("docuforge"):
+        # Orientation alone, on the receipts, forms and text pages each turned all four ways.
+        pages = [p for p, _ in sroie_inputs(limit) + funsd_inputs(limit) + speed_pages(limit)]
+        jobs = [{"path": str(p), "options": {"orientation": True}} for p in pages]
+        out = run_worker(engine, "orientation", jobs, ONE_CORE, warmup=True)
+        done = [r for r in out["results"] if not r["error"]]
+        wrong = [
+            f"{Path(r['path']).name} turned {k}: {t}"
+            for r in done
+            for k, t in enumerate(r["turns"])
+            if t != (4 - k) % 4
+        ]
+        entry["turned"] = {
+            "pages": len(pages),
+            "settled": f"{4 * len(done) - len(wrong)}/{4 * len(pages)}",
+            "s_per_page": round(sum(r["seconds"] for r in done) / max(4 * len(done), 1), 3),
+            "wrong": wrong,
+            "errors": errors(out),
+        }
+    return entry
 
 
 def score_columns(engine: str, limit: int | None) -> dict[str, Any]:
@@ -538,10 +559,16 @@ def report(results: dict[str, Any]) -> str:
         for file in files:
             cells = [str(rot.get(e, {}).get("similarity", {}).get(file, "—")) for e in engines]
             lines.append(f"| {file} | " + " | ".join(cells) + " |")
+        for key in ("settled", "s_per_page"):
+            cells = [str(rot.get(e, {}).get("turned", {}).get(key, "—")) for e in engines]
+            lines.append(f"| turned pages {key} | " + " | ".join(cells) + " |")
         lines.append("")
         lines.append(
             "The GT is docling's Tesseract output of one sentence: agreement with docling, but the "
-            "sentence is short and unambiguous, so it reads as accuracy here."
+            "sentence is short and unambiguous, so it reads as accuracy here. Turned pages: the SROIE "
+            "receipts, FUNSD forms and the speed set's text pages, each turned 0, 90, 180 and 270 "
+            "degrees; the turns that orientation alone (`docuforge.parse.scan.analyse`) settles right, "
+            "and its seconds a page."
         )
     if "columns" in sets:
         cols = sets["columns"]

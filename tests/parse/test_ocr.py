@@ -815,3 +815,32 @@ def test_a_chinese_tables_caption_travels_with_its_table():
     # Chinese sets no space between a figure and the characters after it: the caption as read.
     assert tables[0].caption == "表1各乡镇茶叶产量"
     assert not any(b.type in (BlockType.TITLE, BlockType.SECTION_HEADER) for b in blocks)
+
+
+def test_which_way_up_a_page_reads_is_settled_by_the_quick_recogniser_reading_upright_lines_once(
+    drawn, monkeypatch
+):
+    """The sample lines are read by the engine's cheaper recogniser, and turned half round only
+    when the upright reading leaves room for the turned one to win: a page read confidently
+    upright is not read a second time."""
+    import numpy as np
+
+    from docuforge.parse.ocr import engine
+    from docuforge.parse.scan import analyse
+
+    rapid = engine("rapidocr")
+    calls: list[tuple[int, bool]] = []
+    recognize = rapid.recognize
+
+    def counted(crops, quick=False):
+        calls.append((len(crops), quick))
+        return recognize(crops, quick)
+
+    monkeypatch.setattr(rapid, "recognize", counted)
+    upright = np.asarray(drawn.image.convert("RGB"))
+    assert analyse(upright).turns == 0
+    assert len(calls) == 1 and calls[0][1] is True and calls[0][0] >= 3
+
+    calls.clear()
+    assert analyse(np.ascontiguousarray(np.rot90(upright, 2))).turns == 2
+    assert [quick for _, quick in calls] == [True, True]  # upright, then turned half round

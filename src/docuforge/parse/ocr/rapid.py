@@ -175,6 +175,7 @@ class RapidEngine:
         # RapidOCR logs every warning of its own at WARNING; a page without text is not one.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         self._careful = _AlikeBatches(_recogniser(self._ocr))
+        self._quick: Any = self._careful
         if fast:
             self._ocr.text_rec = self._careful
         else:
@@ -183,7 +184,8 @@ class RapidEngine:
             self._careful = _Stretching(self._careful)
             tiny, keys = _tiny_recogniser()
             quick = RapidOCR(params={**_PARAMS, **engine, "Rec.model_path": tiny, "Rec.rec_keys_path": keys})
-            self._ocr.text_rec = _Cascade(_AlikeBatches(_recogniser(quick)), self._careful)
+            self._quick = _AlikeBatches(_recogniser(quick))
+            self._ocr.text_rec = _Cascade(self._quick, self._careful)
         self._ocr.text_det = _LastDetection(self._ocr._load_det_model())
         self._ocr.cal_rec_boxes = _word_boxes()
 
@@ -198,12 +200,13 @@ class RapidEngine:
         the lines found on it are turned with it rather than searched for again."""
         self._ocr.text_det.turn(quarter_turns)
 
-    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Read line images (RGB) that are already cut out and upright, with the engine's better
-        recogniser: these are the few lines that settle which way up a page or a line reads."""
+    def recognize(self, crops: list[np.ndarray], quick: bool = False) -> list[tuple[str, float]]:
+        """Read line images (RGB) that are already cut out and upright: the few lines that settle
+        which way up a page or a line reads. The engine's better recogniser reads them, or, when
+        `quick`, its cheaper one: enough to tell which way up a line reads, but not what it says."""
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        out = self._careful(TextRecInput(img=[_bgr(c) for c in crops]))
+        out = (self._quick if quick else self._careful)(TextRecInput(img=[_bgr(c) for c in crops]))
         return list(zip(out.txts or (), out.scores or (), strict=False))
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
