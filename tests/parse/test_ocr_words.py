@@ -13,15 +13,19 @@ from tests.fixtures.images import FONT
 
 from docuforge.parse.ocr import OcrWord
 from docuforge.parse.ocr.rapid import (
+    QUICK_LEAST,
+    QUICK_SURE,
     RapidEngine,
     _confirm_splits,
     _least_character,
+    _odd_case,
     _runs,
     _signs,
     _word_info,
 )
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+MONO_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
 
 
 def selection(columns: list[int], length: int) -> np.ndarray:
@@ -384,6 +388,39 @@ def test_the_tiny_recogniser_reads_clean_lines_and_the_small_one_short_lines_and
     assert list(out.txts) == [CLEAN[0], "$ 60", *CLEAN[1:], "Received from the sender on"]
     assert len(careful_reads) == 1 and len(careful_reads[0]) == 2
     assert careful_reads[0][0] is amount and careful_reads[0][1] is fax
+
+
+def test_a_line_the_tiny_recogniser_reads_in_odd_case_is_read_again(
+    rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
+) -> None:
+    """Capitals that are small letters drawn larger: the tiny recogniser takes one for the other
+    with full confidence, and the letters beside it give it away."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from docuforge.parse.ocr.rapid import _bgr
+
+    text = "UI/UX Design"
+    font = ImageFont.truetype(MONO_BOLD, 18)
+    _, _, right, bottom = font.getbbox(text)
+    image = Image.new("RGB", (right + 12, bottom + 12), "white")
+    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=font)
+    line = _bgr(np.asarray(image))
+    clean = [_bgr(strip(words, 420)) for words in CLEAN]
+    cascade = rapid._ocr.text_rec
+    quick = cascade._quick(TextRecInput(img=[line]))
+    # Read wrong, and sure of it: neither the line's confidence nor its least sure letter doubts it.
+    assert quick.txts[0] == "UI/Ux Design" and quick.scores[0] >= QUICK_SURE
+    assert cascade._quick.least_likely[0] >= QUICK_LEAST
+    out = cascade(TextRecInput(img=[*clean, line]))
+    assert list(out.txts) == [*CLEAN, text]
+    assert len(careful_reads) == 1 and len(careful_reads[0]) == 1 and careful_reads[0][0] is line
+
+
+def test_odd_case_is_told_from_compounds_and_names() -> None:
+    for odd in ("UI/Ux Design", "VAT InvOice", "RevieW", "CoST", "SWISs"):
+        assert _odd_case(odd), odd
+    for plain in ("AI-Assisted Writing", "So the Company", "IBM DB2 for i", "McDonald", "iPhone"):
+        assert not _odd_case(plain), plain
 
 
 def test_a_page_the_tiny_recogniser_doubts_much_of_is_read_again_whole(

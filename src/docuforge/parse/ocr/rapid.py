@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import time
 import unicodedata
 from pathlib import Path
@@ -328,8 +329,9 @@ class _Cascade:
 
     The tiny recogniser costs a fifth of the small one and reads clean printed text as well
     (benchmarks/ocr), but it misreads noisy lines, sometimes with confidence: a line is doubted
-    when its confidence is below QUICK_SURE or one of its characters below QUICK_LEAST, and a
-    page when more than DOUBTFUL_PAGE of its text (by width) is. Short lines (a table cell, an
+    when its confidence is below QUICK_SURE, one of its characters below QUICK_LEAST, or a letter
+    in a case its neighbours deny (_odd_case), and a page when more than DOUBTFUL_PAGE of its
+    text (by width) is. Short lines (a table cell, an
     amount, a label), padded to the least width whatever their length, are read by the small one
     only: they cost it little, and there the tiny one drops spaces and misreads signs with full
     confidence ("$60" for "$ 60", "Ux" for "UX").
@@ -351,8 +353,10 @@ class _Cascade:
         )
         doubted = [
             i
-            for i, score, least in zip(long, first.scores, self._quick.least_likely, strict=True)
-            if score < QUICK_SURE or least < QUICK_LEAST
+            for i, text, score, least in zip(
+                long, first.txts, first.scores, self._quick.least_likely, strict=True
+            )
+            if score < QUICK_SURE or least < QUICK_LEAST or _odd_case(text)
         ]
         if sum(widths[i] for i in doubted) > DOUBTFUL_PAGE * sum(widths[i] for i in long):
             return self._careful(request)
@@ -373,6 +377,32 @@ class _Cascade:
                 words[i] = second.word_results[k] if request.return_word_box else None
             elapsed += second.elapse or 0.0
         return TextRecOutput(images, tuple(texts), scores, tuple(words), elapsed)
+
+
+# Letters whose capitals are the small letters drawn larger: the tiny recogniser tells the two
+# apart by size alone, and takes one for the other with full confidence ("UI/Ux" for "UI/UX",
+# "InvOice", "RevieW"), where the letters beside it show which it is.
+_LIKE_CAPITALS = frozenset("cosuvwxzCOSUVWXZ")
+
+
+def _odd_case(text: str) -> bool:
+    """Whether a word of the line has a letter that looks the same in both cases in the other
+    case than its neighbours: a small one next to two capitals ("UI/Ux"), or a capital after a
+    small letter and before a small one or the word's end ("InvOice", "RevieW"). An acronym's
+    plural ("PDFs") is doubted too: the tiny recogniser reads "SWISS" as "SWISs" with the same
+    confidence. A compound's second word ("AI-Assisted") is not."""
+    for word in re.split(r"[\s\-\u2010-\u2014]+", text):  # spaces, hyphens and dashes
+        letters = "".join(ch for ch in word if ch.isalpha())
+        for i, ch in enumerate(letters):
+            if ch not in _LIKE_CAPITALS:
+                continue
+            if ch.islower():
+                before, after = letters[max(0, i - 2) : i], letters[i + 1 : i + 3]
+                if (len(before) == 2 and before.isupper()) or (len(after) == 2 and after.isupper()):
+                    return True
+            elif i > 0 and letters[i - 1].islower() and (i + 1 == len(letters) or letters[i + 1].islower()):
+                return True
+    return False
 
 
 # Measured on the benchmarks' own lines (FUNSD, SROIE, the speed set's text pages and the
