@@ -844,3 +844,30 @@ def test_which_way_up_a_page_reads_is_settled_by_the_quick_recogniser_reading_up
     calls.clear()
     assert analyse(np.ascontiguousarray(np.rot90(upright, 2))).turns == 2
     assert [quick for _, quick in calls] == [True, True]  # upright, then turned half round
+
+
+def test_a_box_ocr_read_as_the_ideograph_drawn_like_it_is_a_checkbox_in_latin_text():
+    """A fax breaks a checkbox's outline, so no contour finds it, and the recogniser, which reads
+    Chinese too, reads it as 区 (crossed) or 口 (empty): in a line of Latin text that is a box."""
+    import numpy as np
+
+    from docuforge.load.pdf import RawPage, RawWord
+    from docuforge.parse.checkboxes import CHECKED, UNCHECKED, marks_from_image
+
+    def word(text, x0, run):
+        return RawWord(text, x0, 10.0, x0 + 9.0 * len(text), 22.0, 12.0, False, confidence=0.9, run=run)
+
+    raw = RawPage(index=0, width=600.0, height=100.0, rotation=0)
+    raw.words = [
+        *(word("EMBOSSED", 10, 0), word("\u533a", 90, 0), word("STAMP", 110, 0)),
+        *(word("yes", 200, 1), word("\u53e3", 235, 1), word("no", 255, 1)),
+        *(word("\u4eba", 300, 2), word("\u53e3", 312, 2), word("2024", 330, 2)),  # 人口 2024: Chinese
+    ]
+    marks_from_image(np.full((100, 600, 3), 255, dtype=np.uint8), 1.0, raw)
+    assert [w.text for w in raw.words] == [
+        *("EMBOSSED", CHECKED, "STAMP"),
+        *("yes", UNCHECKED, "no"),
+        *("\u4eba", "\u53e3", "2024"),
+    ]
+    mark = raw.words[1]
+    assert (mark.x0, mark.x1) == (90.0, 99.0)  # where OCR read it

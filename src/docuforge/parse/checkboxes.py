@@ -51,14 +51,13 @@ def marks_from_pdf(raw: RawPage) -> None:
 
 
 def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
-    """Small hollow squares and circles in a scan become marks; OCR's reading of them is dropped."""
+    """Small hollow squares and circles in a scan become marks; OCR's reading of them is dropped.
+    So do the boxes OCR read as the ideographs drawn like them, where no outline was found."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return
     found: list[tuple[Box, bool]] = []
-    for index, contour in enumerate(contours):
+    for index, contour in enumerate(contours if hierarchy is not None else ()):
         if hierarchy[0][index][3] != -1:
             continue  # a hole: the outline it belongs to is looked at instead
         x, y, w, h = cv2.boundingRect(contour)
@@ -76,11 +75,26 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
         if interior.size == 0:
             continue
         found.append((box, float(interior.mean()) / 255.0 >= FILLED))
-    if not found:
-        return
     for box, checked in found:
         raw.words = [w for w in raw.words if not _inside(w.box, box)]
         _insert(raw.words, _mark(box, checked))
+    _boxes_read_as_ideographs(raw)
+
+
+# How the recogniser, which reads Chinese too, reads a checkbox whose outline a fax or a copier
+# broke (so that no contour finds it): as the ideograph drawn like it, 口 for an empty box and 区
+# for a crossed one ("EMBOSSED区", "区SHIP IMMEDIATELY" on FUNSD's order forms).
+_READ_AS_BOX = {"\u53e3": False, "\u56d7": False, "\u533a": True}
+
+
+def _boxes_read_as_ideographs(raw: RawPage) -> None:
+    """A box ideograph standing alone in a line of Latin letters or digits becomes a mark."""
+    for index, word in enumerate(raw.words):
+        if word.text not in _READ_AS_BOX or word.run < 0:
+            continue
+        line = [c for w in raw.words if w.run == word.run for c in w.text]
+        if sum(map(ideographic, line)) == 1 and any(c.isascii() and c.isalnum() for c in line):
+            raw.words[index] = _mark(word.box, _READ_AS_BOX[word.text])
 
 
 def _box_outline(contour: np.ndarray, hole: np.ndarray, area: float) -> bool:
