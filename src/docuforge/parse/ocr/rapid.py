@@ -331,10 +331,10 @@ class _Cascade:
     (benchmarks/ocr), but it misreads noisy lines, sometimes with confidence: a line is doubted
     when its confidence is below QUICK_SURE, one of its characters below QUICK_LEAST, or a letter
     in a case its neighbours deny (_odd_case), and a page when more than DOUBTFUL_PAGE of its
-    text (by width) is. Short lines (a table cell, an
-    amount, a label), padded to the least width whatever their length, are read by the small one
-    only: they cost it little, and there the tiny one drops spaces and misreads signs with full
-    confidence ("$60" for "$ 60", "Ux" for "UX").
+    text (by width) is. Short lines (a table cell, an amount, a label), padded to the least
+    width whatever their length, are read by the small one only: they cost it little, and there
+    the tiny one drops spaces and misreads signs with full confidence ("$60" for "$ 60", "Ux"
+    for "UX").
     """
 
     def __init__(self, quick: _AlikeBatches, careful: Any) -> None:
