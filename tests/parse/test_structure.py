@@ -195,3 +195,49 @@ def test_a_numbered_line_in_the_body_face_heads_what_follows_a_numbered_list_doe
     headings = [b.content for b in document.blocks() if b.type in (BlockType.TITLE, BlockType.SECTION_HEADER)]
     assert headings == ["2.9. Removal of sulfur and lipids", "3. Results and discussion"]
     assert [b.content for b in blocks(document, BlockType.LIST_ITEM)] == steps
+
+
+def test_a_quiz_whose_choices_reach_the_bottom_margin_keeps_them_and_its_one_page_number() -> None:
+    """A scanned workbook page: the last questions' choices (letters and fractions set numerator
+    over denominator, each piece a block of its own) run into the bottom margin above the folio.
+    The page has one page number, in the row nearest its edge; the rows of pieces are content."""
+    from docuforge.document.model import BBox, Block, Line, Page
+    from docuforge.parse.furniture import mark_furniture
+
+    def block(text: str, left: float, top: float, width: float = 0.02, height: float = 0.015) -> Block:
+        box = BBox(left=left, top=top, width=width, height=height, page=1, original_page=1)
+        return Block(
+            id=f"b{left}-{top}",
+            type=BlockType.TEXT,
+            bbox=box,
+            content=text,
+            lines=[Line(text=text, bbox=box)],
+        )
+
+    body = [
+        block("6. " + LOREM, 0.1, 0.1, 0.8, 0.5),
+        block("7. Which fraction of the bills were twenties?", 0.1, 0.8, 0.8, 0.05),
+    ]
+    choices = []  # two questions' choices side by side, in the page's two columns
+    fractions = [
+        ("1", "4"),
+        ("2", "5"),
+        ("3", "10"),
+        ("1", "2"),
+        ("5", "6"),
+        ("2", "3"),
+        ("7", "8"),
+        ("1", "3"),
+    ]
+    for k, (numerator, denominator) in enumerate(fractions):
+        left = 0.08 + 0.11 * k
+        choices += [block("ABCDFGHJ"[k], left, 0.885), block(numerator, left + 0.04, 0.87)]
+        choices.append(block(denominator, left + 0.04, 0.9))
+    folio = [block("416", 0.08, 0.96, 0.03), block("Chapter 9 Use Factors and Multiples", 0.13, 0.96, 0.33)]
+    page = Page(number=1, original_number=1, width=612, height=792, ocr=True, blocks=body + choices + folio)
+    mark_furniture(Document(pages=[page], total_pages=1))
+    assert [b.content for b in page.blocks if b.type is BlockType.PAGE_NUMBER] == ["416"]
+    assert [b.content for b in page.blocks if b.type is BlockType.FOOTER] == [
+        "Chapter 9 Use Factors and Multiples"
+    ]
+    assert all(b.type is BlockType.TEXT for b in choices)

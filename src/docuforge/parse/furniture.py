@@ -18,6 +18,7 @@ PAGE_NUMBER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
+ROW_BLOCKS = 6  # a margin row of more blocks than this is content, not a running head or foot
 _NEVER_SWEPT = (BlockType.TABLE, BlockType.FIGURE, BlockType.PAGE_NUMBER)
 _HEADINGS = (BlockType.SECTION_HEADER, BlockType.TITLE)
 
@@ -46,7 +47,16 @@ def _candidates(page: Page) -> list[tuple[Block, str]]:
         zone = _zone(block)
         if zone:
             found.append((block, zone))
-    return found
+    # A margin row of many pieces (a quiz's choices, a fraction's parts, a table's row) is the
+    # body reaching into the margin, not a running head or foot.
+    crowded = {
+        id(b)
+        for zone in ("top", "bottom")
+        for row in _rows([b for b, z in found if z == zone])
+        if len(row) > ROW_BLOCKS
+        for b in row
+    }
+    return [(b, zone) for b, zone in found if id(b) not in crowded]
 
 
 def mark_furniture(document: Document) -> None:
@@ -67,10 +77,11 @@ def mark_furniture(document: Document) -> None:
     }
     for page, candidates in zip(pages, per_page, strict=True):
         body_top, body_bottom = _body_extent(page, {id(b) for b, _ in candidates})
+        numbers = _page_numbers(candidates)
         for block, zone in candidates:
             text = block.content.strip()
             if PAGE_NUMBER.match(text):
-                if zone in numbers_in:
+                if zone in numbers_in and id(block) in numbers:
                     block.type = BlockType.PAGE_NUMBER
             elif len(pages) >= 2 and counts[(zone, _signature(text))] >= repeated:
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
@@ -78,8 +89,20 @@ def mark_furniture(document: Document) -> None:
                 _set_apart(block, zone, body_top, body_bottom) or _numbered_running_line(block)
             ):
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
-        _edge_rows(page, candidates, numbers_in, keep_headings=len(pages) >= 3)
+        _edge_rows(page, candidates, numbers_in, numbers, keep_headings=len(pages) >= 3)
         _trailing_number(page)
+
+
+def _page_numbers(candidates: list[tuple[Block, str]]) -> set[int]:
+    """The margin numbers that can be page numbers: one (or two: a book's spread) to a row. A row
+    of more bare numbers is content: a quiz's choices, a fraction's parts, a table's row. (A page
+    may have two rows of them: an archive's own sequence under the journal's page number.)"""
+    found: set[int] = set()
+    for zone in ("top", "bottom"):
+        for row in _rows([b for b, z in candidates if z == zone and PAGE_NUMBER.match(b.content.strip())]):
+            if len(row) <= 2:
+                found.update(id(b) for b in row)
+    return found
 
 
 def _rows(blocks: list[Block]) -> list[list[Block]]:
@@ -93,7 +116,11 @@ def _rows(blocks: list[Block]) -> list[list[Block]]:
 
 
 def _edge_rows(
-    page: Page, candidates: list[tuple[Block, str]], numbers_in: set[str], keep_headings: bool
+    page: Page,
+    candidates: list[tuple[Block, str]],
+    numbers_in: set[str],
+    numbers: set[int],
+    keep_headings: bool,
 ) -> None:
     """A margin row spread across the page (title left, page right; date, revision, part number)
     or holding a page number is furniture, and so is whatever sits between it and the page edge.
@@ -109,21 +136,24 @@ def _edge_rows(
             if any(len(b.lines) >= 3 for b in row):
                 break  # a paragraph: the body has begun (a newspaper's runs up into the margin)
             spread = len(row) >= 2 and max(b.bbox.right for b in row) - min(b.bbox.left for b in row) > 0.5
-            numbered = zone in numbers_in and any(PAGE_NUMBER.match(b.content.strip()) for b in row)
+            numbered = zone in numbers_in and any(id(b) in numbers for b in row)
             if spread or numbered:
                 last = index
         for row in rows[: last + 1]:
             for block in row:
                 if block.type in _NEVER_SWEPT or (keep_headings and block.type in _HEADINGS):
                     continue
-                if PAGE_NUMBER.match(block.content.strip()) and zone in numbers_in:
+                if id(block) in numbers and zone in numbers_in:
                     block.type = BlockType.PAGE_NUMBER
                 else:
                     block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
 
 
 def _trailing_number(page: Page) -> None:
-    """A bare number closing a page (in reading order and in height) is its page number."""
+    """A bare number closing a page (in reading order and in height) is its page number, unless
+    the page has one already."""
+    if any(b.type is BlockType.PAGE_NUMBER for b in page.blocks):
+        return
     content = [
         b for b in page.blocks if b.type not in (BlockType.HEADER, BlockType.FOOTER, BlockType.PAGE_NUMBER)
     ]
