@@ -92,7 +92,7 @@ def _boxes_read_as_ideographs(raw: RawPage) -> None:
     for index, word in enumerate(raw.words):
         if word.text not in _READ_AS_BOX or word.run < 0:
             continue
-        line = [c for w in raw.words if w.run == word.run for c in w.text]
+        line = _line_of(word, raw)
         if sum(map(ideographic, line)) == 1 and any(c.isascii() and c.isalnum() for c in line):
             raw.words[index] = _mark(word.box, _READ_AS_BOX[word.text])
 
@@ -130,9 +130,15 @@ def _in_chinese_text(box: Box, raw: RawPage) -> bool:
     as 口 or 区 by itself, is still a box.)"""
     for word in _on(box, raw, 0.5):
         if any(ideographic(c) for c in word.text):
-            line = [c for w in raw.words if w.run == word.run and w.run >= 0 for c in w.text]
-            return sum(ideographic(c) for c in line) >= 3
+            return sum(map(ideographic, _line_of(word, raw))) >= 3
     return False
+
+
+def _line_of(word: RawWord, raw: RawPage) -> str:
+    """The characters of the OCR line a word was read in (none for a word off any line)."""
+    if word.run < 0:
+        return ""
+    return "".join(w.text for w in raw.words if w.run == word.run)
 
 
 def _on(box: Box, raw: RawPage, share: float) -> list[RawWord]:

@@ -77,11 +77,11 @@ def mark_furniture(document: Document) -> None:
     }
     for page, candidates in zip(pages, per_page, strict=True):
         body_top, body_bottom = _body_extent(page, {id(b) for b, _ in candidates})
-        numbers = _page_numbers(candidates)
+        numbers = _page_numbers(candidates, numbers_in)
         for block, zone in candidates:
             text = block.content.strip()
             if PAGE_NUMBER.match(text):
-                if zone in numbers_in and id(block) in numbers:
+                if id(block) in numbers:
                     block.type = BlockType.PAGE_NUMBER
             elif len(pages) >= 2 and counts[(zone, _signature(text))] >= repeated:
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
@@ -89,16 +89,17 @@ def mark_furniture(document: Document) -> None:
                 _set_apart(block, zone, body_top, body_bottom) or _numbered_running_line(block)
             ):
                 block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER
-        _edge_rows(page, candidates, numbers_in, numbers, keep_headings=len(pages) >= 3)
+        _edge_rows(page, candidates, numbers, keep_headings=len(pages) >= 3)
         _trailing_number(page)
 
 
-def _page_numbers(candidates: list[tuple[Block, str]]) -> set[int]:
-    """The margin numbers that can be page numbers: one (or two: a book's spread) to a row. A row
-    of more bare numbers is content: a quiz's choices, a fraction's parts, a table's row. (A page
-    may have two rows of them: an archive's own sequence under the journal's page number.)"""
+def _page_numbers(candidates: list[tuple[Block, str]], numbers_in: set[str]) -> set[int]:
+    """The page numbers among the margin blocks: bare numbers in a margin that holds page numbers,
+    one (or two: a book's spread) to a row. A row of more bare numbers is content: a quiz's
+    choices, a fraction's parts, a table's row. (A page may have two rows of them: an archive's
+    own sequence under the journal's page number.)"""
     found: set[int] = set()
-    for zone in ("top", "bottom"):
+    for zone in numbers_in:
         for row in _rows([b for b, z in candidates if z == zone and PAGE_NUMBER.match(b.content.strip())]):
             if len(row) <= 2:
                 found.update(id(b) for b in row)
@@ -118,7 +119,6 @@ def _rows(blocks: list[Block]) -> list[list[Block]]:
 def _edge_rows(
     page: Page,
     candidates: list[tuple[Block, str]],
-    numbers_in: set[str],
     numbers: set[int],
     keep_headings: bool,
 ) -> None:
@@ -136,14 +136,14 @@ def _edge_rows(
             if any(len(b.lines) >= 3 for b in row):
                 break  # a paragraph: the body has begun (a newspaper's runs up into the margin)
             spread = len(row) >= 2 and max(b.bbox.right for b in row) - min(b.bbox.left for b in row) > 0.5
-            numbered = zone in numbers_in and any(id(b) in numbers for b in row)
+            numbered = any(id(b) in numbers for b in row)
             if spread or numbered:
                 last = index
         for row in rows[: last + 1]:
             for block in row:
                 if block.type in _NEVER_SWEPT or (keep_headings and block.type in _HEADINGS):
                     continue
-                if id(block) in numbers and zone in numbers_in:
+                if id(block) in numbers:
                     block.type = BlockType.PAGE_NUMBER
                 else:
                     block.type = BlockType.HEADER if zone == "top" else BlockType.FOOTER

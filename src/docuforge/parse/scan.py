@@ -53,7 +53,7 @@ def analyse(image: np.ndarray, engine: str = "rapidocr") -> Orientation:
     """Which way up the page is, and how far its lines are tilted.
 
     RapidOCR's detector and recogniser decide it for every engine. Its quick recogniser (the tiny
-    one, which the fast engine alone loads) is good enough to tell which way a line reads: on the
+    one, the fast engine's only one) is good enough to tell which way a line reads: on the
     benchmarks' 60 receipts, forms and text pages, each turned all four ways, it settles every
     one as the small recogniser does, for a fifth of the cost.
     """
