@@ -319,6 +319,40 @@ def test_a_character_in_place_or_read_with_no_close_rival_stays(rapid: RapidEngi
     assert decode(rapid, spell("été", p0={"e": 0.3}, p2={"e": 0.3})) == "été"
 
 
+def test_a_word_the_lexicon_does_not_know_is_spelled_as_the_word_the_recognisers_second_choices_make(
+    rapid: RapidEngine,
+) -> None:
+    """A fax's "e" read as "c", "o" as "c", "A" as "N": the recogniser had the right letter close
+    behind, and only it makes a word."""
+    assert decode(rapid, spell("ccrporation", p1={"o": 0.3})) == "corporation"
+    assert decode(rapid, spell("The addrcssed letter", p8={"e": 0.15})) == "The addressed letter"
+    # Capitals stay capitals, whatever case the rival was read in; punctuation stays.
+    assert decode(rapid, spell("CONFIDENTINL:", p10={"a": 0.12})) == "CONFIDENTIAL:"
+    # Two letters at once, the likeliest pair that makes a word ("cmployoe").
+    assert decode(rapid, spell("cmployoe", p0={"e": 0.4}, p6={"e": 0.3, "a": 0.2})) == "employee"
+    # Of two words the rivals make, the likelier: "conlensate" with "d" well ahead of "s".
+    assert decode(rapid, spell("conlensate", p3={"d": 0.5, "s": 0.1})) == "condensate"
+
+
+def test_a_word_is_left_as_read_where_it_is_known_or_its_rivals_are_far_or_it_is_no_plain_word(
+    rapid: RapidEngine,
+) -> None:
+    # The rival is far behind: the recogniser saw a "c".
+    assert decode(rapid, spell("ccrporation", p1={"o": 0.05})) == "ccrporation"
+    # Known words stay, though a rival makes another word ("cost", "cast").
+    assert decode(rapid, spell("total cost", p7={"a": 0.5})) == "total cost"
+    # Short words: too many short strings are words.
+    assert decode(rapid, spell("thc", p2={"e": 0.5})) == "thc"
+    # Part of a code or a contraction.
+    assert decode(rapid, spell("REF B26478ccst", p11={"o": 0.5})) == "REF B26478ccst"
+    assert decode(rapid, spell("It wasn't", p5={"r": 0.5})) == "It wasn't"
+    # A line in another language: "gestern" could be "western", and is German.
+    german = "Der Vertrag wurde gestern unterschrieben"
+    assert decode(rapid, spell(german, p18={"w": 0.5})) == german
+    # Accented words are the accent rule's (two accents on the line: French, left alone).
+    assert decode(rapid, spell("Le côté", p4={"o": 0.5}, p6={"e": 0.5})) == "Le côté"
+
+
 def strip(text: str, width: int) -> np.ndarray:
     """A line of black serif type on white, 40 pixels high."""
     image = Image.new("RGB", (width, 40), "white")

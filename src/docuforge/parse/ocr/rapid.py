@@ -36,7 +36,7 @@ import numpy as np
 
 from docuforge.parse.lines import ideographic, joined, read_signs
 from docuforge.parse.lines import spaced as spaced_apart
-from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox
+from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord, PixelBox, lexicon
 
 DETECTION_SIDE = 1024
 
@@ -189,6 +189,7 @@ class RapidEngine:
             self._ocr.text_rec = _Cascade(self._quick, self._careful)
         self._ocr.text_det = _LastDetection(self._ocr._load_det_model())
         self._ocr.cal_rec_boxes = _word_boxes()
+        lexicon.words()  # loaded with the models, not in the middle of the first page
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """Quadrilaterals (4 x 2, pixels) of the text lines, without reading them."""
@@ -733,6 +734,7 @@ def _decoder(base: type) -> type:
                 }
             for line in range(len(best)):
                 _in_place(preds[line], best[line], self.character, self._rivals)
+                _respell(preds[line], best[line], self.character, self.dict, self._rivals)
             return self.decode(
                 best,
                 np.take_along_axis(preds, best[..., None], axis=2)[..., 0],
@@ -779,6 +781,73 @@ def _in_place(
                 wanted = rivals["letter"]
         if wanted is not None and len(wanted):
             _prefer(probs, best, read[k], wanted)
+
+
+def _respell(
+    probs: np.ndarray,
+    best: np.ndarray,
+    characters: list[str],
+    index: dict[str, int],
+    rivals: dict[str, np.ndarray],
+) -> None:
+    """Spell, in place, each word of the line that the lexicon does not know as the known word
+    the recogniser's second choices make of it (`lexicon.respell`)."""
+    start = np.ones(len(best), dtype=bool)
+    start[1:] = best[1:] != best[:-1]
+    read = np.flatnonzero(start & (best != 0))
+    text = "".join(characters[i] for i in best[read])
+    tokens = [(m.start(), m.group()) for m in LATIN_WORD.finditer(text)]
+    if not tokens or lexicon.foreign([t for _, t in tokens]):
+        return
+    letters, letter_chars = rivals["letter"], rivals["letter_chars"]
+    for first, token in tokens:
+        if len(token) < lexicon.SHORTEST or not token.isascii() or token.lower() in lexicon.words():
+            continue  # an accent is the accent rule's to doubt (_in_place), with the whole line
+        if not (_word_ends(text[first + len(token) :]) and _word_ends(text[:first][::-1])):
+            continue  # part of a code, a number or a contraction ("B26478", "x2y", "don't")
+        found: list[dict[str, float]] = []
+        for k in range(first, first + len(token)):
+            column = read[k]
+            top = probs[column, best[column]]
+            shares = probs[column, letters] / top
+            close = shares >= lexicon.RIVAL
+            near: dict[str, float] = {}
+            for char, share in zip(letter_chars[close], shares[close], strict=True):
+                if char.lower() != text[k].lower():
+                    near[char.lower()] = max(near.get(char.lower(), 0.0), float(share))
+            found.append(near)
+        spelled = lexicon.respell(token, found)
+        changes = [
+            (read[first + k], _run_end(best, read[first + k]), index.get(now, -1))
+            for k, (was, now) in enumerate(zip(token, spelled or token, strict=True))
+            if was != now
+        ]
+        # A letter changed into its neighbour, with no blank column between them, would be
+        # read as one letter with it.
+        if any(
+            new < 0 or (start and best[start - 1] == new) or (end < len(best) and best[end] == new)
+            for start, end, new in changes
+        ):
+            continue
+        for start, end, new in changes:
+            best[start:end] = new
+
+
+LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+
+
+def _run_end(best: np.ndarray, column: int) -> int:
+    """The column after the run of the character read at `column`."""
+    end = column
+    while end < len(best) and best[end] == best[column]:
+        end += 1
+    return end
+
+
+def _word_ends(rest: str) -> bool:
+    """Whether a word of letters followed by `rest` ends there: at a space, the line's end, or
+    punctuation that is not followed by a letter or digit (read backwards for the word's start)."""
+    return not rest or rest[0].isspace() or (not rest[0].isalnum() and not rest[1:2].isalnum())
 
 
 def _prefer(probs: np.ndarray, best: np.ndarray, column: int, wanted: np.ndarray) -> None:
