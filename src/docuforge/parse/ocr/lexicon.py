@@ -9,8 +9,8 @@ misspelling was. Nothing is invented: every letter read is one the recogniser it
 likely at that place.
 
 The lexicon is English (pyspellchecker's word list, MIT, 160,000 words that occur at least 50
-times in its corpus). A line whose other words are mostly not in it is another language's, and
-is left as read (`foreign`).
+times in its corpus). A line most of whose words it does not know is another language's, and is
+left as read (`foreign`).
 """
 
 from __future__ import annotations
