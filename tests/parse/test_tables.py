@@ -545,3 +545,119 @@ def test_strokes_of_big_letters_make_no_ruled_table_but_rules_between_words_do()
     ]
     tables = ruled_tables(page(cells))[0]
     assert len(tables) == 1 and sorted(c.text for c in tables[0].cells if c.words) == ["a1", "a2", "b1", "b2"]
+
+
+def _two_columns_page(
+    left: list[list[str]], left_pitch: float, right: list[list[str]], right_pitch: float
+) -> bytes:
+    """A page of two columns of prose with, between their paragraphs, short lines side by side,
+    each column at its own spacing: a flyer's list of services beside its contact lines. A row
+    of several cells sets them 90 points apart."""
+    prose = [
+        "The partners of the firm have worked together",
+        "for twenty years on cases of every kind, and",
+        "they bring to each client the same care and",
+        "attention that made their name in the city.",
+    ]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        for top in (720.0, 520.0):
+            for column in (72, 330):
+                for index, line in enumerate(prose):
+                    canvas.drawString(column, top - 12 * index, line)
+        for column, lines, pitch in ((72, left, left_pitch), (330, right, right_pitch)):
+            for index, cells in enumerate(lines):
+                for offset, cell in enumerate(cells):
+                    canvas.drawString(column + 90 * offset, 650 - pitch * index, cell)
+
+    return _drawn_pdf(draw)
+
+
+SERVICES = [
+    ["Copyright law"],
+    ["Family law"],
+    ["Business law"],
+    ["Litigation"],
+    ["Finance law"],
+    ["Criminal law"],
+]
+
+
+def test_a_table_in_one_page_column_is_found_apart_from_the_column_beside_it() -> None:
+    """Rows read across the page line a list up beside a table in the next page column like
+    three columns of one table (a brochure of docling-eval's CVAT set, a two-column exercise
+    book of OmniDocBench); the gutter between them runs on through the page's text and the
+    list's lines drift from the table's rows, so the table is the right column's alone."""
+    fees = [["Hours", "Fee"], ["1", "$200"], ["2", "$380"], ["5", "$900"], ["10", "$1,700"]]
+    table = only_table(_two_columns_page(SERVICES, 14.0, fees, 12.0))
+    assert grid_of(table) == fees
+
+
+def test_a_paragraph_beside_a_table_runs_on_past_its_rows() -> None:
+    """A report's paragraph set beside a table of ratings, their lines at one spacing: the
+    paragraph stops mid-sentence where each rating starts its row, so it is no column of the
+    table (the rating standards of an OmniDocBench research report)."""
+    paragraph = [
+        "Ratings compare the share price over the twelve",
+        "months after the report with the market index,",
+        "which for shares listed in Shanghai or Shenzhen",
+        "is the composite index of the three hundred",
+        "largest companies and for those listed abroad",
+        "the main index of the market where they trade.",
+    ]
+    ratings = [
+        ["Rating", "Meaning"],
+        ["Buy", "Above 15%"],
+        ["Hold", "5% to 15%"],
+        ["Neutral", "-5% to 5%"],
+        ["Sell", "Below -5%"],
+    ]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        for index, line in enumerate(paragraph):
+            canvas.drawString(72, 650 - 12 * index, line)
+        for index, (rating, meaning) in enumerate(ratings):
+            canvas.drawString(330, 650 - 12 * index, rating)
+            canvas.drawString(420, 650 - 12 * index, meaning)
+
+    pdf = _drawn_pdf(draw)
+    assert grid_of(only_table(pdf)) == ratings
+    document = docuforge.parse(pdf)
+    text = [b.content for b in blocks(document, BlockType.TEXT)]
+    assert any(t.startswith("Ratings compare") and t.endswith("where they trade.") for t in text)
+
+
+def test_chinese_labels_read_a_character_at_a_time_are_cells_and_long_lines_prose() -> None:
+    """OCR reads Chinese a character at a time: a label of eight characters is eight words to
+    it, and a report's table of key figures was once taken for prose. Words are counted at two
+    characters each; lines of thirty characters beside short labels are still prose."""
+    from docuforge.parse.aligned import aligned_table
+
+    def line(y: float, x: float, text: str, run: int) -> list[RawWord]:
+        return [
+            RawWord(c, x + 9 * i, y, x + 9 * (i + 1), y + 9, 9, False, run=run) for i, c in enumerate(text)
+        ]
+
+    figures = [
+        ("总股本(百万股)", "2,741"),
+        ("流通A股(百万股)", "2,643"),
+        ("总市值(亿元)", "196"),
+        ("每股净资产(元)", "8.32"),
+    ]
+    words = []
+    for index, (label, value) in enumerate(figures):
+        words += line(100 + 14 * index, 60, label, 2 * index) + line(
+            100 + 14 * index, 200, value, 2 * index + 1
+        )
+    rows, _ = rows_and_segments(words)
+    table = aligned_table(rows, None, 9, 560)
+    assert table is not None and (table.n_rows, table.n_cols) == (4, 2)
+
+    prose = "常熟银行发布2023年半年报上半年公司实现营业收入同比增长归母净利润"
+    words = []
+    for index, (label, _) in enumerate(figures):
+        words += line(100 + 14 * index, 60, label[:4], 2 * index) + line(
+            100 + 14 * index, 200, prose, 2 * index + 1
+        )
+    rows, _ = rows_and_segments(words)
+    assert aligned_table(rows, None, 9, 560) is None

@@ -23,7 +23,7 @@ import statistics
 from docuforge.document.geometry import Box, union
 from docuforge.load.pdf import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
-from docuforge.parse.lines import Row, Segment, make_segment, read_signs
+from docuforge.parse.lines import Row, Segment, ideographic, make_segment, read_signs
 from docuforge.parse.ruled import Rule
 
 CAPTION = re.compile(
@@ -294,10 +294,21 @@ def _under_cell(line: Segment, cells: list[Segment], body: float) -> bool:
     return False
 
 
+def word_count(segment: Segment) -> int:
+    """Words in a segment's text; Chinese and Japanese, written without spaces (and read by OCR
+    a character at a time), at two characters a word."""
+    count = 0
+    for token in segment.text.split():
+        signs = sum(1 for char in token if ideographic(char))
+        count += max(1, round(signs / 2)) if signs else 1
+    return count
+
+
 def _prose(segments: list[Segment], n_cols: int, page_width: float) -> bool:
     widths = [s.x1 - s.x0 for s in segments]
-    words_per_cell = statistics.median(len(s.words) for s in segments)
-    wordy = sum(1 for s in segments if len(s.words) > 5) / len(segments)
+    counts = [word_count(s) for s in segments]
+    words_per_cell = statistics.median(counts)
+    wordy = sum(1 for count in counts if count > 5) / len(segments)
     if n_cols == 2 and (statistics.median(widths) > 0.28 * page_width or words_per_cell > 6):
         return True
     return wordy > 0.4 or words_per_cell > 8

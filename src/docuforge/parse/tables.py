@@ -1,10 +1,22 @@
-"""Tables on a page: ruled grids first, then booktabs-style and text-aligned ones."""
+"""Tables on a page: ruled grids first, then booktabs-style and text-aligned ones.
+
+Text-aligned tables are found within the page's columns. Rows are read across the whole page,
+so two page columns side by side (a list beside a contact block, a report's key figures beside
+its text, two columns of exercises) line up like the columns of one table. Two things part
+them: a paragraph on one side running on past the rows of the other (its line stops
+mid-sentence where the other side starts a row), or a gutter that runs on above or below the
+rows, with text on both sides that is no part of them, while the lines either side of it keep
+their own spacing instead of sharing rows. Such rows are parted there and each side is searched
+for tables of its own.
+"""
 
 from __future__ import annotations
 
+import itertools
+
 from docuforge.document.geometry import Box, center_in
 from docuforge.load.pdf import RawPage
-from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs
+from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment
 from docuforge.parse.ruled import ruled_tables
@@ -23,11 +35,142 @@ def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: f
             tables.append(table)
             _claim(table, segments)
     for run, above in text_runs(rows, body):
-        table = aligned_table(run, None, body, page.width, above=above)
-        if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
-            tables.append(table)
-            _claim(table, segments)
+        for table in _within_columns(run, above, rows, body, page.width):
+            if not any(_overlaps(table.box, t.box) for t in tables):
+                tables.append(table)
+                _claim(table, segments)
     return tables
+
+
+# Rows on each side of a gutter that sit on one line, for the two sides to be one table's cells:
+# a table's cells share their rows; two page columns keep their own line spacing and drift.
+IN_STEP = 0.75
+# Rows outside the table with text on each side of a gutter, and how far (in the table's
+# heights, the table's own included) the gutter runs, for it to be the page's, not the table's.
+PAGE_ROWS = 2
+PAGE_REACH = 3.0
+
+
+def _within_columns(
+    run: list[Row], above: list[Row], rows: list[Row], body: float, width: float
+) -> list[TableRegion]:
+    """The tables in a run of aligned rows: one, or, where its columns are two of the page's,
+    those found on each side of the gutter between them."""
+    table = aligned_table(run, None, body, width, above=above)
+    if table is None or table.formula:
+        return [table] if table is not None else []
+    boundaries = sorted({cell.box[0] for cell in table.cells if cell.col > 0})
+    gutter = next((b for b in boundaries if _two_columns(run, rows, b, body)), None)
+    if gutter is None:
+        return [table]
+    found = []
+    for left in (True, False):
+        side = [_side(row, gutter, left) for row in [*above, *run]]
+        side = [row for row in side if row.segments]
+        for sub_run, sub_above in text_runs(side, body):
+            found += _within_columns(sub_run, sub_above, rows, body, width)
+    return found
+
+
+def _side(row: Row, gutter: float, left: bool) -> Row:
+    """The part of a row on one side of a gutter; a line across it is on neither."""
+    segments = [s for s in row.segments if (s.x1 <= gutter if left else s.x0 >= gutter)]
+    if not segments:
+        return Row()
+    return Row(segments=segments, y0=min(s.y0 for s in segments), y1=max(s.y1 for s in segments))
+
+
+def _two_columns(run: list[Row], rows: list[Row], boundary: float, body: float) -> bool:
+    """Whether the run's rows, at `boundary`, are two columns of the page side by side rather
+    than the columns of one table: a paragraph on one side runs on past the rows of the other,
+    or the lines either side are out of step and the whitespace between them is the page's,
+    open well above or below the run with text on both sides there."""
+    if _runs_past(run, boundary, left=True) or _runs_past(run, boundary, left=False):
+        return True
+    if _in_step(run, boundary, body) >= IN_STEP:
+        return False
+    free = [s for row in run for s in row.segments if not s.used]
+    low = max((s.x1 for s in free if s.x1 <= boundary), default=boundary)
+    high = min((s.x0 for s in free if s.x0 >= boundary), default=boundary)
+    # The run's rows may be a page column's part of the page's rows: found by their segments.
+    row_of = {id(s): index for index, row in enumerate(rows) for s in row.segments}
+    first, last = row_of.get(id(run[0].segments[0])), row_of.get(id(run[-1].segments[0]))
+    if first is None or last is None:
+        return False
+    top, bottom = run[0].y0, run[-1].y1
+    left = right = 0
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        reach = _open(rows, start, step, low, high, body)
+        for row in reach:
+            left += any(s.x1 <= low for s in row.segments)
+            right += any(s.x0 >= high for s in row.segments)
+        if reach:
+            top, bottom = (reach[-1].y0, bottom) if step < 0 else (top, reach[-1].y1)
+    height = max(run[-1].y1 - run[0].y0, body)
+    return left >= PAGE_ROWS and right >= PAGE_ROWS and bottom - top >= PAGE_REACH * height
+
+
+SENTENCE_END = tuple(".!?;:\u3002\uff01\uff1f\uff1b\uff1a")
+
+
+def _runs_past(run: list[Row], boundary: float, left: bool) -> bool:
+    """Whether the lines on one side of `boundary` are a paragraph running on past the rows of
+    the other side: mostly long runs of words, and where the other side starts a row, the line
+    above on this side stops mid-sentence (a glossary's definition ends before its next term)."""
+    lines = []
+    for row in run:
+        free = [s for s in row.segments if not s.used]
+        mine = [s for s in free if (s.x1 <= boundary if left else s.x0 >= boundary)]
+        other = [s for s in free if (s.x0 >= boundary if left else s.x1 <= boundary)]
+        lines.append((mine, bool(other)))
+    mine_all = [s for mine, _ in lines for s in mine]
+    if len(mine_all) < 3 or sum(word_count(s) > 5 for s in mine_all) < 0.6 * len(mine_all):
+        return False
+    starts = mid = 0
+    for (above, _), (mine, other) in itertools.pairwise(lines):
+        if other and mine and above:
+            starts += 1
+            mid += not max(above, key=lambda s: s.x1).text.rstrip().endswith(SENTENCE_END)
+    return mid >= 2 and 2 * mid >= starts
+
+
+def _open(rows: list[Row], index: int, step: int, low: float, high: float, body: float) -> list[Row]:
+    """The rows from `index` on, going `step`, that leave the strip from `low` to `high` open:
+    a line reaching into it narrows it, from the side it stands on; one across it, or a strip
+    narrower than a line's height, closes it."""
+    passed = []
+    while 0 <= index < len(rows):
+        row = rows[index]
+        for s in row.segments:
+            if s.x1 <= low or s.x0 >= high:
+                continue
+            if s.x0 < low and s.x1 > high:
+                return passed
+            if s.x0 + s.x1 < low + high:
+                low = s.x1
+            else:
+                high = s.x0
+        if high - low < body:
+            return passed
+        passed.append(row)
+        index += step
+    return passed
+
+
+def _in_step(run: list[Row], boundary: float, body: float) -> float:
+    """The share of the run's rows with text both sides of `boundary` whose two lines, nearest
+    it, sit on one line (their middles within 0.3 of the body text's height)."""
+    both = level = 0
+    for row in run:
+        free = [s for s in row.segments if not s.used]
+        left = [s for s in free if s.x1 <= boundary]
+        right = [s for s in free if s.x0 >= boundary]
+        if not left or not right:
+            continue
+        a, b = max(left, key=lambda s: s.x1), min(right, key=lambda s: s.x0)
+        both += 1
+        level += abs(a.y0 + a.y1 - b.y0 - b.y1) <= 0.6 * body
+    return level / both if both else 1.0
 
 
 def _overlaps(a: Box, b: Box) -> bool:
