@@ -661,3 +661,42 @@ def test_chinese_labels_read_a_character_at_a_time_are_cells_and_long_lines_pros
         )
     rows, _ = rows_and_segments(words)
     assert aligned_table(rows, None, 9, 560) is None
+
+
+def test_a_disclaimer_between_the_head_rule_and_a_ruled_table_is_no_row_of_it() -> None:
+    """A research report's last page (OmniDocBench): a rule under the running head, the analysts'
+    disclaimer, then rating standards ruled across the page, their explanation set in the left
+    column beside the ratings. The disclaimer is no row and the explanation no column."""
+    disclaimer = [
+        "The analysts named in this report hold the licences their regulator requires and state",
+        "that its views are their own, reached by careful research and independent judgement,",
+        "and that no part of their pay depends on the ratings or views given in this report.",
+    ]
+    explanation = [
+        "Ratings compare the share price over the twelve",
+        "months after the report with the market index,",
+        "which for shares listed in Shanghai or Shenzhen",
+        "is the composite index of the three hundred",
+        "largest companies and for those listed abroad",
+    ]
+    ratings = [["Rating", "Meaning"], ["Buy", "Above 15%"], ["Hold", "5% to 15%"], ["Neutral", "-5% to 5%"]]
+    ratings += [["Sell", "Below -5%"], ["Overweight", "Above 5%"], ["Equal", "-5% to 5%"]]
+    ratings += [["Underweight", "Below -5%"], ["Unrated", "No view"]]
+
+    def draw(canvas) -> None:  # type: ignore[no-untyped-def]
+        for y in (730, 640, 620, 490):
+            canvas.line(72, y, 540, y)
+        for index, line in enumerate(disclaimer):
+            canvas.drawString(72, 710 - 12 * index, line)
+        canvas.drawString(330, 627, ratings[0][0])
+        canvas.drawString(420, 627, ratings[0][1])
+        for index, line in enumerate(explanation):
+            canvas.drawString(72, 608 - 12 * index, line)
+        for index, (rating, meaning) in enumerate(ratings[1:]):
+            canvas.drawString(330, 608 - 14 * index, rating)
+            canvas.drawString(420, 608 - 14 * index, meaning)
+
+    pdf = _drawn_pdf(draw)
+    assert grid_of(only_table(pdf)) == ratings
+    text = " ".join(b.content for b in blocks(docuforge.parse(pdf), BlockType.TEXT))
+    assert "independent judgement" in text and "months after the report" in text

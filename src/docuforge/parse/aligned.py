@@ -528,6 +528,9 @@ def between_rules(
 ) -> TableRegion | None:
     """The rows between the top and bottom rule, columns from the text; the header above joins,
     and the totals under the last rule."""
+    horizontals = _without_paragraphs(horizontals, rows)
+    if len(horizontals) < 2:
+        return None
     top, bottom = horizontals[0].at, horizontals[-1].at
     left = min(r.start for r in horizontals)
     right = max(r.end for r in horizontals)
@@ -541,7 +544,10 @@ def between_rules(
         # The row's extent from its own segments here: text in the next column (a tall title)
         # must not push a table's header row out from between its rules.
         bounded = Row(segments=within, y0=min(s.y0 for s in within), y1=max(s.y1 for s in within))
-        if top - 1 <= bounded.y0 and bounded.y1 <= bottom + 1:
+        middle = (bounded.y0 + bounded.y1) / 2
+        # A row set across a rule (a header band's two rules closer than its text is tall) is
+        # inside where its middle is.
+        if (top - 1 <= bounded.y0 and bounded.y1 <= bottom + 1) or top < middle < bottom:
             inside.append(bounded)
         elif bounded.y1 <= top + 1:
             above.append(bounded)
@@ -559,6 +565,31 @@ def between_rules(
         ruled_rows=banded is not inside,
         below=below,
     )
+
+
+def _without_paragraphs(horizontals: list[Rule], rows: list[Row]) -> list[Rule]:
+    """The stack less its first and last spaces while they hold a paragraph: a report's
+    disclaimer set between the page's head rule and the rule over a table is no row of it."""
+
+    def paragraph(upper: Rule, lower: Rule) -> bool:
+        lines = [
+            [s for s in row.segments if upper.start - 2 <= s.x0 and s.x1 <= upper.end + 2]
+            for row in rows
+            if upper.at <= (row.y0 + row.y1) / 2 < lower.at
+        ]
+        lines = [line for line in lines if line]
+        # Every line one run of text, a table's cells none; long lines among them, a title or a
+        # paragraph's last line short.
+        return all(len(line) == 1 for line in lines) and sum(word_count(line[0]) > 8 for line in lines) >= 2
+
+    kept = horizontals
+    while len(kept) >= 2 and paragraph(kept[0], kept[1]):
+        kept = kept[1:]
+    while len(kept) >= 2 and paragraph(kept[-2], kept[-1]):
+        kept = kept[:-1]
+    # Two rules left are a header's band at most: the stack was no table, and the rows under
+    # it are left to be found by how they line up.
+    return kept if len(kept) >= 3 or kept is horizontals else []
 
 
 def _rows_by_rules(rows: list[Row], horizontals: list[Rule], body: float) -> list[Row]:

@@ -12,6 +12,7 @@ for tables of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from docuforge.document.geometry import Box, center_in
@@ -19,7 +20,7 @@ from docuforge.load.pdf import RawPage
 from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment
-from docuforge.parse.ruled import ruled_tables
+from docuforge.parse.ruled import Rule, ruled_tables
 
 __all__ = ["CellRegion", "TableRegion", "find_tables"]
 
@@ -31,6 +32,8 @@ def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: f
         _claim(table, segments)
     for stack in stacks(loose, body):
         table = between_rules(stack, rows, body, page.width)
+        if table is not None and not table.formula:
+            table = _apart_from_paragraph(table, stack, rows, body, page.width)
         if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
             tables.append(table)
             _claim(table, segments)
@@ -70,6 +73,34 @@ def _within_columns(
         for sub_run, sub_above in text_runs(side, body):
             found += _within_columns(sub_run, sub_above, rows, body, width)
     return found
+
+
+def _apart_from_paragraph(
+    table: TableRegion, stack: list[Rule], rows: list[Row], body: float, width: float
+) -> TableRegion | None:
+    """A table between rules found again without the paragraph that runs on beside its rows
+    (rating standards ruled across the page, their explanation set in the left column)."""
+    inside = []
+    for row in rows:
+        segments = [s for s in row.segments if center_in(table.box, s.box)]
+        if segments:
+            inside.append(
+                Row(segments=segments, y0=min(s.y0 for s in segments), y1=max(s.y1 for s in segments))
+            )
+    for boundary in sorted({cell.box[0] for cell in table.cells if cell.col > 0}):
+        for left in (True, False):
+            if _runs_past(inside, boundary, left):
+                other = [_side(row, boundary, not left) for row in rows]
+                # The rules the table took, cut back to the side it stands on.
+                kept = [
+                    dataclasses.replace(rule, start=boundary)
+                    if left
+                    else dataclasses.replace(rule, end=boundary)
+                    for rule in stack
+                    if table.box[1] - 1 <= rule.at <= table.box[3] + 1
+                ]
+                return between_rules(kept, [row for row in other if row.segments], body, width)
+    return table
 
 
 def _side(row: Row, gutter: float, left: bool) -> Row:
@@ -116,7 +147,8 @@ SENTENCE_END = tuple(".!?;:\u3002\uff01\uff1f\uff1b\uff1a")
 def _runs_past(run: list[Row], boundary: float, left: bool) -> bool:
     """Whether the lines on one side of `boundary` are a paragraph running on past the rows of
     the other side: mostly long runs of words, and where the other side starts a row, the line
-    above on this side stops mid-sentence (a glossary's definition ends before its next term)."""
+    above on this side stops mid-sentence and this side's line goes on with it (a glossary's
+    definition ends before its next term; a table's long row labels start anew)."""
     lines = []
     for row in run:
         free = [s for s in row.segments if not s.used]
@@ -130,7 +162,10 @@ def _runs_past(run: list[Row], boundary: float, left: bool) -> bool:
     for (above, _), (mine, other) in itertools.pairwise(lines):
         if other and mine and above:
             starts += 1
-            mid += not max(above, key=lambda s: s.x1).text.rstrip().endswith(SENTENCE_END)
+            # Stopped mid-sentence, and going on in lower case (a table's row labels, however
+            # long, start with a capital).
+            stopped = not max(above, key=lambda s: s.x1).text.rstrip().endswith(SENTENCE_END)
+            mid += stopped and not min(mine, key=lambda s: s.x0).text[:1].isupper()
     return mid >= 2 and 2 * mid >= starts
 
 
