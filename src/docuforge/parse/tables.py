@@ -32,7 +32,7 @@ def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: f
         _claim(table, segments)
     for stack in stacks(loose, body):
         table = between_rules(stack, rows, body, page.width)
-        if table is not None and not table.formula:
+        if table is not None:
             table = _apart_from_paragraph(table, stack, rows, body, page.width)
         if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
             tables.append(table)
@@ -62,8 +62,7 @@ def _within_columns(
     table = aligned_table(run, None, body, width, above=above)
     if table is None or table.formula:
         return [table] if table is not None else []
-    boundaries = sorted({cell.box[0] for cell in table.cells if cell.col > 0})
-    gutter = next((b for b in boundaries if _two_columns(run, rows, b, body)), None)
+    gutter = next((b for b in _boundaries(table) if _two_columns(run, rows, b, body)), None)
     if gutter is None:
         return [table]
     found = []
@@ -80,14 +79,9 @@ def _apart_from_paragraph(
 ) -> TableRegion | None:
     """A table between rules found again without the paragraph that runs on beside its rows
     (rating standards ruled across the page, their explanation set in the left column)."""
-    inside = []
-    for row in rows:
-        segments = [s for s in row.segments if center_in(table.box, s.box)]
-        if segments:
-            inside.append(
-                Row(segments=segments, y0=min(s.y0 for s in segments), y1=max(s.y1 for s in segments))
-            )
-    for boundary in sorted({cell.box[0] for cell in table.cells if cell.col > 0}):
+    inside = [_row([s for s in row.segments if center_in(table.box, s.box)]) for row in rows]
+    inside = [row for row in inside if row.segments]
+    for boundary in _boundaries(table):
         for left in (True, False):
             if _runs_past(inside, boundary, left):
                 other = [_side(row, boundary, not left) for row in rows]
@@ -103,12 +97,26 @@ def _apart_from_paragraph(
     return table
 
 
-def _side(row: Row, gutter: float, left: bool) -> Row:
-    """The part of a row on one side of a gutter; a line across it is on neither."""
-    segments = [s for s in row.segments if (s.x1 <= gutter if left else s.x0 >= gutter)]
+def _boundaries(table: TableRegion) -> list[float]:
+    """Where the table's columns part, left to right."""
+    return sorted({cell.box[0] for cell in table.cells if cell.col > 0})
+
+
+def _parted(segments: list[Segment], boundary: float) -> tuple[list[Segment], list[Segment]]:
+    """The segments wholly left of `boundary` and those wholly right of it; one across it is on
+    neither side."""
+    return [s for s in segments if s.x1 <= boundary], [s for s in segments if s.x0 >= boundary]
+
+
+def _row(segments: list[Segment]) -> Row:
     if not segments:
         return Row()
     return Row(segments=segments, y0=min(s.y0 for s in segments), y1=max(s.y1 for s in segments))
+
+
+def _side(row: Row, gutter: float, left: bool) -> Row:
+    """The part of a row on one side of a gutter."""
+    return _row(_parted(row.segments, gutter)[0 if left else 1])
 
 
 def _two_columns(run: list[Row], rows: list[Row], boundary: float, body: float) -> bool:
@@ -120,9 +128,9 @@ def _two_columns(run: list[Row], rows: list[Row], boundary: float, body: float) 
         return True
     if _in_step(run, boundary, body) >= IN_STEP:
         return False
-    free = [s for row in run for s in row.segments if not s.used]
-    low = max((s.x1 for s in free if s.x1 <= boundary), default=boundary)
-    high = min((s.x0 for s in free if s.x0 >= boundary), default=boundary)
+    lefts, rights = _parted([s for row in run for s in row.segments if not s.used], boundary)
+    low = max((s.x1 for s in lefts), default=boundary)
+    high = min((s.x0 for s in rights), default=boundary)
     # The run's rows may be a page column's part of the page's rows: found by their segments.
     row_of = {id(s): index for index, row in enumerate(rows) for s in row.segments}
     first, last = row_of.get(id(run[0].segments[0])), row_of.get(id(run[-1].segments[0]))
@@ -151,9 +159,8 @@ def _runs_past(run: list[Row], boundary: float, left: bool) -> bool:
     definition ends before its next term; a table's long row labels start anew)."""
     lines = []
     for row in run:
-        free = [s for s in row.segments if not s.used]
-        mine = [s for s in free if (s.x1 <= boundary if left else s.x0 >= boundary)]
-        other = [s for s in free if (s.x0 >= boundary if left else s.x1 <= boundary)]
+        lefts, rights = _parted([s for s in row.segments if not s.used], boundary)
+        mine, other = (lefts, rights) if left else (rights, lefts)
         lines.append((mine, bool(other)))
     mine_all = [s for mine, _ in lines for s in mine]
     if len(mine_all) < 3 or sum(word_count(s) > 5 for s in mine_all) < 0.6 * len(mine_all):
@@ -197,9 +204,7 @@ def _in_step(run: list[Row], boundary: float, body: float) -> float:
     it, sit on one line (their middles within 0.3 of the body text's height)."""
     both = level = 0
     for row in run:
-        free = [s for s in row.segments if not s.used]
-        left = [s for s in free if s.x1 <= boundary]
-        right = [s for s in free if s.x0 >= boundary]
+        left, right = _parted([s for s in row.segments if not s.used], boundary)
         if not left or not right:
             continue
         a, b = max(left, key=lambda s: s.x1), min(right, key=lambda s: s.x0)
