@@ -721,6 +721,30 @@ def test_photos_on_a_scan_are_figures_and_a_shaded_band_of_text_or_a_highlight_i
     assert SENTENCE in text and "Description" in text and "Amount" in text
 
 
+def test_a_letterheads_logo_is_a_figure_and_a_light_header_band_around_its_words_is_not():
+    """A logo is a figure though it is small (0.4% of the page) and set beside the company's
+    name. A light header band keeps no pieces as pictures: its centred words, blotted out
+    before pictures are sought, left the band either side of them holding no text."""
+    drawn = page()
+    image = drawn.image.copy()
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([1420, 160, 1540, 280], fill=(30, 50, 120))  # the emblem: a disc, a cross cut in it
+    draw.rectangle([1470, 180, 1490, 260], fill="white")
+    draw.rectangle([1440, 210, 1520, 230], fill="white")
+    draw.text((1150, 200), "Harbor Trust", fill=(30, 50, 120), font=ImageFont.truetype(BOLD, 36))
+    draw.rectangle([560, 1160, 1140, 1212], fill=(245, 175, 175))  # as tall as its words
+    draw.text((755, 1167), "Which poem", fill="black", font=ImageFont.truetype(FONT, 36))
+    document = docuforge.parse(encoded(image, "PNG"))
+    width, height = image.size
+    figures = [b.bbox for b in document.blocks() if b.type is BlockType.FIGURE]
+    assert len(figures) == 1, figures
+    box = figures[0]
+    found = (box.left * width, box.top * height, box.right * width, box.bottom * height)
+    assert all(abs(a - b) <= 12 for a, b in zip(found, (1420, 160, 1540, 280), strict=True)), found
+    text = text_of(document)
+    assert SENTENCE in text and "Harbor Trust" in text and "Which poem" in text
+
+
 CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian's fonts-wqy-microhei
 
 

@@ -7,7 +7,8 @@ enough and mostly filled, becomes an image box of the page, which the layout tur
 Figure as it does a PDF's embedded images.
 
 Not pictures: regions at the image's edge (a scanner's border, the table a phone photo was taken
-on), and shaded bands or boxes that hold text (a table's dark header row, a grey call-out).
+on), and shaded bands or boxes that hold text (a table's dark header row, a grey call-out), even
+where the words blotted out of a band leave pieces of it that hold none.
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ import numpy as np
 from docuforge.document.geometry import Box
 from docuforge.parse.ocr import OcrLine
 
-WORK_SIDE = 800  # pixels: the page is searched at this size; pictures are large
-MIN_AREA = 0.01  # of the page, as for a PDF's images (figures.MIN_IMAGE_AREA)
+WORK_SIDE = 800  # pixels: the page is searched at this size; a logo is still 35 pixels across
+MIN_AREA = 0.002  # of the page, as for a PDF's images (figures.MIN_IMAGE_AREA)
+# Points: narrower than this, a region is a highlighted word or a word the OCR could not read
+# (a small page's 0.2% is little), not a logo.
+MIN_SIDE = 20
 MIN_FILL = 0.35  # share of the region's box that is picture, not paper
 MAX_TEXT = 0.25  # share of the region's box that text lines may cover (a chart's labels)
 MAX_ASPECT = 6  # a longer, thinner region is a highlighter's stroke or a band, not a picture
+# Shading: a block that fills at least FLAT_FILL of its box, FLAT_TONE of it within FLAT_SPREAD
+# (of 255) of its middle grey (its edges, smoothed into the paper, are not).
+FLAT_FILL, FLAT_TONE, FLAT_SPREAD = 0.9, 0.8, 16
 
 
 def find_pictures(image: np.ndarray, lines: list[OcrLine], points: float) -> list[Box]:
@@ -48,9 +55,11 @@ def find_pictures(image: np.ndarray, lines: list[OcrLine], points: float) -> lis
         marked |= coloured
     mask = marked.astype(np.uint8)
     text = np.zeros_like(mask)
+    words: list[tuple[int, int, int, int]] = []
     for line in lines:
         x0, y0, x1, y1 = (round(v * scale) for v in line.box)
         text[max(0, y0) : y1 + 1, max(0, x0) : x1 + 1] = 1
+        words.append((x0, y0, x1, y1))
     mask[text > 0] = 0
     # Strokes thinner than about 1.5 points at the page's size (rules, letters the OCR missed,
     # specks) are opened away; solid areas stay.
@@ -70,9 +79,44 @@ def find_pictures(image: np.ndarray, lines: list[OcrLine], points: float) -> lis
             w, h = x1 - x0, y1 - y0
             if w * h < MIN_AREA * rows * cols or max(w, h) > MAX_ASPECT * min(w, h):
                 continue
-            if solid[y0:y1, x0:x1].mean() >= MIN_FILL and text[y0:y1, x0:x1].mean() <= MAX_TEXT:
+            if min(w, h) / scale * points < MIN_SIDE:
+                continue
+            if solid[y0:y1, x0:x1].mean() < MIN_FILL:
+                continue
+            u0, v0, u1, v1 = x0, y0, x1, y1
+            if _flat(small[y0:y1, x0:x1], solid[y0:y1, x0:x1]):
+                u0, v0, u1, v1 = _with_its_text((x0, y0, x1, y1), words, reach)
+            if (
+                max(u1 - u0, v1 - v0) <= MAX_ASPECT * min(u1 - u0, v1 - v0)
+                and text[v0:v1, u0:u1].mean() <= MAX_TEXT
+            ):
                 found.append((x0, y0, x1, y1))
     return [tuple(v / scale * points for v in box) for box in _merged(found)]  # type: ignore[misc]
+
+
+def _flat(grey: np.ndarray, solid: np.ndarray) -> bool:
+    """Whether a region is a block of one flat tone, as shading is: it fills its box, where a
+    logo's shape does not, and varies little, where a photo does."""
+    if solid.mean() < FLAT_FILL:
+        return False
+    tones = grey[solid > 0].astype(np.int16)
+    return bool(np.mean(np.abs(tones - np.median(tones)) <= FLAT_SPREAD) >= FLAT_TONE)
+
+
+def _with_its_text(
+    box: tuple[int, int, int, int], words: list[tuple[int, int, int, int]], reach: int
+) -> tuple[int, int, int, int]:
+    """The box grown along its rows over the text lines within `reach` of it whose middles lie
+    within its height: the words blotted out of a shaded band (a table's coloured header row, a
+    title bar) cut the band into pieces that hold no text of their own; with its words, each
+    piece is the band again, which holds text and is no picture. A photo's caption, set below
+    it, is not taken in."""
+    x0, y0, x1, y1 = box
+    grown = box
+    for u0, v0, u1, v1 in words:
+        if y0 <= (v0 + v1) / 2 <= y1 and u0 <= x1 + reach and x0 - reach <= u1:
+            grown = (min(grown[0], u0), grown[1], max(grown[2], u1), grown[3])
+    return grown
 
 
 def _parted(solid: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
