@@ -142,6 +142,16 @@ def test_a_skewed_scan_is_straightened(drawn):
     assert SENTENCE in text_of(document)
 
 
+@pytest.mark.parametrize("angle", [93.5, 266.5])
+def test_a_page_fed_sideways_and_askew_is_read_upright(drawn, angle):
+    """A page fed into the scanner sideways and a little askew: the detector boxes each line
+    starting with its run down the page, and the page was taken for upright (every line read
+    as gibberish)."""
+    turned = drawn.image.convert("RGB").rotate(angle, expand=True, fillcolor="white")
+    document = docuforge.parse(encoded(turned, "PNG"))
+    assert TITLE in text_of(document) and SENTENCE in text_of(document)
+
+
 def test_a_ruled_table_in_an_image_becomes_a_cell_grid():
     rows = [["Region", "Units", "Revenue"], ["North", "1200", "48000"], ["South", "950", "38000"]]
     drawn = page(table=rows)
@@ -502,8 +512,8 @@ def test_the_scans_own_border_is_no_rule():
 @pytest.mark.parametrize("name", ["rapidocr", "rapidocr-fast"])
 def test_a_page_has_its_lines_found_once_upright_or_turned(drawn, name, monkeypatch):
     """Orientation is settled on the page as delivered, and the lines found then are the ones
-    read: as they are when the page needs no turning, turned with it when it does. A different
-    image is searched afresh, never given the old lines."""
+    read: as they are when the page needs no turning, turned and straightened with it when it
+    does. A different image is searched afresh, never given the old lines."""
     import numpy as np
 
     from docuforge.parse.ocr import engine
@@ -536,6 +546,12 @@ def test_a_page_has_its_lines_found_once_upright_or_turned(drawn, name, monkeypa
         page = read_page(turned, 200, 0, engine=name)
         assert len(searched) == 1  # the page as delivered (RapidOCR shrinks it first)
         assert page.rotation == rotation and [w.text for w in page.words] == words
+
+    # A page scanned askew: its lines are straightened with it.
+    searched.clear()
+    askew = np.asarray(drawn.image.convert("RGB").rotate(3.5, expand=True, fillcolor="white"))
+    assert [w.text for w in read_page(askew, 200, 0, engine=name).words] == words
+    assert len(searched) == 1
 
 
 @pytest.mark.parametrize("turn", [90, -90])

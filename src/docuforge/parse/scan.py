@@ -68,13 +68,19 @@ def analyse(image: np.ndarray, engine: str = "rapidocr") -> Orientation:
         return Orientation(0, 0.0)
     wide = tall = 0.0
     for quad in quads:
-        w = np.linalg.norm(quad[1] - quad[0])
-        h = np.linalg.norm(quad[3] - quad[0])
+        # A line's long side, whichever corner the detector put first: on a page turned a
+        # quarter and tilted too, it starts the box with the line's run down the page.
+        along, across = quad[1] - quad[0], quad[3] - quad[0]
+        if np.linalg.norm(across) > np.linalg.norm(along):
+            along, across = across, along
+        length = float(np.linalg.norm(along))
+        if length <= 1.5 * float(np.linalg.norm(across)):
+            continue  # a word, a digit: no direction to speak of
         # Weighted by length: a page's real lines outvote stray marks and single characters.
-        if w > 1.5 * h:
-            wide += w
-        elif h > 1.5 * w:
-            tall += h
+        if abs(along[0]) >= abs(along[1]):
+            wide += length
+        else:
+            tall += length
     turns = 1 if tall > wide else 0
     if turns:
         quads = [_rotate_quad(q, small.shape[1]) for q in quads]
@@ -177,8 +183,11 @@ def read_page(
     orientation = analyse(image, engine) if detect_orientation else Orientation(0, 0.0)
     upright, back = correct(image, orientation)
     reader = ocr_engine(engine)
-    if orientation.turns and not orientation.skew and hasattr(reader, "turn"):
-        reader.turn(orientation.turns)  # the lines found while analysing, turned with the page
+    if bool(orientation.turns) != bool(orientation.skew) and hasattr(reader, "move"):
+        # The lines found while analysing, moved with the page. A page both turned and tilted
+        # is searched again: its lines, found running down the page, box its words a little
+        # differently once moved, and a word came apart ("f th" for "fifth").
+        reader.move(cv2.invertAffineTransform(back), image.shape, upright.shape)
     lines = reader.read(upright)
     gray = cv2.cvtColor(upright, cv2.COLOR_RGB2GRAY) if upright.ndim == 3 else upright
     _add_bullets(lines, gray)

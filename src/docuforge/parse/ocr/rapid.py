@@ -197,10 +197,11 @@ class RapidEngine:
         boxes = getattr(out, "boxes", None)
         return [] if boxes is None else list(boxes)
 
-    def turn(self, quarter_turns: int) -> None:
-        """The next image read is the last one turned counter-clockwise (as np.rot90 turns it):
-        the lines found on it are turned with it rather than searched for again."""
-        self._ocr.text_det.turn(quarter_turns)
+    def move(self, forward: np.ndarray, before: tuple[int, ...], after: tuple[int, ...]) -> None:
+        """The next image read is the last one (of size `before`) moved by the 2 x 3 matrix
+        `forward` onto a canvas of size `after` (turned upright, straightened): the lines found
+        on it are moved with it rather than searched for again."""
+        self._ocr.text_det.move(forward, before, after)
 
     def recognize(self, crops: list[np.ndarray], quick: bool = False) -> list[tuple[str, float]]:
         """Read line images (RGB) that are already cut out and upright: the few lines that settle
@@ -487,62 +488,75 @@ class _LastDetection:
     Orientation is settled on the page as delivered (docuforge.parse.scan.analyse), and most
     pages need no turning: the page then read is the very image just analysed, and finding its
     lines again would cost a fifth of the page's time with the fast engine. Remembered by the
-    pixels themselves, so a different image (a turned page) is always detected afresh.
+    pixels themselves, so a different image is always detected afresh, unless it is the last
+    page moved (`move`).
     """
 
     def __init__(self, detector: Any) -> None:
         self._detector = detector
         self._last: tuple[np.ndarray, Any] | None = None
-        # The size of the next image and its lines, if it is the last one turned.
-        self._turned: tuple[tuple[int, ...], np.ndarray] | None = None
+        # If the next image is the last page moved: the 2 x 3 matrix that moved it, the page's
+        # size before and after (rows, columns).
+        self._moved: tuple[np.ndarray, tuple[int, int], tuple[int, int]] | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._detector, name)  # its settings, which RapidOCR updates per call
 
     def __call__(self, image: np.ndarray) -> Any:
-        last, turned, self._turned = self._last, self._turned, None
+        last, moved, self._moved = self._last, self._moved, None
         if last is not None and last[0].shape == image.shape and np.array_equal(last[0], image):
             found = last[1]
-        elif last is not None and turned is not None and turned[0] == image.shape:
+        elif (
+            last is not None
+            and moved is not None
+            and (boxes := self._moved_boxes(last, moved, image)) is not None
+        ):
             was = last[1]
-            found = type(was)(img=image, boxes=turned[1], scores=was.scores, elapse=was.elapse)
+            found = type(was)(img=image, boxes=boxes, scores=was.scores, elapse=was.elapse)
             self._last = (image, found)
         else:
             found = self._detector(image)
             self._last = (image, found)
         return self._copy(found)
 
-    def turn(self, quarter_turns: int) -> None:
-        """The next image is the last one turned counter-clockwise (as np.rot90 turns it): its
-        lines are the last ones, turned with it.
+    def move(self, forward: np.ndarray, before: tuple[int, ...], after: tuple[int, ...]) -> None:
+        """The next image is the last page (of size `before`) moved by the 2 x 3 matrix `forward`
+        onto a canvas of size `after`: turned a quarter or a half, or straightened by a few
+        degrees. Its lines are the last ones, moved with it.
 
-        The detector finds the same lines on a page however it is turned, and searching the
-        turned page again would cost as much as the first search. RapidOCR shrinks a large page
-        before it looks for lines, and the shrunk turned page is not pixel for pixel the turned
-        shrunk one: so the promise holds for the very next image only, if it has the turned size.
+        The detector finds the same lines on a page however it is turned or tilted, and searching
+        the moved page again would cost as much as the first search. RapidOCR scales a page to
+        the detector's size before it looks for lines, and gives the detector the scaled image:
+        the lines are moved in the page's pixels, between the two scalings. The promise holds
+        for the very next image only, and only if it has the moved page's proportions.
         """
+        if self._last is not None:
+            self._moved = (np.asarray(forward, dtype=np.float64), tuple(before[:2]), tuple(after[:2]))  # type: ignore[assignment]
+
+    @staticmethod
+    def _moved_boxes(
+        last: tuple[np.ndarray, Any],
+        moved: tuple[np.ndarray, tuple[int, int], tuple[int, int]],
+        image: np.ndarray,
+    ) -> np.ndarray | None:
+        """The last lines moved onto `image` (the moved page as the detector gets it), or None
+        where `image` is not the moved page at the detector's scale."""
         from rapidocr.ch_ppocr_det import TextDetector
 
-        turns = quarter_turns % 4
-        if self._last is None or not turns:
-            return
-        image, found = self._last
+        forward, (rows, cols), (new_rows, new_cols) = moved
+        found = last[1]
         if found.boxes is None or not len(found.boxes):
-            return
+            return None
         height, width = image.shape[:2]
-        x, y = found.boxes[..., 0], found.boxes[..., 1]
-        if turns == 1:
-            x, y = y, width - 1 - x
-        elif turns == 2:
-            x, y = width - 1 - x, height - 1 - y
-        else:
-            x, y = height - 1 - y, x
-        quads = np.stack([x, y], axis=-1)
-        # A turn keeps each box's corners clockwise; the top-left one goes first again.
+        if abs(height / width - new_rows / new_cols) > 0.02 * new_rows / new_cols:
+            return None
+        was_height, was_width = last[0].shape[:2]
+        on_page = found.boxes.astype(np.float64) * (cols / was_width, rows / was_height)
+        quads = (on_page @ forward[:, :2].T + forward[:, 2]) * (width / new_cols, height / new_rows)
+        # Each box's corners stay clockwise; the top-left one goes first again.
         first = quads.sum(axis=2).argmin(axis=1)
         quads = np.stack([np.roll(quad, -start, axis=0) for quad, start in zip(quads, first, strict=True)])
-        shape = (width, height, *image.shape[2:]) if turns % 2 else image.shape
-        self._turned = (shape, TextDetector.sorted_boxes(quads.astype(found.boxes.dtype)))
+        return TextDetector.sorted_boxes(quads.astype(found.boxes.dtype))
 
     @staticmethod
     def _copy(found: Any) -> Any:
