@@ -68,11 +68,7 @@ def analyse(image: np.ndarray, engine: str = "rapidocr") -> Orientation:
         return Orientation(0, 0.0)
     wide = tall = 0.0
     for quad in quads:
-        # A line's long side, whichever corner the detector put first: on a page turned a
-        # quarter and tilted too, it starts the box with the line's run down the page.
-        along, across = quad[1] - quad[0], quad[3] - quad[0]
-        if np.linalg.norm(across) > np.linalg.norm(along):
-            along, across = across, along
+        along, across = _sides(quad)
         length = float(np.linalg.norm(along))
         if length <= 1.5 * float(np.linalg.norm(across)):
             continue  # a word, a digit: no direction to speak of
@@ -96,13 +92,20 @@ def _rotate_quad(quad: np.ndarray, old_width: int) -> np.ndarray:
     return np.stack([quad[:, 1], old_width - 1 - quad[:, 0]], axis=1)
 
 
+def _sides(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A line box's long side and its short one, whichever corner the detector put first: on a
+    page turned a quarter and tilted too, it starts the box with the line's run down the page."""
+    along, across = quad[1] - quad[0], quad[3] - quad[0]
+    if np.linalg.norm(across) > np.linalg.norm(along):
+        return across, along
+    return along, across
+
+
 def _skew(quads: list[np.ndarray]) -> float:
     """The median tilt of the long lines, in degrees counter-clockwise; 0 when too small to matter."""
     angles = []
     for quad in quads:
-        along, across = quad[1] - quad[0], quad[3] - quad[0]
-        if np.linalg.norm(across) > np.linalg.norm(along):
-            along, across = across, along
+        along, across = _sides(quad)
         if np.linalg.norm(along) < 3 * np.linalg.norm(across):
             continue  # short boxes (a word, a digit) say little about the line's direction
         angle = -math.degrees(math.atan2(along[1], along[0]))
@@ -146,7 +149,7 @@ def correct(image: np.ndarray, orientation: Orientation) -> tuple[np.ndarray, np
     height, width = image.shape[:2]
     if orientation.skew == 0.0:
         # A quarter turn moves pixels without resampling: exactly np.rot90's, so that the lines
-        # the engine found on the page as delivered can be turned with it (RapidEngine.turn).
+        # the engine found on the page as delivered can be turned with it (RapidEngine.move).
         forward = {
             1: [[0.0, 1.0, 0.0], [-1.0, 0.0, width - 1.0]],
             2: [[-1.0, 0.0, width - 1.0], [0.0, -1.0, height - 1.0]],

@@ -497,7 +497,7 @@ class _LastDetection:
         self._last: tuple[np.ndarray, Any] | None = None
         # If the next image is the last page moved: the 2 x 3 matrix that moved it, the page's
         # size before and after (rows, columns).
-        self._moved: tuple[np.ndarray, tuple[int, int], tuple[int, int]] | None = None
+        self._moved: tuple[np.ndarray, tuple[int, ...], tuple[int, ...]] | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._detector, name)  # its settings, which RapidOCR updates per call
@@ -531,12 +531,12 @@ class _LastDetection:
         for the very next image only, and only if it has the moved page's proportions.
         """
         if self._last is not None:
-            self._moved = (np.asarray(forward, dtype=np.float64), tuple(before[:2]), tuple(after[:2]))  # type: ignore[assignment]
+            self._moved = (np.asarray(forward, dtype=np.float64), tuple(before[:2]), tuple(after[:2]))
 
     @staticmethod
     def _moved_boxes(
         last: tuple[np.ndarray, Any],
-        moved: tuple[np.ndarray, tuple[int, int], tuple[int, int]],
+        moved: tuple[np.ndarray, tuple[int, ...], tuple[int, ...]],
         image: np.ndarray,
     ) -> np.ndarray | None:
         """The last lines moved onto `image` (the moved page as the detector gets it), or None
