@@ -493,3 +493,44 @@ def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEng
     bare = rapid._careful._recogniser._recogniser
     batched = bare(TextRecInput(img=[*short, line, *wide]))
     assert abs(batched.scores[2] - alone[0][1]) > 1e-4
+
+
+def test_a_line_doubted_for_one_word_has_that_word_read_again_with_its_neighbours(
+    rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
+) -> None:
+    """The small recogniser reads only the part of the line that holds the doubted word, cut in
+    the paper between words, and its reading is spliced into the tiny one's, boxes and all."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from docuforge.parse.ocr.rapid import _bgr
+
+    text = "Pay the SWISS bank transfer for the new office building in Geneva"
+    font = ImageFont.truetype(MONO_BOLD, 18)
+    _, _, right, bottom = font.getbbox(text)
+    image = Image.new("RGB", (right + 12, bottom + 12), "white")
+    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=font)
+    line = _bgr(np.asarray(image))
+    cascade = rapid._ocr.text_rec
+    quick = cascade._quick(TextRecInput(img=[line], return_word_box=True))
+    # The tiny recogniser's misreading, with confidence; the case gives it away.
+    assert quick.txts[0] == text.replace("SWISS", "SWISs") and quick.scores[0] >= QUICK_SURE
+    # Among clean lines, as on a page: a page doubted much is read again whole.
+    clean = [_bgr(strip(words, 420)) for words in CLEAN * 2]
+    out = cascade(TextRecInput(img=[line, *clean], return_word_box=True))
+    assert list(out.txts) == [text, *CLEAN * 2]
+    [parts] = careful_reads  # one call: the parts of every doubted line together
+    assert parts and sum(part.shape[1] for part in parts) < 0.6 * line.shape[1]
+    for part in parts:
+        assert part.shape[0] == line.shape[0]
+        # Cut where there is no ink: the part's first and last columns are paper.
+        assert part[:, 0].min() > 128 and part[:, -1].min() > 128
+    words = out.word_results[0]
+    assert ["".join(w) for w in words.words] == text.split()
+    # The part's words stand where they stand on the line, between their neighbours.
+    starts = [cols[0] for cols in words.word_cols]
+    assert starts == sorted(starts) and starts[-1] < words.line_txt_len
+    assert len(words.confs) == len(out.txts[0])
+    # Without word boxes (a few lines read to settle orientation) the line is read again whole.
+    careful_reads.clear()
+    assert cascade(TextRecInput(img=[line, *clean])).txts[0] == text
+    assert careful_reads[0][0] is line
