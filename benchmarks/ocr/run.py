@@ -512,6 +512,22 @@ def cpu() -> str:
     return f"{platform.machine()} {name or 'CPU'} ({', '.join(units) or 'no AVX2'})"
 
 
+def _hosts(results: dict[str, Any]) -> list[str]:
+    """Which machine measured which sets (engines named where a set's differ): speed depends on
+    the CPU, so figures of different rows are comparable only on the same one."""
+    measured: dict[str, list[str]] = {}
+    for name, entries in results["sets"].items():
+        by_host: dict[str, list[str]] = {}
+        for engine, entry in entries.items():
+            by_host.setdefault(entry.get("host", f"{results['machine']}; {results['date']}"), []).append(
+                engine
+            )
+        for host, engines in by_host.items():
+            label = name if len(by_host) == 1 else f"{name} ({', '.join(engines)})"
+            measured.setdefault(host, []).append(label)
+    return ["Measured on:", ""] + [f"- {host}: {', '.join(sets)}" for host, sets in measured.items()]
+
+
 def report(results: dict[str, Any]) -> str:
     engines = list(ENGINES)
     sets = results["sets"]
@@ -520,9 +536,11 @@ def report(results: dict[str, Any]) -> str:
     lines = [
         "# OCR benchmark",
         "",
-        f"{results['machine']}; {DATE}. Command: `{results['command']}`. Each engine runs in its own "
+        f"Command: `{results['command']}`. Each engine runs in its own "
         "process pinned to core 1 (one conversion per file), except the two-core speed runs; the "
-        "machine was shared with other engineers' work, so timings carry noise. Raw numbers: `ocr.json`.",
+        "machines were shared with other engineers' work, so timings carry noise. Raw numbers: `ocr.json`.",
+        "",
+        *_hosts(results),
         "",
         "Engines: **docuforge** = `docuforge.parse` with RapidOCR (full pipeline: orientation, OCR, "
         'layout, tables); **docuforge-fast** = the same with `ocr_engine="rapidocr-fast"` (PP-OCRv6\'s tiny '
@@ -726,6 +744,12 @@ def main() -> None:
     results: dict[str, Any] = (
         json.loads(path.read_text()) if path.exists() and not args.no_save else {"sets": {}}
     )
+    # Runs of a few sets happen on whichever machine a session has: each entry keeps its own.
+    for entries in results["sets"].values():
+        for entry in entries.values():
+            entry.setdefault(
+                "host", f"{results.get('machine', 'an unrecorded machine')}; {results.get('date')}"
+            )
     results.update(
         machine=f"{cpu()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, "
         f"{platform.platform()}",
@@ -744,6 +768,7 @@ def main() -> None:
                 entry = {"errors": [f"worker failed: {exc}"]}
             entry["wall_s"] = round(time.perf_counter() - began, 1)
             entry["limit"] = args.limit
+            entry["host"] = f"{results['machine']}; {DATE}"
             results["sets"].setdefault(name, {})[engine] = entry
             brief = {k: v for k, v in entry.items() if not isinstance(v, dict) and k not in ("pdfs",)}
             print(f"{name} / {engine}: {json.dumps(brief)[:500]}", flush=True)

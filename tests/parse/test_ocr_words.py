@@ -534,3 +534,34 @@ def test_a_line_doubted_for_one_word_has_that_word_read_again_with_its_neighbour
     careful_reads.clear()
     assert cascade(TextRecInput(img=[line, *clean])).txts[0] == text
     assert careful_reads[0][0] is line
+
+
+def test_what_is_read_again_of_a_doubted_line_is_what_its_readings_doubt(rapid: RapidEngine) -> None:
+    """A doubted line with no unsure letter, no unsure space and no odd case keeps the tiny
+    reading; an unsure space has the words either side of it read again; a line doubted over
+    most of its width is read again whole."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from docuforge.parse.ocr.rapid import _bgr, _doubted_windows, _Sureness
+
+    text = "Marketing research department report for the second quarter"
+    line = _bgr(strip(text, 800))
+    quick = rapid._ocr.text_rec._quick
+    out = quick(TextRecInput(img=[line], return_word_box=True))
+    assert out.txts[0] == text
+    info, read = out.word_results[0], quick.sureness[0]
+    sure = _Sureness(np.maximum(read.columns, 0.99), tuple((c, 0.99) for c, _ in read.spaces))
+    assert _doubted_windows(text, info, sure, line) == []
+    # The space between "report" and "for" read unsure: those two words, with one either side.
+    report, after = info.word_cols[3], info.word_cols[4]
+    space = next(c for c, _ in sure.spaces if report[-1] < c < after[0])
+    unsure = sure._replace(spaces=tuple((c, 0.5 if c == space else p) for c, p in sure.spaces))
+    [window] = _doubted_windows(text, info, unsure, line)
+    assert (window.first, window.last) == (2, 5)
+    part = line[:, window.left : window.right]
+    assert rapid._careful(TextRecInput(img=[part])).txts[0] == "department report for the"
+    # Most of the line doubted: read whole.
+    columns = sure.columns.copy()
+    for cols in info.word_cols[1::2]:
+        columns[cols] = 0.5
+    assert _doubted_windows(text, info, sure._replace(columns=columns), line) is None

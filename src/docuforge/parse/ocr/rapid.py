@@ -351,9 +351,9 @@ def _sureness(probs: np.ndarray, space: int | None) -> tuple[_Sureness, float]:
 class _Cascade:
     """The default engine's recogniser: PP-OCRv6's tiny recogniser reads the lines of a page
     first, and the small one reads again what the tiny one doubts: the doubted words of a line
-    with a word either side (`_doubted_windows`), or the whole line where most of it is doubted
-    or no word can be blamed; where the tiny one doubts much of a page (a fax, a receipt, a
-    form), the small one reads the whole page again.
+    with a word either side (`_doubted_windows`), or the whole line where most of it is doubted;
+    where the tiny one doubts much of a page (a fax, a receipt, a form), the small one reads the
+    whole page again.
 
     The tiny recogniser costs a fifth of the small one and reads clean printed text as well
     (benchmarks/ocr), but it misreads noisy lines, sometimes with confidence: a line is doubted
@@ -402,8 +402,8 @@ class _Cascade:
             for k, i in enumerate(long):
                 if i in doubted:
                     found = _doubted_windows(texts[i], words[i], self._quick.sureness[k], images[i])
-                    if found:
-                        windows[i] = found
+                    if found is not None:
+                        windows[i] = found  # none at all where no word is to blame
         again = sorted(set(range(len(images))) - set(long) | (set(doubted) - set(windows)))
         elapsed = first.elapse or 0.0
         if again or windows:
@@ -439,17 +439,19 @@ class _Window(NamedTuple):
 # surest column, or its case is odd; so are the two words either side of a space read with less
 # than SPACE_SURE: the tiny recogniser parts words that are one ("Mac Write" for "MacWrite") and
 # joins a sign to its number ("86.0± 12.3"). A line whose doubted words, with one either side,
-# span more than WINDOW_SHARE of its width is read again whole: little would be saved.
-# Measured on the speed set's pages, the OmniDocBench pages and FUNSD forms (December 2026): of
-# 69 lines doubted with no word doubted, the small recogniser read 61 as the tiny one had, and
-# the 8 it read otherwise (spaces all) each had a space read with less than 0.75.
+# span more than WINDOW_SHARE of its width is read again whole: little would be saved. A line
+# doubted (for its mean confidence) with no word to blame keeps the tiny one's reading.
+# Measured on the speed set's pages, the OmniDocBench pages, SROIE receipts, FUNSD forms and the
+# olmOCR sample (December 2026): of 69 lines doubted with no word doubted, the small recogniser
+# read 61 as the tiny one had, and the 8 it read otherwise (spaces all) each had a space read
+# with less than 0.75; of 15 with none of either to blame, it read every one as the tiny one had.
 WORD_SURE, SPACE_SURE, WINDOW_SHARE = 0.9, 0.75, 0.6
 
 
 def _doubted_windows(text: str, info: Any, sureness: _Sureness, image: np.ndarray) -> list[_Window] | None:
     """The parts of a doubted line to read again, left to right: each a run of doubted words
-    with one word either side; None where the line is read again whole (no word to blame for the
-    doubt, or most of the line is doubted)."""
+    with one word either side; none where no word is to blame; None where the line is read again
+    whole (most of it is doubted, or its words cannot be placed or cut apart cleanly)."""
     if info is None or not info.words or not info.line_txt_len or not len(sureness.columns):
         return None
     if len(info.confs) != len(text) or sum(map(len, info.words)) != len(text) - sum(map(str.isspace, text)):
@@ -477,7 +479,7 @@ def _doubted_windows(text: str, info: Any, sureness: _Sureness, image: np.ndarra
             blamed |= {spaced[after - 1], spaced[after]}
     doubted = sorted(blamed)
     if not doubted:
-        return None
+        return []
     spans: list[list[int]] = []
     for g in doubted:
         first, last = max(0, g - 1), min(spaced[-1], g + 1)
@@ -1273,8 +1275,15 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:
-    """RapidOCR takes arrays as OpenCV does, blue first."""
-    return np.ascontiguousarray(image[:, :, ::-1]) if image.ndim == 3 else image
+    """RapidOCR takes arrays as OpenCV does, blue first. OpenCV swaps the channels of a page in
+    2 ms where numpy's reversed copy takes 40 (a page is converted twice: analysed, then read)."""
+    if image.ndim != 3:
+        return image
+    if image.dtype == np.uint8 and image.shape[2] == 3:
+        import cv2
+
+        return cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    return np.ascontiguousarray(image[:, :, ::-1])
 
 
 def _extent(quad: np.ndarray) -> PixelBox:
