@@ -373,6 +373,15 @@ def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(
     assert confidence > bare.scores[0]
 
 
+def mono_line(text: str) -> np.ndarray:
+    """A line of bold monospaced type on white, as tight as the detector crops it (RGB)."""
+    font = ImageFont.truetype(MONO_BOLD, 18)
+    _, _, right, bottom = font.getbbox(text)
+    image = Image.new("RGB", (right + 12, bottom + 12), "white")
+    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=font)
+    return np.asarray(image)
+
+
 def smudged(line: np.ndarray, seed: int) -> np.ndarray:
     """The line blurred and speckled as a fax blurs and speckles it."""
     noise = np.random.default_rng(seed).normal(0, 60, line.shape[:2])[..., None]
@@ -434,11 +443,7 @@ def test_a_line_the_tiny_recogniser_reads_in_odd_case_is_read_again(
     from docuforge.parse.ocr.rapid import _bgr
 
     text = "UI/UX Design"
-    font = ImageFont.truetype(MONO_BOLD, 18)
-    _, _, right, bottom = font.getbbox(text)
-    image = Image.new("RGB", (right + 12, bottom + 12), "white")
-    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=font)
-    line = _bgr(np.asarray(image))
+    line = _bgr(mono_line(text))
     clean = [_bgr(strip(words, 420)) for words in CLEAN]
     cascade = rapid._ocr.text_rec
     quick = cascade._quick(TextRecInput(img=[line]))
@@ -505,11 +510,7 @@ def test_a_line_doubted_for_one_word_has_that_word_read_again_with_its_neighbour
     from docuforge.parse.ocr.rapid import _bgr
 
     text = "Pay the SWISS bank transfer for the new office building in Geneva"
-    font = ImageFont.truetype(MONO_BOLD, 18)
-    _, _, right, bottom = font.getbbox(text)
-    image = Image.new("RGB", (right + 12, bottom + 12), "white")
-    ImageDraw.Draw(image).text((6, 6), text, fill="black", font=font)
-    line = _bgr(np.asarray(image))
+    line = _bgr(mono_line(text))
     cascade = rapid._ocr.text_rec
     quick = cascade._quick(TextRecInput(img=[line], return_word_box=True))
     # The tiny recogniser's misreading, with confidence; the case gives it away.
