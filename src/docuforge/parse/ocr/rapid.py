@@ -444,7 +444,8 @@ class _Window(NamedTuple):
 # Measured on the speed set's pages, the OmniDocBench pages, SROIE receipts, FUNSD forms and the
 # olmOCR sample (December 2026): of 69 lines doubted with no word doubted, the small recogniser
 # read 61 as the tiny one had, and the 8 it read otherwise (spaces all) each had a space read
-# with less than 0.75; of 15 with none of either to blame, it read every one as the tiny one had.
+# with less than 0.75; of the 30 lines with neither to blame (on the speed and OmniDocBench
+# pages: the others' pages are read again whole), it read every one as the tiny one had.
 WORD_SURE, SPACE_SURE, WINDOW_SHARE = 0.9, 0.75, 0.6
 
 
