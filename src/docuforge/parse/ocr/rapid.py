@@ -497,10 +497,11 @@ def _doubted_windows(text: str, info: Any, sureness: _Sureness, image: np.ndarra
         """The middle of the gap after word n, in pixels (a character's column is its centre)."""
         return ((cols[n][-1] + cols[n + 1][0]) / 2 + 0.5) * per_column
 
+    paper = _paper(image)
     windows = []
     for first, last in spans:
-        left = 0 if first == 0 else _paper(image, between(first - 1), 2 * per_column)
-        right = width if last == len(cols) - 1 else _paper(image, between(last), 2 * per_column)
+        left = 0 if first == 0 else _cut(paper, between(first - 1), 2 * per_column)
+        right = width if last == len(cols) - 1 else _cut(paper, between(last), 2 * per_column)
         if left is None or right is None or right - left < height:
             return None  # no clean cut: the line is read whole
         windows.append(_Window(first, last, left, right, per_column))
@@ -509,19 +510,20 @@ def _doubted_windows(text: str, info: Any, sureness: _Sureness, image: np.ndarra
     return windows
 
 
-def _paper(image: np.ndarray, x: float, reach: float) -> int | None:
-    """Where to cut a line's image between two words near `x` (pixels), so that neither loses a
-    stroke: the middle of the run of paper columns (no ink, nor a letter's grey edge) nearest
-    `x` within `reach`; None where there is none. A word's columns place its letters only to a
-    column's width, and place their centres: the middle between two letters' centres falls
-    inside a wide letter ("0 m")."""
+def _paper(image: np.ndarray) -> np.ndarray:
+    """Which columns of a line's image are paper: no ink in them, nor a letter's grey edge."""
     gray = image.min(axis=2) if image.ndim == 3 else image
-    lo, hi = max(0, int(x - reach)), min(gray.shape[1], int(x + reach) + 1)
-    if hi <= lo:
-        return None
     darkest, lightest = int(gray.min()), int(gray.max())
-    paper = gray[:, lo:hi].min(axis=0) > darkest + 0.75 * (lightest - darkest)
-    runs = [(start + n / 2, n) for start, n in _runs(paper)]
+    return gray.min(axis=0) > darkest + 0.75 * (lightest - darkest)
+
+
+def _cut(paper: np.ndarray, x: float, reach: float) -> int | None:
+    """Where to cut a line between two words near `x` (pixels), so that neither loses a stroke:
+    the middle of the run of `paper` columns nearest `x` within `reach`; None where there is
+    none. A word's columns place its letters only to a column's width, and place their centres:
+    the middle between two letters' centres falls inside a wide letter ("0 m")."""
+    lo, hi = max(0, int(x - reach)), min(len(paper), int(x + reach) + 1)
+    runs = [(start + n / 2, n) for start, n in _runs(paper[lo:hi])] if hi > lo else []
     if not runs:
         return None
     middle, _ = min(runs, key=lambda run: abs(lo + run[0] - x))
