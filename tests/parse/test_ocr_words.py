@@ -332,13 +332,27 @@ def test_a_word_the_lexicon_does_not_know_is_spelled_as_the_word_the_recognisers
     assert decode(rapid, spell("cmployoe", p0={"e": 0.4}, p6={"e": 0.3, "a": 0.2})) == "employee"
     # Of two words the rivals make, the likelier: "conlensate" with "d" well ahead of "s".
     assert decode(rapid, spell("conlensate", p3={"d": 0.5, "s": 0.1})) == "condensate"
+    # Letters a faint copy turns into each other count from further behind ("m" read as "n"):
+    # here at 0.04 against the read letter's 0.6.
+    assert decode(rapid, spell("infornation", p5={"m": 0.04})) == "information"
+    assert decode(rapid, spell("suppller", p5={"i": 0.035})) == "supplier"
+
+
+def test_a_fax_line_of_misread_english_words_is_still_english(rapid: RapidEngine) -> None:
+    """Most of its long words are unknown as read, but known as its rivals spell them: the line
+    is English gone wrong, not another language."""
+    line = "Plcase notity thc scnder"
+    read = decode(rapid, spell(line, p2={"e": 0.3}, p11={"f": 0.3}, p19={"e": 0.3}))
+    assert read == "Please notify thc sender"
 
 
 def test_a_word_is_left_as_read_where_it_is_known_or_its_rivals_are_far_or_it_is_no_plain_word(
     rapid: RapidEngine,
 ) -> None:
-    # The rival is far behind: the recogniser saw a "c".
-    assert decode(rapid, spell("ccrporation", p1={"o": 0.05})) == "ccrporation"
+    # The rival is far behind: the recogniser saw a "c". A lookalike's rival ("o" for "c") may
+    # be further behind than another letter's, but not this far.
+    assert decode(rapid, spell("ccrporation", p1={"o": 0.02})) == "ccrporation"
+    assert decode(rapid, spell("conlensate", p3={"d": 0.04})) == "conlensate"
     # Known words stay, though a rival makes another word ("cost", "cast").
     assert decode(rapid, spell("total cost", p7={"a": 0.5})) == "total cost"
     # Short words: too many short strings are words.

@@ -995,9 +995,11 @@ def _respell(
     read = np.flatnonzero(start & (best != 0))
     text = "".join(characters[i] for i in best[read])
     tokens = [(m.start(), m.group()) for m in LATIN_WORD.finditer(text)]
-    if not tokens or lexicon.foreign([t for _, t in tokens]):
+    if not tokens:
         return
     letters, letter_chars = rivals["letter"], rivals["letter_chars"]
+    lower_chars = np.char.lower(letter_chars)
+    spellings: list[tuple[int, str, str]] = []
     for first, token in tokens:
         if len(token) < lexicon.SHORTEST or not token.isascii() or token.lower() in lexicon.words():
             continue  # an accent is the accent rule's to doubt (_in_place), with the whole line
@@ -1008,27 +1010,36 @@ def _respell(
             column = read[k]
             top = probs[column, best[column]]
             shares = probs[column, letters] / top
-            close = shares >= lexicon.RIVAL
+            alike = np.isin(lower_chars, list(lexicon.LOOKALIKES.get(text[k].lower(), "")))
+            close = shares >= np.where(alike, lexicon.LOOKALIKE_RIVAL, lexicon.RIVAL)
             near: dict[str, float] = {}
             for char, share in zip(letter_chars[close], shares[close], strict=True):
                 if char.lower() != text[k].lower():
                     near[char.lower()] = max(near.get(char.lower(), 0.0), float(share))
             found.append(near)
         spelled = lexicon.respell(token, found)
+        if spelled is not None:
+            spellings.append((first, token, spelled))
+    # A line is another language's when most of its words are unknown even as respelled: a fax
+    # line of misread English ("somcone", "notificd", "Scrvice") is still English.
+    respelled = {first: spelled for first, _, spelled in spellings}
+    if lexicon.foreign([respelled.get(first, token) for first, token in tokens]):
+        return
+    for first, token, spelled in spellings:
         changes = [
             (read[first + k], _run_end(best, read[first + k]), index.get(now, -1))
-            for k, (was, now) in enumerate(zip(token, spelled or token, strict=True))
+            for k, (was, now) in enumerate(zip(token, spelled, strict=True))
             if was != now
         ]
         # A letter changed into its neighbour, with no blank column between them, would be
         # read as one letter with it.
         if any(
-            new < 0 or (start and best[start - 1] == new) or (end < len(best) and best[end] == new)
-            for start, end, new in changes
+            new < 0 or (begin and best[begin - 1] == new) or (end < len(best) and best[end] == new)
+            for begin, end, new in changes
         ):
             continue
-        for start, end, new in changes:
-            best[start:end] = new
+        for begin, end, new in changes:
+            best[begin:end] = new
 
 
 LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
