@@ -937,16 +937,22 @@ def _unboxed_ink(
         covered[top : int(y1 + up) + 1, left : int(x1 + across) + 1] = 1
     marked = cv2.integral(covered)  # marked[y, x]: the marks above and left of (x, y)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = stats[1:].T  # every piece of ink on the page: thousands, hence arrays
     low, high = MISSED_HEIGHTS
+    right, bottom = x + w, y + h
+    keep = (
+        (low * size <= h)
+        & (h <= high * size)
+        & (w <= 1.5 * size)
+        & (area >= 0.1 * w * h)
+        & (x > 0)  # a scan's edge is no letter
+        & (y > 0)
+        & (right < cols)
+        & (bottom < rows)
+    )
+    keep &= (marked[bottom, right] - marked[y, right] - marked[bottom, x] + marked[y, x]) == 0
     pieces = sorted(
-        (int(x), int(y), int(x + w), int(y + h))
-        for x, y, w, h, area in stats[1:]
-        if low * size <= h <= high * size
-        and w <= 1.5 * size
-        and area >= 0.1 * w * h
-        and 0 < x < x + w < cols  # a scan's edge is no letter
-        and 0 < y < y + h < rows
-        and not marked[y + h, x + w] - marked[y, x + w] - marked[y + h, x] + marked[y, x]
+        zip(x[keep].tolist(), y[keep].tolist(), right[keep].tolist(), bottom[keep].tolist(), strict=True)
     )
     # Pieces side by side, a letter's gap apart, are one word ("30").
     groups: list[list[int]] = []
@@ -1058,10 +1064,24 @@ def _decoder(base: type) -> type:
             best = preds.argmax(axis=2)
             if not hasattr(self, "_rivals"):
                 letters = np.array([i for i, c in enumerate(self.character) if c in LATIN_LETTERS])
+                chars = np.array([self.character[i] for i in letters])
                 self._rivals = {
                     "letter": letters,
-                    "letter_chars": np.array([self.character[i] for i in letters]),
+                    "letter_chars": chars,
                     "space": np.array([self.dict[" "]] if " " in self.dict else [], dtype=int),
+                    # For each letter a-z read, the share of its probability each letter needs
+                    # to be its rival (lexicon.LOOKALIKES).
+                    "needed": np.array(
+                        [
+                            [
+                                lexicon.LOOKALIKE_RIVAL
+                                if rival.lower() in lexicon.LOOKALIKES.get(read, "")
+                                else lexicon.RIVAL
+                                for rival in chars
+                            ]
+                            for read in "abcdefghijklmnopqrstuvwxyz"
+                        ]
+                    ),
                 }
             for line in range(len(best)):
                 _in_place(preds[line], best[line], self.character, self._rivals)
@@ -1131,7 +1151,6 @@ def _respell(
     if not tokens:
         return
     letters, letter_chars = rivals["letter"], rivals["letter_chars"]
-    lower_chars = np.char.lower(letter_chars)
     spellings: list[tuple[int, str, str]] = []
     for first, token in tokens:
         if len(token) < lexicon.SHORTEST or not token.isascii() or token.lower() in lexicon.words():
@@ -1143,8 +1162,7 @@ def _respell(
             column = read[k]
             top = probs[column, best[column]]
             shares = probs[column, letters] / top
-            alike = np.isin(lower_chars, list(lexicon.LOOKALIKES.get(text[k].lower(), "")))
-            close = shares >= np.where(alike, lexicon.LOOKALIKE_RIVAL, lexicon.RIVAL)
+            close = shares >= rivals["needed"][ord(text[k].lower()) - ord("a")]
             near: dict[str, float] = {}
             for char, share in zip(letter_chars[close], shares[close], strict=True):
                 if char.lower() != text[k].lower():
