@@ -1,5 +1,6 @@
 """Letters the detector left unboxed: a receipt's quantity "1", alone in its column, is read from
-the ink no line covers; ink that is no letter (a box's border, a tick, a picture) is not."""
+the ink no line covers; ink that is no letter (a box's border, a tick, a picture) is not. (That a
+column of such "1"s is no sideways line: test_ocr_words.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docuforge.parse.ocr import OcrLine
-from docuforge.parse.ocr.rapid import RapidEngine, _missed_marks, _sideways_lines
+from docuforge.parse.ocr.rapid import RapidEngine, _missed_marks
 
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 ROWS = [("KAYA PUFF", "4", "1.60"), ("SLICE CAKE", "1", "8.70"), ("CHEESE TART", "1", "3.40")]
@@ -94,20 +95,3 @@ def test_light_letters_on_dark_paper_are_found_as_dark_ones_on_light(rapid: Rapi
     assert quantities(lines) == [q for _, q, _ in ROWS]
     others = [line for line in lines if abs(line.box[0] - QUANTITY_X) >= 20]
     assert quantities(_missed_marks(pixels, others, rapid.recognize)) == [q for _, q, _ in ROWS]
-
-
-def test_a_column_of_ones_is_not_taken_for_a_sideways_line() -> None:
-    """A "1" boxed alone stands taller than wide, as a sideways line's letters do: read surely,
-    it is upright, and a quantity column of them stays as read."""
-    cells = [
-        OcrLine(q, (424, y, 456, y + 49), 0.999) for q, y in zip("1121", (369, 438, 506, 574), strict=True)
-    ]
-    asked: list[int] = []
-
-    def recognize(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        asked.append(len(crops))
-        return [("1121", 0.99)] * len(crops)
-
-    image = np.full((800, 600, 3), 255, dtype=np.uint8)
-    assert _sideways_lines(cells, [], image, recognize) == cells
-    assert asked == []

@@ -168,7 +168,8 @@ def test_word_boxes_map_back_onto_the_page_as_rapidocr_maps_them() -> None:
 
 def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
     """Two-letter cells of a narrow table column sit as close as a sideways line's letters; only
-    single letters in boxes wider than high are pieces of one, so the cells stay as read."""
+    single letters in boxes wider than high (or read unsurely) are pieces of one, so the cells
+    stay as read."""
     from docuforge.parse.ocr import OcrLine
     from docuforge.parse.ocr.rapid import _sideways_lines
 
@@ -186,6 +187,11 @@ def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
 
     image = np.full((200, 600, 3), 255, dtype=np.uint8)
     assert _sideways_lines(cells, [], image, recognize) == cells
+    assert asked == []
+    # A receipt's quantity column: a "1" boxed alone stands taller than wide, as a sideways
+    # line's letters do, but read surely it is upright.
+    ones = [OcrLine(q, (391, y, 413, y + 34), 0.999) for q, y in zip("1121", (31, 78, 125, 172), strict=True)]
+    assert _sideways_lines(ones, [], image, recognize) == ones
     assert asked == []
     # The same boxes as single letters laid on their side are one line, read again whole.
     letters = [OcrLine(c, (391, y, 413, y + 19), 0.9) for c, y in zip("8209", (31, 53, 76, 99), strict=True)]
