@@ -1,6 +1,7 @@
-"""Letters the detector left unboxed: a receipt's quantity "1", alone in its column, is read from
-the ink no line covers; ink that is no letter (a box's border, a tick, a picture) is not. (That a
-column of such "1"s is no sideways line: test_ocr_words.)"""
+"""Letters the detector left unboxed, or boxed together as one tall line: a receipt's quantity
+"1", alone in its column, is read from the ink no line covers, and its tax codes "S", "S", "S",
+one above another, each upright; ink that is no letter (a box's border, a tick, a picture) is
+not read. (That a column of "1"s is no sideways line: test_ocr_words.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docuforge.parse.ocr import OcrLine
-from docuforge.parse.ocr.rapid import RapidEngine, _missed_marks
+from docuforge.parse.ocr.rapid import RapidEngine, _missed_marks, _stacked_letters
 
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 ROWS = [("KAYA PUFF", "4", "1.60"), ("SLICE CAKE", "1", "8.70"), ("CHEESE TART", "1", "3.40")]
@@ -95,3 +96,28 @@ def test_light_letters_on_dark_paper_are_found_as_dark_ones_on_light(rapid: Rapi
     assert quantities(lines) == [q for _, q, _ in ROWS]
     others = [line for line in lines if abs(line.box[0] - QUANTITY_X) >= 20]
     assert quantities(_missed_marks(pixels, others, rapid.recognize)) == [q for _, q, _ in ROWS]
+
+
+def test_letters_one_above_another_boxed_as_one_tall_line_are_read_each_upright(rapid: RapidEngine) -> None:
+    image, draw = receipt(size=24)
+    font = ImageFont.truetype(MONO, 24)
+    for row in range(3):  # tax codes beside the first three amounts, rows a few pixels apart
+        draw.text((700, 300 + 30 * row), "S", fill="black", font=font)
+    pixels = np.asarray(image)
+    flat = [line for line in rapid.read(pixels) if line.box[0] < 680]
+    column = OcrLine("SSS", (696.0, 296.0, 718.0, 390.0), 0.82)  # as the detector boxed it
+    found = _stacked_letters([*flat, column], pixels, rapid.recognize)
+    stack = [line for line in found if line.box[0] >= 680]
+    assert [line.text for line in stack] == ["S", "S", "S"]
+    for line, row in zip(stack, range(3), strict=True):
+        assert 296 + 30 * row <= line.box[1] < line.box[3] <= 300 + 30 * row + 30
+    assert [line for line in found if line.box[0] < 680] == flat
+
+    # Letters lying on their side (a line running up the margin) stand wider than tall: they
+    # are a sideways line's, not a stack.
+    turned = Image.new("RGB", (200, 60), "white")
+    ImageDraw.Draw(turned).text((4, 6), "M M M", fill="black", font=ImageFont.truetype(MONO, 36))
+    upright = np.asarray(image).copy()
+    upright[300:500, 760:820] = np.rot90(np.asarray(turned))
+    sideways = OcrLine("SSS", (760.0, 300.0, 820.0, 500.0), 0.6)
+    assert _stacked_letters([*flat, sideways], upright, rapid.recognize) == [*flat, sideways]

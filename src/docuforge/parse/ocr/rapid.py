@@ -23,6 +23,7 @@ recogniser decides orientation too, so a process that uses it loads no second on
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -245,6 +246,11 @@ class RapidEngine:
             if _signs(line.words):
                 line.text = joined([w.text for w in line.words])
             lines.append(line)
+        # A tall line read badly may be a stack of upright letters as well as a sideways line.
+        weak = {id(line) for line in doubtful}
+        stacked = _stacked_letters(lines + doubtful, image, self.recognize)
+        lines = [line for line in stacked if id(line) not in weak]
+        doubtful = [line for line in stacked if id(line) in weak]
         lines = _sideways_lines(lines, doubtful, image, self.recognize)
         return lines + _missed_marks(image, lines, self.recognize)
 
@@ -846,6 +852,75 @@ def _sideways_lines(
             )
         )
     return [line for line in lines if id(line) not in replaced and id(line) not in weak] + found
+
+
+# A column of single letters, one to a row (a receipt's tax codes "S", "S", "S"), that the
+# detector boxed as one tall line, which RapidOCR reads turned ("SS"): its ink stands in rows
+# of a letter's height (STACK_HEIGHTS of the type's), none wider than tall, at least STACK_GAP
+# of the type's height (two pixels) apart. Each row is read upright, and the readings replace
+# the line where each is at least SIDEWAYS_CONFIDENCE sure. A sideways line's letters lie wider
+# than tall, and lines of vertical writing (a Chinese page) are left alone.
+STACK_HEIGHTS, STACK_GAP = (0.5, 1.5), 0.1
+
+
+def _stacked_letters(lines: list[OcrLine], image: np.ndarray, recognize: Any) -> list[OcrLine]:
+    """The lines, each tall one that is a stack of upright letters replaced by its letters."""
+    flat = [line for line in lines if not _tall(line.box)]
+    tall = [line for line in lines if _tall(line.box)]
+    text = "".join(line.text for line in lines)
+    if not tall or len(flat) < 3 or sum(map(ideographic, text)) >= 0.3 * len(text):
+        return lines
+    height = float(np.median([(line.box[3] - line.box[1]) / (1 + 2 * RapidEngine.padding) for line in flat]))
+    low, high = STACK_HEIGHTS
+    stacks: list[tuple[OcrLine, list[PixelBox]]] = []
+    for line in tall:
+        ink = _line_ink(image, line.box, 0.0)
+        if ink is None:
+            continue
+        x0, y0 = max(0, round(line.box[0])), max(0, round(line.box[1]))
+        rows = [(start, n) for start, n in _runs(ink.any(axis=1)) if n >= 0.3 * height]  # specks out
+        # One row is enough where the line read badly: a lone "S" boxed tall, read turned as "C".
+        least = 1 if line.confidence < SIDEWAYS_DOUBT else 2
+        if len(rows) < least or not all(low * height <= n <= high * height for _, n in rows):
+            continue
+        if any(b[0] - (a[0] + a[1]) < max(2.0, STACK_GAP * height) for a, b in itertools.pairwise(rows)):
+            continue
+        bands: list[PixelBox] = []
+        for start, n in rows:
+            columns = np.flatnonzero(ink[start : start + n].any(axis=0))
+            if columns[-1] - columns[0] + 1 > n:
+                break  # wider than tall: a letter lying on its side
+            bands.append((x0 + columns[0], y0 + start, x0 + columns[-1] + 1, y0 + start + n))
+        else:
+            stacks.append((line, [tuple(map(float, band)) for band in bands]))
+    if not stacks:
+        return lines
+    # Paper around each row, but none of the next row's ink: the rows of a receipt stand a few
+    # pixels apart, and a piece of the "S" below makes the recogniser unsure of this one.
+    margin = 0.25 * height
+    crops = []
+    for _, bands in stacks:
+        for k, (left, top, right, bottom) in enumerate(bands):
+            above = (top - bands[k - 1][3]) / 2 if k else margin
+            below = (bands[k + 1][1] - bottom) / 2 if k + 1 < len(bands) else margin
+            crops.append(
+                image[
+                    max(0, round(top - min(margin, above))) : round(bottom + min(margin, below)),
+                    max(0, round(left - margin)) : round(right + margin),
+                ]
+            )
+    readings = iter(recognize(crops))
+    replaced: dict[int, list[OcrLine]] = {}
+    for line, bands in stacks:
+        found = []
+        for band, (read, confidence) in zip(bands, readings, strict=False):
+            read = " ".join(read.split())
+            pad = RapidEngine.padding * (band[3] - band[1])
+            box = (band[0], band[1] - pad, band[2], band[3] + pad)
+            found.append(OcrLine(read, box, float(confidence), _split_line(read, box, float(confidence))))
+        if all(new.text and new.confidence >= SIDEWAYS_CONFIDENCE for new in found):
+            replaced[id(line)] = found
+    return [new for line in lines for new in replaced.get(id(line), [line])]
 
 
 # A letter or two standing alone in a row of text (a receipt's quantity "1", a "0" in a column)
