@@ -854,6 +854,21 @@ def _sideways_lines(
     return [line for line in lines if id(line) not in replaced and id(line) not in weak] + found
 
 
+def _type_height(lines: list[OcrLine]) -> float | None:
+    """The usual height of the page's type (pixels), from its lines lying flat; None with fewer
+    than three of them."""
+    flat = [line.box for line in lines if not _tall(line.box)]
+    if len(flat) < 3:
+        return None
+    return float(np.median([(b[3] - b[1]) / (1 + 2 * RapidEngine.padding) for b in flat]))
+
+
+def _ideographic(text: str) -> bool:
+    """Whether text is mostly Chinese (or Japanese) characters: each set in its own square, in
+    lines that may run down the page, with no spaces between words."""
+    return sum(map(ideographic, text)) >= 0.3 * len(text)
+
+
 # A column of single letters, one to a row (a receipt's tax codes "S", "S", "S"), that the
 # detector boxed as one tall line, which RapidOCR reads turned ("SS"): its ink stands in rows
 # of a letter's height (STACK_HEIGHTS of the type's), none wider than tall, at least STACK_GAP
@@ -865,12 +880,10 @@ STACK_HEIGHTS, STACK_GAP = (0.5, 1.5), 0.1
 
 def _stacked_letters(lines: list[OcrLine], image: np.ndarray, recognize: Any) -> list[OcrLine]:
     """The lines, each tall one that is a stack of upright letters replaced by its letters."""
-    flat = [line for line in lines if not _tall(line.box)]
     tall = [line for line in lines if _tall(line.box)]
-    text = "".join(line.text for line in lines)
-    if not tall or len(flat) < 3 or sum(map(ideographic, text)) >= 0.3 * len(text):
+    height = _type_height(lines)
+    if not tall or height is None or _ideographic("".join(line.text for line in lines)):
         return lines
-    height = float(np.median([(line.box[3] - line.box[1]) / (1 + 2 * RapidEngine.padding) for line in flat]))
     low, high = STACK_HEIGHTS
     stacks: list[tuple[OcrLine, list[PixelBox]]] = []
     for line in tall:
@@ -925,7 +938,7 @@ def _stacked_letters(lines: list[OcrLine], image: np.ndarray, recognize: Any) ->
 
 # A letter or two standing alone in a row of text (a receipt's quantity "1", a "0" in a column)
 # is often not boxed by the detector, which looks at the page shrunk to DETECTION_SIDE pixels:
-# SROIE's receipts lost 14 such, FUNSD's forms 6. Ink of a letter's height (MISSED_HEIGHTS of
+# SROIE's receipts lost 14 such, FUNSD's forms 5. Ink of a letter's height (MISSED_HEIGHTS of
 # the type's) outside every line found, level with one, is read; a reading this sure, with a
 # letter or digit in it, is kept (a tick reads "V" at 0.98, a dash among Latin text "一").
 MISSED_SURE = 0.98
@@ -936,13 +949,10 @@ PAPER_TOLERANCE = 40  # grey levels from the paper behind the lines found: still
 
 def _missed_marks(image: np.ndarray, lines: list[OcrLine], recognize: Any) -> list[OcrLine]:
     """Lines of a letter or two that the detector did not box (see MISSED_SURE)."""
-    flat = [line for line in lines if not _tall(line.box)]
-    if len(flat) < 3:
+    height = _type_height(lines)
+    if height is None or height < 8:
         return []
-    height = float(np.median([(line.box[3] - line.box[1]) / (1 + 2 * RapidEngine.padding) for line in flat]))
-    if height < 8:
-        return []
-    found = _unboxed_ink(image, lines, [line.box for line in flat], height)
+    found = _unboxed_ink(image, lines, [line.box for line in lines if not _tall(line.box)], height)
     if not found:
         return []
     margin = 0.25 * height  # the paper around a letter that the recogniser expects
@@ -952,8 +962,7 @@ def _missed_marks(image: np.ndarray, lines: list[OcrLine], recognize: Any) -> li
         ]
         for x0, y0, x1, y1 in found
     ]
-    text = "".join(line.text for line in lines)
-    latin = sum(map(ideographic, text)) < 0.3 * len(text)
+    latin = not _ideographic("".join(line.text for line in lines))
     kept = []
     for (x0, y0, x1, y1), (read, confidence) in zip(found, recognize(crops), strict=True):
         read = " ".join(read.split())
@@ -1399,7 +1408,7 @@ def _confirm_splits(words: list[OcrWord], text: str, box: PixelBox, image: np.nd
     ]
     gaps = dict.fromkeys(doubtful, False)
     ink = _line_ink(image, box, RapidEngine.padding) if len(words) > 1 else None
-    if ink is None or sum(map(ideographic, text)) >= 0.3 * len(text):
+    if ink is None or _ideographic(text):
         # Among Chinese characters, each set in its own square, a figure's digits stand as far
         # apart as the characters do ("1965" read as "1 965"): the recogniser's text decides.
         return _join(words, gaps)
