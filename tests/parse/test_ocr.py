@@ -521,13 +521,13 @@ def test_a_page_has_its_lines_found_once_upright_or_turned(drawn, name, monkeypa
 
     remembering = engine(name)._ocr.text_det
     searched: list[tuple[int, ...]] = []
-    detector = remembering._detector
+    search = remembering._search  # the detector's run on a page (the network and its reading)
 
     def counted(image):
         searched.append(image.shape)
-        return detector(image)
+        return search(image)
 
-    monkeypatch.setattr(remembering, "_detector", counted)
+    monkeypatch.setattr(remembering, "_search", counted)
     monkeypatch.setattr(remembering, "_last", None)
     upright = np.asarray(drawn.image.convert("RGB"))
     words = [w.text for w in read_page(upright, 200, 0, engine=name).words]
