@@ -732,11 +732,12 @@ class _LastDetection:
         started = time.perf_counter()
         prepare = detector.get_preprocess()
         scaled = prepare.resize(image)
-        area = _inked_area(scaled) if scaled is not None else None
-        if area is None:
-            return detector(image)
-        top, bottom, left, right = area
-        # RapidOCR normalises in float64 (its mean and deviation are), for float32 inputs.
+        if scaled is None:  # an image RapidOCR cannot scale: its detector finds nothing there
+            return TextDetOutput()
+        # A page inked to its edges, or blank, is given whole, scaled once as it is here.
+        top, bottom, left, right = _inked_area(scaled) or (0, scaled.shape[0], 0, scaled.shape[1])
+        # In float32: with RapidOCR's mean and deviation (a half) these are the very values its
+        # float64 arithmetic rounds to, at half the cost.
         mean, deviation = (np.asarray(v, dtype=np.float32) for v in (prepare.mean, prepare.std))
         piece = scaled[top:bottom, left:right].astype(np.float32) * np.float32(prepare.scale)
         piece = (piece - mean) / deviation
