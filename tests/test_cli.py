@@ -131,7 +131,8 @@ def test_identity_commands(env: Path) -> None:
 
 
 def test_first_start_prints_an_admin_and_a_key_once(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from docuforge.cli import _prepare_database, load_settings
+    from docuforge.cli.app import load_settings
+    from docuforge.cli.service import _prepare_database
 
     asyncio.run(_prepare_database(load_settings()))
     first = capsys.readouterr().err

@@ -13,8 +13,8 @@ from docuforge import parse  # a callable module: docuforge.parse(path) -> Docum
 from docuforge.chunk import chunk
 from docuforge.document import BlockType, Chunk, Document
 from docuforge.parse import ParseOptions
+from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
-from docuforge.render.reducto import to_full_result
 
 try:
     __version__ = version("docuforge")

@@ -33,8 +33,8 @@ import docuforge
 from docuforge.document.model import BlockType, Document
 from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
 from docuforge.parse.options import ParseOptions
+from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
-from docuforge.render.reducto import to_full_result
 
 TITLE = "Quarterly Report"
 SENTENCE = "Container traffic rose by a fifth while bulk shipments held steady."

@@ -13,9 +13,9 @@ from tests.fixtures.pdfs import Table as TableSpec
 import docuforge
 from docuforge.document.model import BBox, Cell, Table
 from docuforge.parse.options import ParseOptions
+from docuforge.reducto.full_result import to_full_result
 from docuforge.render import tables
 from docuforge.render.html import to_html
-from docuforge.render.reducto import to_full_result
 from docuforge.render.text import to_text
 
 BOX = BBox(left=0.1, top=0.1, width=0.1, height=0.05, page=1, original_page=1)

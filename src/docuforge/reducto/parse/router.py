@@ -9,8 +9,8 @@ from docuforge.auth.deps import CanWrite
 from docuforge.db import SessionDep, commit
 from docuforge.deps import RunnerDep, SettingsDep, StorageDep
 from docuforge.observability import get_logger
-from docuforge.parsing import service
-from docuforge.parsing.schemas import AsyncParseResponse, ParseRequest, ParseResponse
+from docuforge.reducto.parse import service
+from docuforge.reducto.parse.schemas import AsyncParseResponse, ParseRequest, ParseResponse
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 

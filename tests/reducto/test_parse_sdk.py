@@ -16,15 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import reducto
-from reducto import Reducto
 from reducto.lib.helpers import handle_url_response
 from reducto.types import JobGetAllResponse, ParseResponse, Upload
 from reducto.types.shared.parse_response import ResultFullResult
 from tests.fixtures.pdfs import LOREM, Heading, Page, Paragraph, Table, make_pdf
 from tests.fixtures.processes import bootstrap_key, docuforge_server
 
+import reducto
 from docuforge import __version__
+from reducto import Reducto
 
 pytestmark = pytest.mark.slow
 

@@ -87,7 +87,7 @@ def parse_in_worker(
 def render_in_worker(document_path: str, options_json: str, image_urls: dict[str, str], out: str) -> int:
     """Write Reducto's FullResult for a stored Document to `out`; returns its page count."""
     from docuforge.document.model import Document
-    from docuforge.render.reducto import to_full_result
+    from docuforge.reducto.full_result import to_full_result
 
     document = Document.model_validate_json(Path(document_path).read_text())
     for block in document.blocks():

@@ -16,7 +16,7 @@ from docuforge.files import inputs
 from docuforge.jobs import service as jobs
 from docuforge.jobs.runners import Runner
 from docuforge.models import Job
-from docuforge.parsing.schemas import ParseRequest
+from docuforge.reducto.parse.schemas import ParseRequest
 from docuforge.storage import BlobStore
 from docuforge.webhooks import service as webhooks
 

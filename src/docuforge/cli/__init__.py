@@ -1,0 +1,18 @@
+"""The `docuforge` command: one module per command group, each registering on the one Typer app."""
+
+from __future__ import annotations
+
+import sys
+
+from docuforge.cli import admin, db, parse, service, settings  # noqa: F401  (each registers its commands)
+from docuforge.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="docuforge")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

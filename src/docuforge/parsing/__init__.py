@@ -1,1 +1,0 @@
-"""The /parse endpoints: Reducto-compatible requests, parse jobs, and their results."""

@@ -1,0 +1,1 @@
+"""POST /parse and /parse_async."""
