@@ -137,11 +137,14 @@ Embed = Callable[[Sequence[str]], Any]
 
 def load_embedder() -> Embed | None:
     """The shared MiniLM embedder, or None where `docuforge.index.embeddings` is not installed."""
+    import importlib
+
     try:
-        from docuforge.index.embeddings import embed  # type: ignore[import-not-found]
+        # Imported by name: the shared embeddings module is optional (a later merge brings it).
+        module = importlib.import_module("docuforge.index.embeddings")
     except ImportError:
         return None
-    return embed  # type: ignore[no-any-return]
+    return module.embed  # type: ignore[no-any-return]
 
 
 class Scorer:
