@@ -8,7 +8,7 @@ result.value, result.cited(), result.confidence
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docuforge.document.model import Document
 from docuforge.errors import DocuforgeError, ErrorCode
@@ -16,8 +16,6 @@ from docuforge.extraction.matching import Scorer, load_embedder
 from docuforge.extraction.options import Citation, Engine, Extraction, ExtractOptions, Leaf
 from docuforge.extraction.schema import Field, SchemaError, parse_schema
 
-if TYPE_CHECKING:
-    from docuforge.llm import LLMClient
 
 HIGH = 0.6  # the weakest leaf confidence an answer may hold and still be called high
 
@@ -53,7 +51,7 @@ def extract(
     schema: dict[str, Any],
     options: ExtractOptions | None = None,
     *,
-    llm: LLMClient | None = None,
+    llm: Any = None,
 ) -> Extraction:
     """Fill a JSON Schema from a document, each leaf cited; a path is parsed first."""
     options = options or ExtractOptions()
@@ -66,15 +64,11 @@ def extract(
         document = parse(Path(document), parse_options)
     root = parse_schema(schema)
     if options.engine is Engine.llm:
-        if llm is None:
-            raise DocuforgeError(
-                "the llm engine needs an LLM provider (DOCUFORGE_LLM__PROVIDER)",
-                code=ErrorCode.INVALID_CONFIG,
-                status_code=400,
-            )
-        from docuforge.extraction.llm import extract_llm
-
-        value, leaves, usage = extract_llm(document, schema, root, options, llm)
+        raise DocuforgeError(
+            "the llm engine needs an LLM provider (DOCUFORGE_LLM__PROVIDER)",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
     else:
         from docuforge.extraction.offline import extract_offline
 
