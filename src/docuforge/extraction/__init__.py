@@ -16,7 +16,6 @@ from docuforge.extraction.matching import Scorer, load_embedder
 from docuforge.extraction.options import Citation, Engine, Extraction, ExtractOptions, Leaf
 from docuforge.extraction.schema import Field, SchemaError, parse_schema
 
-
 HIGH = 0.6  # the weakest leaf confidence an answer may hold and still be called high
 
 
