@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
 from docuforge.chunk import chunk
 from docuforge.document import BlockType, Chunk, Document
-from docuforge.extraction import ExtractOptions, Extraction, extract
+from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.parse import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown

@@ -18,6 +18,10 @@ class SchemaError(DocuforgeError):
     status_code = 400
     code = ErrorCode.INVALID_SCHEMA
 
+    def __init__(self, message: str) -> None:
+        # The same schema fails the same way: clients must not retry it.
+        super().__init__(message, headers={"x-should-retry": "false"})
+
 
 @dataclass
 class Field:
