@@ -14,7 +14,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -269,14 +269,52 @@ class OcrSettings(BaseModel):
 
 
 class LlmSettings(BaseModel):
-    provider: Literal["none", "openai", "anthropic"] = Field(
+    provider: Literal["none", "openai-compatible", "openai", "anthropic"] = Field(
         "none",
-        description="Optional LLM for extract and answers: none, openai (or compatible) or anthropic.",
+        description="Optional LLM for the llm extract engine and later features: none, openai-compatible "
+        "(OpenAI, vLLM, Ollama, llama.cpp server, LM Studio; `openai` is the same) or anthropic.",
     )
-    base_url: str | None = Field(None, description="API base URL (vLLM, Ollama, llama.cpp, a proxy...).")
+    base_url: str | None = Field(
+        None,
+        description="API base URL (default: https://api.openai.com/v1 or https://api.anthropic.com).",
+    )
     api_key: SecretStr | None = Field(None, description="API key of the LLM provider.")
     model: str | None = Field(None, description="Model name to request.")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one LLM call.")
+    max_retries: int = Field(
+        2, ge=0, description="Retries of a call that failed transiently (backoff doubles)."
+    )
+    backoff: float = Field(0.5, ge=0, description="Seconds before the first retry.")
+    breaker_failures: int = Field(
+        5, ge=1, description="Consecutive failed calls that open the circuit (calls then fail fast)."
+    )
+    breaker_reset: float = Field(
+        30.0, gt=0, description="Seconds an open circuit waits before letting one probe call through."
+    )
+    json_schema_mode: bool = Field(
+        True, description="Send the schema as structured output (response_format json_schema)."
+    )
+
+    def options(self) -> Any:
+        """The engine's LlmOptions for these settings (None when no provider is configured)."""
+        if self.provider == "none":
+            return None
+        from docuforge.llm.types import LlmOptions, Provider
+
+        anthropic = self.provider == "anthropic"
+        default_url = "https://api.anthropic.com" if anthropic else "https://api.openai.com/v1"
+        return LlmOptions(
+            provider=Provider.anthropic if anthropic else Provider.openai_compatible,
+            base_url=self.base_url or default_url,
+            model=self.model or "default",
+            api_key=self.api_key,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            backoff=self.backoff,
+            breaker_failures=self.breaker_failures,
+            breaker_reset=self.breaker_reset,
+            json_schema_mode=self.json_schema_mode,
+        )
 
 
 class ExtractSettings(BaseModel):
@@ -285,11 +323,6 @@ class ExtractSettings(BaseModel):
         description="Which engine answers /extract when a request does not say (settings.engine): "
         "offline (no LLM) or llm (DOCUFORGE_LLM__PROVIDER must be set).",
     )
-
-
-class QdrantSettings(BaseModel):
-    url: str | None = Field(None, description="Qdrant server URL (default: local mode in DATA_DIR/qdrant).")
-    api_key: SecretStr | None = Field(None, description="Qdrant API key.")
 
 
 class LogSettings(BaseModel):
@@ -322,7 +355,6 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
-    qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     @field_validator("data_dir")
