@@ -17,7 +17,7 @@ from docuforge.extraction import kinds, values
 from docuforge.extraction.candidates import Layout, Segment, Span, read_layout
 from docuforge.extraction.citations import cite
 from docuforge.extraction.kinds import kind_of, read
-from docuforge.extraction.matching import Scorer, field_terms
+from docuforge.extraction.matching import FieldTerms, Scorer, field_terms, lexical
 from docuforge.extraction.options import ExtractOptions, Leaf
 from docuforge.extraction.schema import Field
 from docuforge.extraction.tables import table_items
@@ -42,6 +42,13 @@ class Context:
     date_order: str
     choices: dict[Path, Choice]
     used: set[tuple[int, int]]
+    labels: list[FieldTerms]  # every leaf's terms: a value that reads as a label is no value
+
+    def labelness(self, text: str) -> float:
+        stripped = text.strip().rstrip(":\uff1a")
+        if not stripped or any(ch.isdigit() for ch in stripped) or len(stripped.split()) > 5:
+            return 0.0
+        return max((lexical(terms, stripped) for terms in self.labels), default=0.0)
 
 
 def _date_order(document: Document, options: ExtractOptions) -> str:
@@ -75,6 +82,8 @@ def _label_candidates(
         if reading is None:
             continue
         score = label * pair.prior * reading.quality
+        if kind in ("text", "organisation", "address", "enum") and ctx.labelness(pair.value.text) >= 0.7:
+            score *= 0.3  # "Customer | INVOICE NUMBER": the cell beside a label is another label
         span = reading.span
         extra: tuple[Span, ...] = ()
         value = reading.value
@@ -86,8 +95,6 @@ def _label_candidates(
 
 def _lexical_only(ctx: Context, terms: Any, label: str) -> float:
     # Prefix labels are every head of every line: too many to embed, and words suffice for them.
-    from docuforge.extraction.matching import lexical
-
     return lexical(terms, label)
 
 
@@ -276,11 +283,21 @@ def _fill_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
     return []
 
 
+def _leaf_terms(field: Field, parents: list[str]) -> list[FieldTerms]:
+    if field.leaf:
+        return [field_terms(field, parents)]
+    if field.type == "array":
+        return _leaf_terms(field.items, [*parents, field.name]) if field.items else []
+    return [
+        t for p in field.properties for t in _leaf_terms(p, [*parents, field.name] if field.name else parents)
+    ]
+
+
 def extract_offline(
     document: Document, root: Field, options: ExtractOptions, scorer: Scorer
 ) -> tuple[Any, list[Leaf]]:
     layout = read_layout(document)
-    ctx = Context(layout, options, scorer, _date_order(document, options), {}, set())
+    ctx = Context(layout, options, scorer, _date_order(document, options), {}, set(), _leaf_terms(root, []))
     if scorer.embed is not None:
         scorer.prepare([p.label for p in layout.pairs if p.source != "prefix"])
     if root.type == "array":
