@@ -13,7 +13,6 @@ import json
 import platform
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 from benchmarks.extract import documents, scoring, synthetic
