@@ -143,10 +143,21 @@ def _pairs(segments: list[Segment]) -> list[Pair]:
     return pairs
 
 
+def _pair_text(text: str) -> bool:
+    """A line that is a label and value of its own ("Invoice #: 123") is nobody else's value."""
+    colon = _COLON.match(text)
+    return bool(colon and _labelish(colon.group(1)) and colon.group(2).strip())
+
+
 def _neighbours(seg: Segment, page: list[Segment], label: str, label_span: Span, pairs: list[Pair]) -> None:
     """The value of a label standing alone: what follows it on its row, or else just under it."""
     right = [
-        o for o in page if o is not seg and _same_row(seg.box, o.box) and o.box.left >= seg.box.right - 0.005
+        o
+        for o in page
+        if o is not seg
+        and _same_row(seg.box, o.box)
+        and o.box.left >= seg.box.right - 0.005
+        and not _pair_text(o.text)
     ]
     if right:
         nearest = min(right, key=lambda o: o.box.left)
@@ -155,6 +166,7 @@ def _neighbours(seg: Segment, page: list[Segment], label: str, label_span: Span,
         o
         for o in page
         if o is not seg
+        and not _pair_text(o.text)
         and o.box.top >= seg.box.bottom - 0.3 * seg.box.height
         and o.box.top - seg.box.bottom < 1.6 * max(seg.box.height, 0.008)
         and min(o.box.right, seg.box.right) - max(o.box.left, seg.box.left)

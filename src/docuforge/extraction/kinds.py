@@ -107,8 +107,13 @@ def read(kind: str, field: Field, span: Span, date_order: str, checked: bool | N
             return None
         return Reading(m.group(0).strip(), _sub(span, m.start(), m.end()), 1.0)
     cleaned = values.clean_string(text)
-    if not cleaned or sum(ch.isalnum() for ch in cleaned) == 0:
-        return None
+    if (
+        not cleaned
+        or sum(ch.isalnum() for ch in cleaned) == 0
+        or (not stems(cleaned)
+        and not any(c.isdigit() for c in cleaned))
+    ):
+        return None  # nothing but stopwords ("To" after "Billed") is no value
     if kind in ("organisation", "address") and sum(ch.isalpha() for ch in cleaned) < 3:
         return None
     offset = text.find(cleaned)
@@ -164,8 +169,9 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
             continue
         score = 1.0 - rank * 0.06
         if _SUFFIX.search(text):
-            score += 0.8
-        score += 0.3 * min(1.0, max(0.0, seg.box.height / median - 1.0))
+            score += 0.5
+        # The issuer's name is what the page sets largest near its top.
+        score += 0.8 * min(1.0, max(0.0, seg.box.height / median - 1.0))
         if text.isupper():
             score += 0.1
         if best is None or score > best[0]:

@@ -10,6 +10,7 @@ objects come from tables; objects whose name heads a section ("Bill to") are rea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from docuforge.document.model import Document
@@ -43,6 +44,10 @@ class Context:
     choices: dict[Path, Choice]
     used: set[tuple[int, int]]
     labels: list[FieldTerms]  # every leaf's terms: a value that reads as a label is no value
+    # First every field takes what a label names; only then do the others fall back on position,
+    # so an issuer's name found by position cannot take the line a "Bill to" label names.
+    phase: str = "labels"
+    arrays: dict[Path, list[Any]] = dataclass_field(default_factory=dict)
 
     def labelness(self, text: str) -> float:
         stripped = text.strip().rstrip(":\uff1a")
@@ -82,7 +87,7 @@ def _label_candidates(
         if reading is None:
             continue
         score = label * pair.prior * reading.quality
-        if kind in ("text", "organisation", "address", "enum") and ctx.labelness(pair.value.text) >= 0.7:
+        if kind in ("text", "organisation", "address", "enum") and ctx.labelness(pair.value.text) >= 0.4:
             score *= 0.3  # "Customer | INVOICE NUMBER": the cell beside a label is another label
         span = reading.span
         extra: tuple[Span, ...] = ()
@@ -175,7 +180,7 @@ def _fill_object(
         child_path = (*path, prop.name)
         names = [*parents, field.name] if field.name else parents
         out[prop.name] = _fill(prop, child_path, names, ctx, scope)
-    if section is not None:
+    if section is not None and ctx.phase == "fallback":
         _fill_from_section(field, path, section, ctx, out)
     return out
 
@@ -216,15 +221,19 @@ def _fill(field: Field, path: Path, parents: list[str], ctx: Context, within: li
         return _fill_object(field, path, parents, ctx, within)
     if field.type == "array":
         return _fill_array(field, path, parents, ctx)
-    allowed = {s.order for s in within} if within is not None else None
-    candidates = sorted(_label_candidates(field, parents, ctx, allowed), key=lambda c: -c.score)
-    for candidate in candidates:
-        key = (candidate.span.segment.order, candidate.span.start) if candidate.span else None
-        if key is not None and key in ctx.used:
-            continue
-        candidate.path = path
-        _choose(ctx, candidate)
-        return candidate.value
+    if path in ctx.choices:
+        return ctx.choices[path].value
+    if ctx.phase == "labels":
+        allowed = {s.order for s in within} if within is not None else None
+        candidates = sorted(_label_candidates(field, parents, ctx, allowed), key=lambda c: -c.score)
+        for candidate in candidates:
+            key = (candidate.span.segment.order, candidate.span.start) if candidate.span else None
+            if key is not None and key in ctx.used:
+                continue
+            candidate.path = path
+            _choose(ctx, candidate)
+            return candidate.value
+        return None
     fallback = _fallback(field, ctx, within if within is not None else ctx.layout.segments)
     if fallback is not None:
         fallback.path = path
@@ -234,6 +243,12 @@ def _fill(field: Field, path: Path, parents: list[str], ctx: Context, within: li
 
 
 def _fill_array(field: Field, path: Path, parents: list[str], ctx: Context) -> list[Any]:
+    if path not in ctx.arrays:
+        ctx.arrays[path] = _read_array(field, path, parents, ctx)
+    return ctx.arrays[path]
+
+
+def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> list[Any]:
     item = field.items
     if item is None:
         return []
@@ -300,10 +315,12 @@ def extract_offline(
     ctx = Context(layout, options, scorer, _date_order(document, options), {}, set(), _leaf_terms(root, []))
     if scorer.embed is not None:
         scorer.prepare([p.label for p in layout.pairs if p.source != "prefix"])
-    if root.type == "array":
-        value: Any = _fill_array(root, (), [], ctx)
-    else:
-        value = _fill_object(root, (), [], ctx, None)
+    value: Any = None
+    for phase in ("labels", "fallback"):
+        ctx.phase = phase
+        value = (
+            _fill_array(root, (), [], ctx) if root.type == "array" else _fill_object(root, (), [], ctx, None)
+        )
     leaves = []
     for choice in ctx.choices.values():
         confidence = max(0.0, min(1.0, choice.score))
