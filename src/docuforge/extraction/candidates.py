@@ -227,6 +227,12 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                 if cell is None or (cell.row, cell.col) != (r, c) or (r, c) not in segs:
                     continue
                 label = segs[(r, c)]
+                colon = _COLON.match(label.text)
+                if colon and _labelish(colon.group(1)) and colon.group(2).strip():
+                    # "Order Number: PO-23200" in one cell: a pair of its own.
+                    value = Span(label, colon.start(2), len(label.text))
+                    pairs.append(Pair(colon.group(1), value, Span(label, 0, colon.end(1)), "inline", 1.0))
+                    continue
                 if not _labelish(label.text):
                     continue
                 label_span = Span(label, 0, len(label.text))
@@ -235,10 +241,10 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                 right = next(
                     (segs[(r, k)] for k in range(c + cell.col_span, table.n_cols) if (r, k) in segs), None
                 )
-                if right is not None:
+                if right is not None and not _pair_text(right.text):
                     pairs.append(Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", 0.95))
                 down = r + cell.row_span
-                if down < table.n_rows and (down, c) in segs:
+                if down < table.n_rows and (down, c) in segs and not _pair_text(segs[(down, c)].text):
                     value = segs[(down, c)]
                     pairs.append(Pair(label.text, Span(value, 0, len(value.text)), label_span, "table", 0.85))
     return pairs, cells

@@ -110,8 +110,7 @@ def read(kind: str, field: Field, span: Span, date_order: str, checked: bool | N
     if (
         not cleaned
         or sum(ch.isalnum() for ch in cleaned) == 0
-        or (not stems(cleaned)
-        and not any(c.isdigit() for c in cleaned))
+        or (not stems(cleaned) and not any(c.isdigit() for c in cleaned))
     ):
         return None  # nothing but stopwords ("To" after "Billed") is no value
     if kind in ("organisation", "address") and sum(ch.isalpha() for ch in cleaned) < 3:

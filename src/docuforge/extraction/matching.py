@@ -50,7 +50,7 @@ SYNONYMS: list[set[str]] = [
         "total excl tax",
         "pre-tax total",
     },
-    {"due date", "payment due", "due"},
+    {"due date", "payment due", "due", "pay by", "payable by"},
     {"name", "full name"},
     {"signature", "signed", "sign"},
     {"birth", "dob", "born"},

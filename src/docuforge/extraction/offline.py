@@ -135,7 +135,7 @@ def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | N
     if kind in ("date", "email", "phone"):
         for seg in segments:
             reading = read(kind, field, Span(seg, 0, len(seg.text)), ctx.date_order)
-            if reading is not None:
+            if reading is not None and (seg.order, reading.span.start) not in ctx.used:
                 return Choice((), reading.value, reading.span, 0.5)
     if kind == "boolean":
         return None
