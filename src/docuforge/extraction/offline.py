@@ -124,7 +124,9 @@ def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | N
             seg, confidence = found
             reading = read("organisation", field, Span(seg, 0, len(seg.text)), ctx.date_order)
             if reading:
-                return Choice((), reading.value, reading.span, confidence)
+                name = kinds.without_registration(str(reading.value))
+                span = Span(reading.span.segment, reading.span.start, reading.span.start + len(name))
+                return Choice((), name, span, confidence)
     if kind == "address":
         org = kinds.organisation(segments)
         lines = kinds.address_lines(segments, org[0] if org else None)
