@@ -167,6 +167,8 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
             continue
         if letters < 0.5 * len(text.replace(" ", "")):
             continue
+        if sum(ch.isalpha() for ch in _REG_TAIL.sub("", text)) < 3:
+            continue  # a registration number line ("Reg #1101083-T")
         score = 1.0 - rank * 0.1
         if _SUFFIX.search(text):
             score += 0.5
@@ -181,7 +183,7 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
     return best[1], min(0.85, 0.45 + 0.25 * best[0])
 
 
-_REG_TAIL = re.compile(r"\s*[(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*(?:no\.?)?\s*:?\s*)?\d[\d\w./-]{3,}.*$", re.I)
+_REG_TAIL = re.compile(r"\s*[(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*(?:no\.?)?\s*[:#]?\s*)?\d[\d\w./-]{3,}.*$", re.I)
 
 
 def without_registration(name: str) -> str:
