@@ -170,6 +170,25 @@ def synthetic_set(engines: dict[str, tuple[ExtractOptions, Any]], count: int) ->
     return out
 
 
+SROIE_INTRO = (
+    "Field accuracy: company and address exact after case and spacing normalisation, date as ISO, "
+    "total to the cent; F1 is micro over the four fields. The engines were developed looking at the "
+    "even-numbered receipts (tuning half); the odd-numbered ones are the reporting half."
+)
+FUNSD_INTRO = (
+    "Question-to-answer links of the annotation against the offline engine's label/value pairs "
+    "(exact text after normalisation, so OCR slips count as misses)."
+)
+SYNTHETIC_INTRO = (
+    "Three fonts, three table styles, several wordings per label, three amount conventions. "
+    "Reporting half (odd seeds) shown; the tuning half is in extract.json."
+)
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join("" if c is None else str(c) for c in cells) + " |"
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Extraction benchmarks",
@@ -178,51 +197,51 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     if "sroie" in results:
-        s = results["sroie"]
-        lines += ["## SROIE key fields (25 receipts, ICDAR 2019; our OCR)", "",
-                  "Field accuracy: company and address exact after case/spacing normalisation, date as ISO, total to the cent. "
-                  "F1 is micro over the four fields. The engines were developed looking at the even-numbered receipts "
-                  "(tuning half); the odd-numbered ones are the reporting half.", "",
-                  "| engine | half | company | date | address | total | F1 | address token F1 | ms/page |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
-        for engine, r in s.items():
+        lines += ["## SROIE key fields (25 receipts, ICDAR 2019; our OCR)", "", SROIE_INTRO, ""]
+        lines += [
+            _row("engine", "half", "company", "date", "address", "total", "F1", "address token F1", "ms/page")
+        ]
+        lines += [_row(*["---"] * 9)]
+        for engine, r in results["sroie"].items():
             if engine == "n":
                 continue
             for half in ("reporting", "tuning", "all"):
                 f = r[half]["fields"]
-                lines.append(
-                    f"| {engine} | {half} | {f['company']['accuracy']} | {f['date']['accuracy']} | {f['address']['accuracy']} | "
-                    f"{f['total']['accuracy']} | {r[half]['f1']} | {r['address_token_f1'] if half == 'all' else ''} | "
-                    f"{r['ms_per_page'] if half == 'all' else ''} |"
-                )
+                accuracy = [f[k]["accuracy"] for k in ("company", "date", "address", "total")]
+                extra = (r["address_token_f1"], r["ms_per_page"]) if half == "all" else ("", "")
+                lines.append(_row(engine, half, *accuracy, r[half]["f1"], *extra))
         lines.append("")
     if "funsd" in results:
         f = results["funsd"]
-        lines += ["## FUNSD key-value linking (25 forms; our OCR)", "",
-                  "Question→answer links of the annotation against the offline engine's label/value pairs (exact text after "
-                  "normalisation, so OCR slips count as misses).", "",
-                  "| links | pairs proposed | precision | recall | F1 | ms/page |", "|---|---|---|---|---|---|",
-                  f"| {f['links']} | {f['pairs_proposed']} | {f['precision']} | {f['recall']} | {f['f1']} | {f['ms_per_page']} |", ""]  # fmt: skip
+        lines += ["## FUNSD key-value linking (25 forms; our OCR)", "", FUNSD_INTRO, ""]
+        lines += [_row("links", "pairs proposed", "precision", "recall", "F1", "ms/page"), _row(*["---"] * 6)]
+        lines += [
+            _row(f["links"], f["pairs_proposed"], f["precision"], f["recall"], f["f1"], f["ms_per_page"]),
+            "",
+        ]
     if "synthetic" in results:
         s = results["synthetic"]
-        lines += [f"## Generated invoices and purchase orders ({s['n']}: templates {', '.join(s['templates'])})", "",
-                  "Three fonts, three table styles, several wordings per label, three amount conventions. Reporting half "
-                  "(odd seeds) shown; the tuning half is in extract.json.", ""]  # fmt: skip
+        title = f"## Generated invoices and purchase orders ({s['n']}; templates {', '.join(s['templates'])})"
+        lines += [title, "", SYNTHETIC_INTRO, ""]
         for engine, r in s.items():
             if engine in ("n", "templates"):
                 continue
             rep = r["reporting"]
-            lines += [f"**{engine}**: F1 {rep['f1']} (precision {rep['precision']}, recall {rep['recall']}); tuning half F1 "
-                      f"{r['tuning']['f1']}; {r['ms_per_page']} ms/page of extraction.", "",
-                      "| field | accuracy |", "|---|---|"]  # fmt: skip
-            lines += [f"| {name} | {row['accuracy']} |" for name, row in rep["fields"].items()]
+            lines += [
+                f"**{engine}**: F1 {rep['f1']} (precision {rep['precision']}, recall {rep['recall']}); "
+                f"tuning half F1 {r['tuning']['f1']}; {r['ms_per_page']} ms/page of extraction.",
+                "",
+                _row("field", "accuracy"),
+                _row("---", "---"),
+            ]
+            lines += [_row(name, row["accuracy"]) for name, row in rep["fields"].items()]
             lines.append("")
-    if "parse_ms_per_page" in results:
+    if results.get("parse_ms_per_page"):
+        timings = ", ".join(f"{k} {v} ms" for k, v in results["parse_ms_per_page"].items())
         lines += [
             "## Speed",
             "",
-            "Parse (cached, measured once) per page: "
-            + ", ".join(f"{k} {v} ms" for k, v in results["parse_ms_per_page"].items())
-            + ". Extraction per page is in each table.",
+            f"Parse per page (cached, measured once, on a shared machine): {timings}.",
             "",
         ]
     if results.get("notes"):

@@ -183,7 +183,9 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
     return best[1], min(0.85, 0.45 + 0.25 * best[0])
 
 
-_REG_TAIL = re.compile(r"\s*[(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*(?:no\.?)?\s*[:#]?\s*)?\d[\d\w./-]{3,}.*$", re.I)
+_REG_TAIL = re.compile(
+    r"\s*[(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*(?:no\.?)?\s*[:#]?\s*)?\d[\d\w./-]{3,}.*$", re.I
+)
 
 
 def without_registration(name: str) -> str:
