@@ -291,6 +291,7 @@ class LlmSettings(BaseModel):
     breaker_reset: float = Field(
         30.0, gt=0, description="Seconds an open circuit waits before letting one probe call through."
     )
+    max_tokens: int = Field(1024, ge=16, description="Most tokens one LLM answer may use (extract).")
     json_schema_mode: bool = Field(
         True, description="Send the schema as structured output (response_format json_schema)."
     )

@@ -54,7 +54,6 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     ARCHIVE_REJECTED = "ARCHIVE_REJECTED"
-    LLM_CIRCUIT_OPEN = "LLM_CIRCUIT_OPEN"  # the LLM provider failed repeatedly: failing fast for a while
 
 
 class DocuforgeError(Exception):

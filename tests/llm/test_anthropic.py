@@ -80,4 +80,4 @@ def test_the_breaker_opens_on_repeated_failures(api: tuple[MessagesApi, str]) ->
     with pytest.raises(CircuitOpen) as raised:
         llm.complete([Message(role="user", content="x")])
     assert len(fake.requests) == sent, "an open circuit fails without calling"
-    assert raised.value.code is ErrorCode.LLM_CIRCUIT_OPEN
+    assert raised.value.code is ErrorCode.SERVICE_UNAVAILABLE

@@ -35,7 +35,7 @@ def test_opens_fails_fast_probes_and_closes() -> None:
     with pytest.raises(CircuitOpen) as raised:
         breaker.call(lambda: called.append(1))
     assert not called, "an open circuit must not call the provider"
-    assert raised.value.code is ErrorCode.LLM_CIRCUIT_OPEN and raised.value.status_code == 503
+    assert raised.value.code is ErrorCode.SERVICE_UNAVAILABLE and raised.value.status_code == 503
     clock.now += 10
     assert breaker.state == HALF_OPEN
     with pytest.raises(ConnectionError):

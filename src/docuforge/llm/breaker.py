@@ -1,8 +1,9 @@
 """A circuit breaker per provider endpoint: fail fast while it is down, probe it, close on success.
 
 closed: calls go through; `failures` consecutive failures open it. open: calls fail at once with
-LLM_CIRCUIT_OPEN until `reset` seconds have passed. half-open: one call is let through as a probe;
-its success closes the circuit, its failure opens it for another `reset` seconds.
+SERVICE_UNAVAILABLE ("LLM circuit open") until `reset` seconds have passed. half-open: one call
+is let through as a probe; its success closes the circuit, its failure opens it for another
+`reset` seconds.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ class CircuitBreaker:
             if state == OPEN or (state == HALF_OPEN and self._probing):
                 wait = max(0.0, self.reset - (self.clock() - (self._opened_at or 0.0)))
                 raise CircuitOpen(
-                    f"the LLM provider failed {self._failures} times in a row; not calling it for "
-                    f"another {wait:.0f} s",
+                    f"LLM circuit open: the provider failed {self._failures} times in a row; "
+                    f"not calling it for another {wait:.0f} s",
                     headers={"Retry-After": str(max(1, round(wait)))},
                 )
             if state == HALF_OPEN:

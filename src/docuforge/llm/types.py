@@ -87,10 +87,14 @@ class LlmError(DocuforgeError):
 
 
 class CircuitOpen(DocuforgeError):
-    """Too many recent failures: calls fail at once until a probe succeeds."""
+    """Too many recent failures: calls fail at once until a probe succeeds.
+
+    Its code is Reducto's SERVICE_UNAVAILABLE (job views carry only Reducto's codes); the message
+    starts with "LLM circuit open".
+    """
 
     status_code = 503
-    code = ErrorCode.LLM_CIRCUIT_OPEN
+    code = ErrorCode.SERVICE_UNAVAILABLE
     transient = True
 
 

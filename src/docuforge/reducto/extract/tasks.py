@@ -118,11 +118,12 @@ async def _earlier_document(ctx: JobContext, path: Path) -> None:
     raise DocumentError("the jobid:// chain is too long", code=ErrorCode.NOT_FOUND)
 
 
-def options_of(request: ExtractRequest, engine: str) -> ExtractOptions:
+def options_of(request: ExtractRequest, engine: str, max_tokens: int = 1024) -> ExtractOptions:
     return ExtractOptions(
         engine=engine,  # type: ignore[arg-type]
         system_prompt=request.prompt,
         array_extract=request.settings.array_extract,
+        max_tokens=max_tokens,
     )
 
 
@@ -189,7 +190,7 @@ async def extract_job(ctx: JobContext) -> TaskResult:
         artifacts.append(key)
     ctx.progress(0.85)
     result_path = ctx.workdir / "result.json"
-    options = options_of(request, engine)
+    options = options_of(request, engine, ctx.settings.llm.max_tokens)
     if engine == "llm":
         summary = await _extract_with_llm(ctx, document_path, request, options, result_path)
     else:
