@@ -104,6 +104,7 @@ def _synonym_stems() -> list[frozenset[frozenset[str]]]:
     return [frozenset(stems(phrase) for phrase in group) for group in SYNONYMS]
 
 
+@lru_cache(maxsize=65536)
 def expand(terms: frozenset[str]) -> frozenset[str]:
     """The terms and every synonym whose phrase the terms contain."""
     out = set(terms)
