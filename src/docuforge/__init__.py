@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
 from docuforge.chunk import chunk
 from docuforge.document import BlockType, Chunk, Document
+from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.parse import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
@@ -25,9 +26,12 @@ __all__ = [
     "BlockType",
     "Chunk",
     "Document",
+    "ExtractOptions",
+    "Extraction",
     "ParseOptions",
     "__version__",
     "chunk",
+    "extract",
     "parse",
     "to_full_result",
     "to_markdown",

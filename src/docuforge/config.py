@@ -279,6 +279,14 @@ class LlmSettings(BaseModel):
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one LLM call.")
 
 
+class ExtractSettings(BaseModel):
+    engine: Literal["offline", "llm"] = Field(
+        "offline",
+        description="Which engine answers /extract when a request does not say (settings.engine): "
+        "offline (no LLM) or llm (DOCUFORGE_LLM__PROVIDER must be set).",
+    )
+
+
 class QdrantSettings(BaseModel):
     url: str | None = Field(None, description="Qdrant server URL (default: local mode in DATA_DIR/qdrant).")
     api_key: SecretStr | None = Field(None, description="Qdrant API key.")
@@ -313,6 +321,7 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
