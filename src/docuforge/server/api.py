@@ -7,6 +7,7 @@ from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
+from docuforge.reducto.classify.router import router as classify_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
@@ -17,6 +18,7 @@ ROUTERS = [
     auth_router,
     files_router,
     parsing_router,
+    classify_router,
     jobs_router,
     webhooks_router,
     blob_router,

@@ -1,0 +1,98 @@
+"""`docuforge classify`, `docuforge split` and `docuforge fill`: engine operations on a parsed document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from docuforge.cli.app import app, fail, progress_bar
+
+
+def _read_json(path: Path, what: str) -> Any:
+    if not path.is_file():
+        fail(FileNotFoundError(f"no such {what} file: {path}"))
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        fail(ValueError(f"{path} is not JSON: {exc}"))
+
+
+def _parse(file: Path, pages: str | None, password: str | None):
+    from docuforge.errors import DocuforgeError
+    from docuforge.parse.options import ParseOptions
+    from docuforge.parse.pipeline import parse
+
+    if not file.is_file():
+        fail(FileNotFoundError(f"no such file: {file}"))
+    options = ParseOptions.model_validate(
+        {
+            "settings": {
+                "document_password": password,
+                "page_range": [part.strip() for part in pages.split(",")] if pages else None,
+            }
+        }
+    )
+    try:
+        with progress_bar(file.name) as on_page:
+            return parse(file, options, on_page=on_page)
+    except DocuforgeError as exc:
+        typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+Pages = Annotated[str | None, typer.Option(help="Pages to read, 1-based: '1-5', '1,4,6-8'.")]
+Password = Annotated[
+    str | None, typer.Option(help="Password of an encrypted PDF.", envvar="DOCUFORGE_PDF_PASSWORD")
+]
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of to stdout.")]
+Embeddings = Annotated[
+    bool, typer.Option(help="Also compare meanings with the bundled sentence embeddings, when installed.")
+]
+
+
+@app.command("classify")
+def classify_command(
+    file: Annotated[Path, typer.Argument(help="The document to classify.")],
+    categories: Annotated[
+        Path,
+        typer.Option(
+            help='JSON: [{"category": "invoice", "criteria": ["has an invoice number", ...]}, ...] '
+            'or {"invoice": [criteria...], ...}.'
+        ),
+    ],
+    pages: Pages = "1-5",
+    metadata: Annotated[str | None, typer.Option(help="Text about the document, read with it.")] = None,
+    accurate: Annotated[bool, typer.Option(help="Also score every page alone.")] = False,
+    embeddings: Embeddings = True,
+    password: Password = None,
+    output: Output = None,
+) -> None:
+    """Classify a document into one of your categories; prints the category, confidences and evidence."""
+    from docuforge.classification import Category, ClassifyOptions, classify
+
+    raw = _read_json(categories, "categories")
+    if isinstance(raw, dict):
+        raw = [{"name": name, "criteria": criteria} for name, criteria in raw.items()]
+    try:
+        cats = [Category(name=c.get("category") or c["name"], criteria=c.get("criteria") or []) for c in raw]
+    except (AttributeError, KeyError, TypeError):
+        fail(ValueError("categories must be a list of {category, criteria} or a {name: criteria} object"))
+    if not cats:
+        fail(ValueError("give at least one category"))
+    document = _parse(file, pages, password)
+    found = classify(
+        document, cats, ClassifyOptions(metadata=metadata, accurate=accurate, embeddings=embeddings)
+    )
+    _emit(found.model_dump_json(indent=2) + "\n", output)

@@ -1,0 +1,34 @@
+"""docuforge classify, split and fill: results on stdout or in a file, clear failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from docuforge.cli import app
+from tests.fixtures.pdfs import Heading, KeyValues, Page, Paragraph, make_pdf
+
+runner = CliRunner()
+INVOICE = make_pdf(
+    [Page([Heading("Invoice", 20), KeyValues([("Invoice number", "42")]), Paragraph("Amount due: $10.00")])]
+)
+
+
+def test_classify(tmp_path: Path) -> None:
+    (tmp_path / "doc.pdf").write_bytes(INVOICE)
+    (tmp_path / "cats.json").write_text(
+        json.dumps({"invoice": ["invoice number", "amount due"], "paper": ["abstract", "references"]})
+    )
+    result = runner.invoke(
+        app, ["classify", str(tmp_path / "doc.pdf"), "--categories", str(tmp_path / "cats.json")]
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["category"] == "invoice" and found["confidence"] > 0.5
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    bad = runner.invoke(
+        app, ["classify", str(tmp_path / "doc.pdf"), "--categories", str(tmp_path / "bad.json")]
+    )
+    assert bad.exit_code == 1 and "categories must be" in bad.output
