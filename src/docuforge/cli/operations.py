@@ -96,3 +96,52 @@ def classify_command(
         document, cats, ClassifyOptions(metadata=metadata, accurate=accurate, embeddings=embeddings)
     )
     _emit(found.model_dump_json(indent=2) + "\n", output)
+
+
+@app.command("split")
+def split_command(
+    file: Annotated[Path, typer.Argument(help="The packet to split.")],
+    sections: Annotated[
+        Path,
+        typer.Option(help='JSON: [{"name": "Invoice", "description": "...", "partition_key": null}, ...].'),
+    ],
+    rules: Annotated[
+        str | None, typer.Option(help='Rules in words; a "quoted phrase" marks where a section starts.')
+    ] = None,
+    overlap: Annotated[
+        bool, typer.Option(help="A page where one section ends and one begins joins both.")
+    ] = True,
+    auto_partition: Annotated[
+        bool, typer.Option(help="Pages without the partition value join the running partition.")
+    ] = True,
+    preserve_tables: Annotated[bool, typer.Option(help="Never cut a table continued across pages.")] = False,
+    embeddings: Embeddings = True,
+    pages: Pages = None,
+    password: Password = None,
+    output: Output = None,
+) -> None:
+    """Split a packet into named sections: pages, partitions, page evidence and a table of contents."""
+    from pydantic import ValidationError
+
+    from docuforge.splitting import Section, SplitOptions, split
+
+    raw = _read_json(sections, "sections")
+    try:
+        found_sections = [Section.model_validate(s) for s in raw]
+    except (ValidationError, TypeError):
+        fail(ValueError("sections must be a list of {name, description, partition_key?}"))
+    if not found_sections:
+        fail(ValueError("give at least one section"))
+    document = _parse(file, pages, password)
+    result = split(
+        document,
+        found_sections,
+        SplitOptions(
+            rules=rules,
+            allow_page_overlap=overlap,
+            auto_partition=auto_partition,
+            table_cutoff="preserve" if preserve_tables else "truncate",
+            embeddings=embeddings,
+        ),
+    )
+    _emit(result.model_dump_json(indent=2) + "\n", output)

@@ -21,6 +21,7 @@ from docuforge.storage import BlobStore
 BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.parse.tasks",
     "docuforge.reducto.classify.tasks",
+    "docuforge.reducto.split.tasks",
 ]
 
 

@@ -9,6 +9,7 @@ from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.classify.router import router as classify_router
 from docuforge.reducto.parse.router import router as parsing_router
+from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
 
@@ -19,6 +20,7 @@ ROUTERS = [
     files_router,
     parsing_router,
     classify_router,
+    split_router,
     jobs_router,
     webhooks_router,
     blob_router,
