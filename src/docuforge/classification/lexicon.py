@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W_]+(?:[.\-/'][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[.\-/][^\W_]+)*")
 STOP = frozenset(
     """a an and are as at be been by can contains contain do does for from has have having in into is it its
     of on or our that the their there these this those to was we were what when where which who will with
