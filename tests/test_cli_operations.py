@@ -58,3 +58,32 @@ def test_split(tmp_path: Path) -> None:
         app, ["split", str(tmp_path / "packet.pdf"), "--sections", str(tmp_path / "bad.json")]
     )
     assert bad.exit_code == 1 and "sections must be" in bad.output
+
+
+def test_fill(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.fixtures.forms import acroform_pdf
+
+    (tmp_path / "form.pdf").write_bytes(acroform_pdf())
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "fill",
+            str(tmp_path / "form.pdf"),
+            "--instructions",
+            "vessel: Northwind, the weather is fine",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Vessel name [text]: Northwind" in result.stdout and "not used: the weather is fine" in result.output
+    )
+    assert PdfReader(io.BytesIO(out.read_bytes())).get_fields()["vessel_name"].get("/V") == "Northwind"
+    empty = runner.invoke(app, ["fill", str(tmp_path / "form.pdf")])
+    assert empty.exit_code == 1 and "nothing to fill" in empty.output

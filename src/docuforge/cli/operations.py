@@ -145,3 +145,80 @@ def split_command(
         ),
     )
     _emit(result.model_dump_json(indent=2) + "\n", output)
+
+
+@app.command("fill")
+def fill_command(
+    file: Annotated[Path, typer.Argument(help="The PDF form: with AcroForm fields, or flat with blanks.")],
+    instructions: Annotated[
+        str,
+        typer.Option(help="What to fill, in words: 'the vessel is Northwind, IMO 9321483, hazardous: no'."),
+    ] = "",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the filled PDF.")] = Path(
+        "filled.pdf"
+    ),
+    widgets: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON list of widgets (bbox, description, type, value?, fill?), as the API's form_schema."
+        ),
+    ] = None,
+    flatten: Annotated[bool, typer.Option(help="Turn the filled fields into page content.")] = False,
+    color: Annotated[str | None, typer.Option(help="Text colour of the values, hex (#1f3a93).")] = None,
+    font_size: Annotated[float | None, typer.Option(help="Font size in points (default: fitted).")] = None,
+    overflow_pages: Annotated[
+        bool, typer.Option(help="Text that does not fit its field goes on pages added at the end.")
+    ] = False,
+) -> None:
+    """Fill a PDF form from instructions; writes the filled PDF and prints each widget's value."""
+    from pydantic import ValidationError
+
+    from docuforge.editing import FillOptions, Widget, fill
+    from docuforge.errors import DocuforgeError
+
+    if not file.is_file():
+        fail(FileNotFoundError(f"no such file: {file}"))
+    given = None
+    if widgets is not None:
+        raw = _read_json(widgets, "widgets")
+        try:
+            given = [
+                Widget.model_validate(
+                    {
+                        **w,
+                        "bbox": {
+                            **w["bbox"],
+                            "original_page": w["bbox"].get("original_page") or w["bbox"]["page"],
+                        },
+                    }
+                )
+                for w in raw
+            ]
+        except (ValidationError, KeyError, TypeError):
+            fail(
+                ValueError(
+                    "widgets must be a list of {bbox: {left, top, width, height, page}, description, type}"
+                )
+            )
+    if not instructions.strip() and not given:
+        fail(ValueError("give --instructions (or --widgets with values): there is nothing to fill"))
+    try:
+        result = fill(
+            file,
+            instructions,
+            widgets=given,
+            options=FillOptions(
+                color=color, font_size=font_size, flatten=flatten, overflow_pages=overflow_pages
+            ),
+        )
+    except DocuforgeError as exc:
+        typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
+        raise typer.Exit(1) from None
+    output.write_bytes(result.pdf)
+    for widget in result.widgets:
+        typer.echo(
+            f"{widget.description} [{widget.type}]: {widget.value if widget.value is not None else '-'}"
+        )
+    if result.unused:
+        typer.secho(f"not used: {'; '.join(result.unused)}", fg="yellow", err=True)
+    typer.echo(f"wrote {output} ({result.method})", err=True)

@@ -22,6 +22,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.parse.tasks",
     "docuforge.reducto.classify.tasks",
     "docuforge.reducto.split.tasks",
+    "docuforge.reducto.edit.tasks",
 ]
 
 

@@ -8,6 +8,7 @@ from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.classify.router import router as classify_router
+from docuforge.reducto.edit.router import router as edit_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
@@ -21,6 +22,7 @@ ROUTERS = [
     parsing_router,
     classify_router,
     split_router,
+    edit_router,
     jobs_router,
     webhooks_router,
     blob_router,
