@@ -23,6 +23,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.classify.tasks",
     "docuforge.reducto.split.tasks",
     "docuforge.reducto.edit.tasks",
+    "docuforge.reducto.pipeline.tasks",
 ]
 
 

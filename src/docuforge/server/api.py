@@ -10,6 +10,8 @@ from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.classify.router import router as classify_router
 from docuforge.reducto.edit.router import router as edit_router
 from docuforge.reducto.parse.router import router as parsing_router
+from docuforge.reducto.pipeline.router import router as pipelines_router
+from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
 from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
@@ -23,6 +25,8 @@ ROUTERS = [
     classify_router,
     split_router,
     edit_router,
+    pipelines_router,
+    pipeline_runs_router,
     jobs_router,
     webhooks_router,
     blob_router,
