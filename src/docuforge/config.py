@@ -292,6 +292,17 @@ class QdrantSettings(BaseModel):
     api_key: SecretStr | None = Field(None, description="Qdrant API key.")
 
 
+class DocumentOpsSettings(BaseModel):
+    """Split, classify and edit (form filling)."""
+
+    embeddings: bool = Field(
+        True, description="Split and classify also compare meanings with the bundled sentence embeddings."
+    )
+    edit_font: str = Field(
+        "Helvetica", description="Standard PDF font the filled values are written in (Helvetica, Courier...)."
+    )
+
+
 class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level logged.")
     format: Literal["json", "console"] = Field(
@@ -324,6 +335,7 @@ class Settings(BaseSettings):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
 
     @field_validator("data_dir")
     @classmethod

@@ -54,6 +54,7 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     ARCHIVE_REJECTED = "ARCHIVE_REJECTED"
+    PIPELINE_NOT_FOUND = "PIPELINE_NOT_FOUND"
 
 
 class DocuforgeError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from docuforge.cli import admin, db, extract, parse, service, settings  # noqa: F401  (each registers its commands)
+from docuforge.cli import admin, db, operations, parse, pipelines, service, settings  # noqa: F401  (each registers its commands)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]

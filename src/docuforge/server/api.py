@@ -8,7 +8,12 @@ from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.extract.router import router as extract_router
+from docuforge.reducto.classify.router import router as classify_router
+from docuforge.reducto.edit.router import router as edit_router
 from docuforge.reducto.parse.router import router as parsing_router
+from docuforge.reducto.pipeline.router import router as pipelines_router
+from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
+from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
 
@@ -19,6 +24,11 @@ ROUTERS = [
     files_router,
     parsing_router,
     extract_router,
+    classify_router,
+    split_router,
+    edit_router,
+    pipelines_router,
+    pipeline_runs_router,
     jobs_router,
     webhooks_router,
     blob_router,
