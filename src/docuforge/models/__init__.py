@@ -8,6 +8,13 @@ from docuforge.models.organization import Organization, OrganizationOwned
 from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
 from docuforge.models.user import User
 from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from docuforge.models.workspace import (
+    QuestionResult,
+    QuestionSet,
+    Workspace,
+    WorkspaceDocument,
+    WorkspaceJob,
+)
 
 __all__ = [
     "ApiKey",
@@ -16,10 +23,15 @@ __all__ = [
     "Job",
     "Organization",
     "OrganizationOwned",
+    "QuestionResult",
+    "QuestionSet",
     "RefreshToken",
     "RevokedAccessToken",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Workspace",
+    "WorkspaceDocument",
+    "WorkspaceJob",
 ]

@@ -10,6 +10,8 @@ from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
+from docuforge.workspaces.router import router as workspaces_router
+from docuforge.workspaces.router import uploads as workspaces_uploads
 
 ROUTERS = [
     health_router,
@@ -20,6 +22,8 @@ ROUTERS = [
     jobs_router,
     webhooks_router,
     blob_router,
+    workspaces_router,
+    workspaces_uploads,
 ]
 
 
