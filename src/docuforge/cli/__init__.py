@@ -6,6 +6,14 @@ import sys
 
 from docuforge.cli import admin, db, extract, parse, service, settings  # noqa: F401  (each registers its commands)
 from docuforge.cli import admin, db, operations, parse, pipelines, service, settings  # noqa: F401  (each registers its commands)
+from docuforge.cli import (  # noqa: F401  (each registers its commands)
+    admin,
+    db,
+    parse,
+    service,
+    settings,
+    workspaces,
+)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]

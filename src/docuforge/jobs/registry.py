@@ -26,6 +26,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.edit.tasks",
     "docuforge.reducto.pipeline.tasks",
 ]
+BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks", "docuforge.workspaces.tasks"]
 
 
 @dataclass

@@ -16,6 +16,8 @@ from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
 from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
+from docuforge.workspaces.router import router as workspaces_router
+from docuforge.workspaces.router import uploads as workspaces_uploads
 
 ROUTERS = [
     health_router,
@@ -32,6 +34,8 @@ ROUTERS = [
     jobs_router,
     webhooks_router,
     blob_router,
+    workspaces_router,
+    workspaces_uploads,
 ]
 
 
