@@ -3,7 +3,7 @@
 Reads only the Document, so it runs as a library::
 
     from docuforge.finance import read_statements
-    statements = read_statements(docuforge.parse("annual-report.pdf", FINANCE_PARSE))
+    statements = read_statements(docuforge.parse("annual-report.pdf", parse_options()))
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ from docuforge.finance.detect import DetectOptions, detect_page, group_pages
 from docuforge.finance.model import Check, Detection, Period, Statement, StatementLine, StatementType
 from docuforge.finance.read import ReadOptions, read_statement
 from docuforge.finance.rows import page_rows
+from docuforge.parse.options import ParseOptions
+
+
+def parse_options() -> ParseOptions:
+    """Parse options statements need: every word with its box (indentation and columns come from them)."""
+    return ParseOptions.model_validate({"settings": {"return_ocr_data": True}})
 
 
 class FinanceOptions(BaseModel):
@@ -54,5 +60,6 @@ __all__ = [
     "StatementLine",
     "StatementType",
     "detect",
+    "parse_options",
     "read_statements",
 ]

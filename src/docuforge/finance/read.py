@@ -26,14 +26,16 @@ from docuforge.finance.numbers import (
     is_amount,
     parse_amount,
 )
-from docuforge.finance.periods import looks_like_period, parse_period
+from docuforge.finance.periods import parse_period
 from docuforge.finance.rows import Row, RowOptions, Token
 from docuforge.finance.validate import checks, find_structure, keyword_total
 
 _NOTE_TOKEN = re.compile(r"^\d{1,2}(\.\d{1,2})?[a-z]?$|^\d{1,2}[a-z]?(,\d{1,2}[a-z]?)+$")
 _YEAR = re.compile(r"^(FY)?(19|20)\d{2}[*]?$|^Q[1-4]$", re.I)
 _TITLE_WORDS = re.compile(
-    r"thousand|million|billion|statement|balance sheet|\bin\b.*\b(dollars|euros)\b|'000", re.I
+    r"thousand|million|billion|statement|balance sheet|'000|^\(?in [a-z.]+|"
+    r"\b(dollars|euros|pounds|francs|sterling|yen)\b",
+    re.I,
 )
 _COMPANY = re.compile(
     r"\b(inc|corp|corporation|co|company|plc|ltd|limited|llc|ag|se|sa|s\.a|n\.v|nv|gmbh|group|"
@@ -60,6 +62,9 @@ class ReadOptions(BaseModel):
         True, description='"Total ...", "Net cash ...", "Gross profit" lines are totals.'
     )
     wrap_labels: bool = Field(True, description="Join a label that wraps onto the next row.")
+    blank_as_zero: bool = Field(
+        True, description="A line with values that has none in a column reads 0 there (a dash OCR lost)."
+    )
     column_tolerance: float = Field(
         0.02, description="How far (share of page width) a column's right edges spread."
     )
@@ -121,7 +126,7 @@ def read_statement(
             cells[periods[col]] = CellRef(page=line.page, bbox=_bbox(box))
         if line.values:
             for p in periods:
-                values.setdefault(p, None)
+                values.setdefault(p, 0.0 if options.blank_as_zero else None)
         label, note = clean_label(line.label)
         if not label and not values:
             continue
@@ -206,19 +211,30 @@ def _columns(rows: list[Row], options: ReadOptions) -> list[_Column]:
         else:
             clusters[-1].append(edge)
     support = [len({e[2] for e in c}) for c in clusters]
-    keep = [c for c, s in zip(clusters, support, strict=True) if s >= max(3, 0.25 * max(support))]
+    keep = [c for c, n in zip(clusters, support, strict=True) if n >= max(3, 0.25 * max(support))]
     columns = [_Column(statistics.median(e[0] for e in c), min(e[1] for e in c)) for c in keep]
-    if options.notes_column and len(columns) >= 2:
-        first = keep[0]
-        small = all(_NOTE_TOKEN.match(e[3]) for e in first)
-        rows_with_values = max(len({e[2] for e in c}) for c in keep[1:])
-        header = any(
-            t.text.lower().startswith("note") and abs(t.box[2] - columns[0].right) < 0.05
-            for row in rows
-            for t in row.tokens
-        )
-        if small and (header or len({e[2] for e in first}) < 0.9 * rows_with_values):
-            columns[0].notes = True
+    if options.notes_column and columns:
+        # note references: small numbers in a column of their own left of the values, often sparse
+        note_headers = [
+            t for row in rows for t in row.tokens if t.text.lower().rstrip(".:") in ("note", "notes")
+        ]
+        for c in reversed(clusters):
+            if c in keep or statistics.median(e[0] for e in c) >= columns[0].left:
+                continue
+            right = statistics.median(e[0] for e in c)
+            headed = any(
+                abs(t.box[2] - right) < 0.04 or t.box[0] <= right <= t.box[2] + 0.02 for t in note_headers
+            )
+            if all(_NOTE_TOKEN.match(e[3]) for e in c) and (headed or len({e[2] for e in c}) >= 2):
+                columns.insert(0, _Column(right, min(e[1] for e in c), notes=True))
+                break
+        else:
+            first = keep[0]
+            if len(keep) >= 2 and all(_NOTE_TOKEN.match(e[3]) for e in first):
+                rows_with_values = max(len({e[2] for e in c}) for c in keep[1:])
+                headed = any(abs(t.box[2] - columns[0].right) < 0.05 for t in note_headers)
+                if headed or len({e[2] for e in first}) < 0.9 * rows_with_values:
+                    columns[0].notes = True
     return columns
 
 
@@ -296,23 +312,29 @@ def _frame(rows: list[Row], columns: list[_Column]) -> tuple[list[Row], int, int
 
 
 def _period_labels(headers: list[Row], columns: list[_Column]) -> list[str]:
+    """Each value column's header, top row first; a phrase spanning columns heads the columns nearest it."""
     value_cols = [c for c in columns if not c.notes]
     parts: list[list[str]] = [[] for _ in value_cols]
-    widths = [c.right - c.left for c in value_cols]
-    span = statistics.median(widths) if widths else 0.05
+    centres = [(c.left + c.right) / 2 for c in value_cols]
     for row in headers:
-        for token_group in _phrases(row):
-            x0, x1 = token_group[0].box[0], token_group[-1].box[2]
-            text = " ".join(t.text for t in token_group)
-            if text.lower().startswith("note"):
-                continue
-            hit = [
-                i
-                for i, c in enumerate(value_cols)
-                if min(x1, c.right + 0.01) - max(x0, c.right - max(span, 0.05)) > 0
-            ]
-            for i in hit:
-                parts[i].append(text)
+        phrases = [
+            p
+            for p in _phrases(row)
+            if not p[0].text.lower().startswith("note") and p[-1].box[2] > value_cols[0].left - 0.08
+        ]
+        if not phrases:
+            continue
+        texts = [" ".join(t.text for t in p) for p in phrases]
+        mids = [(p[0].box[0] + p[-1].box[2]) / 2 for p in phrases]
+        if len(phrases) >= len(value_cols):
+            for text, p in zip(texts, phrases, strict=True):
+                col = _column_of(Token(text, (p[0].box[0], 0, p[-1].box[2], 0), 0), value_cols, 0.03)
+                if col is not None:
+                    parts[col].append(text)
+        else:
+            for i, centre in enumerate(centres):
+                nearest = min(range(len(phrases)), key=lambda k: abs(mids[k] - centre))
+                parts[i].append(texts[nearest])
     return [" ".join(p) for p in parts]
 
 
@@ -320,7 +342,8 @@ def _phrases(row: Row) -> list[list[Token]]:
     """Words close enough to read as one phrase."""
     out: list[list[Token]] = []
     for token in row.tokens:
-        if out and token.box[0] - out[-1][-1].box[2] < 0.9 * token.height:
+        ends_period = bool(out) and bool(re.fullmatch(r"(19|20)\d{2}\)?", out[-1][-1].text))
+        if out and not ends_period and token.box[0] - out[-1][-1].box[2] < 0.9 * token.height:
             out[-1].append(token)
         else:
             out.append([token])
@@ -452,10 +475,6 @@ def _company(title_rows: list[str], title: str | None) -> str | None:
             if rest:
                 return rest
     return None
-
-
-def _is_period_row(row: Row) -> bool:
-    return any(looks_like_period(t.text) for t in row.tokens)
 
 
 __all__ = ["ReadOptions", "normalise", "read_statement"]

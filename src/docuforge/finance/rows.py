@@ -174,7 +174,8 @@ def _join_groups(tokens: list[Token]) -> list[Token]:
 
 def _continues_number(prev: Token, token: Token) -> bool:
     gap = token.box[0] - prev.box[2]
-    if gap > 0.45 * max(prev.height, 1e-6) or gap < -0.002:
+    char = (token.box[2] - token.box[0]) / max(1, len(token.text))
+    if gap > 1.3 * char or gap < -0.002:  # a thin or a full space (monospace), never a column's gap
         return False
     head = prev.text.lstrip("(-\u2212$\u20ac\u00a3")
     tail = token.text.rstrip(")-*")
@@ -182,8 +183,7 @@ def _continues_number(prev: Token, token: Token) -> bool:
         head.replace("\u00a0", "").isdigit()
         and len(head.split("\u00a0")[-1]) <= 3
         and (
-            (len(tail) == 3
-            and tail.isdigit())
+            (len(tail) == 3 and tail.isdigit())
             or (len(tail) > 4 and tail[:3].isdigit() and tail[3] == "," and tail[4:].isdigit())
         )
     )
