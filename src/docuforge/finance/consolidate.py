@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuforge.finance.labels import content_words, normalise
+from docuforge.finance.labels import canonical, content_words, normalise
 from docuforge.finance.model import Check, Period, Statement, StatementLine, StatementType
 from docuforge.finance.periods import parse_period
 from docuforge.finance.validate import checks, find_structure
@@ -186,6 +186,8 @@ def _align(
                 continue
             if norm == row_norm[i]:
                 score = 1.0
+            elif canonical(line.label) == canonical(row.label):
+                score = 0.95
             else:
                 score = _lexical(line.label, row.label)
                 if meaning is not None:

@@ -49,3 +49,37 @@ def normalise(label: str) -> str:
 
 def content_words(label: str) -> set[str]:
     return {w for w in normalise(label).split() if w not in _STOP and len(w) > 1}
+
+
+# IFRS and US GAAP name many accounts differently; these pairs are the profession's, not any one filer's.
+_SYNONYMS = (
+    ("profit for the year", "net income"),
+    ("profit for the period", "net income"),
+    ("net profit", "net income"),
+    ("net earnings", "net income"),
+    ("turnover", "revenue"),
+    ("net sales", "revenue"),
+    ("sales", "revenue"),
+    ("cost of goods sold", "cost of sales"),
+    ("cost of revenue", "cost of sales"),
+    ("finance costs", "interest expense"),
+    ("profit before tax", "income before income taxes"),
+    ("income from operations", "operating income"),
+    ("operating profit", "operating income"),
+    ("provision for income taxes", "income tax expense"),
+    ("trade receivables", "accounts receivable net"),
+    ("trade payables", "accounts payable"),
+    ("share capital", "common stock"),
+    ("capital expenditures", "purchases of property and equipment"),
+    ("share based payments", "stock based compensation"),
+    ("gross margin", "gross profit"),
+)
+
+
+def canonical(label: str) -> str:
+    """The normalised label with IFRS wording turned into US GAAP's, where the two name one account."""
+    text = normalise(label)
+    for theirs, ours in _SYNONYMS:
+        if text == normalise(theirs):
+            return normalise(ours)
+    return text

@@ -139,7 +139,8 @@ _SCALES = (
     (re.compile(r"\bbillions?\b|\bbn\b", re.I), 1_000_000_000),
     (
         re.compile(
-            r"\bmillions?\b|\bmn\b|\bmio\b|\$\s*m\b|\u20ac\s*m\b|\u00a3\s*m\b|'000,000|000,000s", re.I
+            r"\bmillions?\b|\bmn\b|\bmio\b|[$\u20ac\u00a3]\s*m\b|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY)\s?m\b|'000,000|000,000s",
+            re.I,
         ),
         1_000_000,
     ),

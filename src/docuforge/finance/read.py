@@ -124,11 +124,11 @@ def read_statement(
                 continue
             values[periods[col]] = parse_amount(text, decimal)
             cells[periods[col]] = CellRef(page=line.page, bbox=_bbox(box))
-        if line.values:
-            for p in periods:
-                values.setdefault(p, 0.0 if options.blank_as_zero else None)
+        for p in periods:
+            values.setdefault(p, 0.0 if line.values and options.blank_as_zero else None)
+        values = {p: values[p] for p in periods}
         label, note = clean_label(line.label)
-        if not label and not values:
+        if not label and not line.values:
             continue
         citation = Citation(page=line.page, bbox=_bbox(line.box), values=cells)
         out.append(StatementLine(label=label, values=values, note=line.note or note, citation=citation))

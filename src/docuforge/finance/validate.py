@@ -178,7 +178,10 @@ def find_structure(
             continue
         kind = keyword_total(line.label) if keywords else None
         emphasised = bool(bold and bold[i]) and i > 0
-        claimed = kind == "strong" or (emphasised and kind == "weak")
+        # "Total revenues" heading a statement adds nothing up: a total needs lines above it to sum
+        claimed = (kind == "strong" or (emphasised and kind == "weak")) and bool(
+            window(lines, i, structure.groups)
+        )
         group = match_sum(lines, i, periods, structure.groups, unit, partial=claimed)
         if group is not None and group.verified and (kind is not None or emphasised or sum_totals):
             line.is_total = True
