@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +43,28 @@ class RecordFilter(BaseModel):
         default_factory=dict,
         description="Equality on logger/service/host, or on an attribute (dotted names reach into objects).",
     )
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def when(value: str | None, name: str) -> dt.datetime | None:
+    """An ISO 8601 time, or a span back from now (15m, 1h, 7d)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    relative = _RELATIVE.match(text)
+    if relative:
+        return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=int(relative[1]) * _UNITS[relative[2]])
+    # A "+02:00" sent unencoded in a query string arrives as " 02:00".
+    if len(text) > 19 and text[19] == " ":
+        text = text[:19] + "+" + text[20:]
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"{name} must be an ISO 8601 time or a span such as 1h or 7d") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:

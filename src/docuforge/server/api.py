@@ -7,6 +7,8 @@ from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
+from docuforge.logs.router import processing as logs_processing_router
+from docuforge.logs.router import router as logs_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.storage.router import router as blob_router
 from docuforge.webhooks.router import router as webhooks_router
@@ -20,6 +22,8 @@ ROUTERS = [
     jobs_router,
     webhooks_router,
     blob_router,
+    logs_processing_router,
+    logs_router,
 ]
 
 
