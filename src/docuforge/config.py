@@ -325,6 +325,17 @@ class LogSettings(BaseModel):
     )
 
 
+class LogFilesSettings(BaseModel):
+    cache_dir: Path | None = Field(
+        None, description="Copies of log Parquet fetched from S3 to query (default: DATA_DIR/cache/logs)."
+    )
+    query_threads: int | None = Field(
+        None, ge=1, description="DuckDB threads per log query (default: all cores)."
+    )
+    max_jobs_per_query: int = Field(100, ge=1, description="Most log jobs one query across jobs reads.")
+    default_timezone: str = Field("UTC", description="Zone of log timestamps written without one.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DOCUFORGE_",
@@ -352,6 +363,7 @@ class Settings(BaseSettings):
     workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
+    logfiles: LogFilesSettings = Field(default_factory=LogFilesSettings)
 
     @field_validator("data_dir")
     @classmethod

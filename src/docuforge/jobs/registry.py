@@ -27,6 +27,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.pipeline.tasks",
 ]
 BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks", "docuforge.workspaces.tasks"]
+BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks", "docuforge.logs.tasks"]
 
 
 @dataclass

@@ -10,6 +10,8 @@ from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.extract.router import router as extract_router
 from docuforge.reducto.classify.router import router as classify_router
 from docuforge.reducto.edit.router import router as edit_router
+from docuforge.logs.router import processing as logs_processing_router
+from docuforge.logs.router import router as logs_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.reducto.pipeline.router import router as pipelines_router
 from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
@@ -36,6 +38,8 @@ ROUTERS = [
     blob_router,
     workspaces_router,
     workspaces_uploads,
+    logs_processing_router,
+    logs_router,
 ]
 
 
