@@ -7,8 +7,10 @@ from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
+from docuforge.reducto.parse.router import pages_router as parse_pages_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.storage.router import router as blob_router
+from docuforge.web.router import router as studio_router
 from docuforge.webhooks.router import router as webhooks_router
 
 ROUTERS = [
@@ -17,9 +19,11 @@ ROUTERS = [
     auth_router,
     files_router,
     parsing_router,
+    parse_pages_router,
     jobs_router,
     webhooks_router,
     blob_router,
+    studio_router,
 ]
 
 
