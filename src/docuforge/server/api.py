@@ -12,11 +12,13 @@ from docuforge.reducto.classify.router import router as classify_router
 from docuforge.reducto.edit.router import router as edit_router
 from docuforge.logs.router import processing as logs_processing_router
 from docuforge.logs.router import router as logs_router
+from docuforge.reducto.parse.router import pages_router as parse_pages_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.reducto.pipeline.router import router as pipelines_router
 from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
 from docuforge.reducto.split.router import router as split_router
 from docuforge.storage.router import router as blob_router
+from docuforge.web.router import router as studio_router
 from docuforge.webhooks.router import router as webhooks_router
 from docuforge.workspaces.router import router as workspaces_router
 from docuforge.workspaces.router import uploads as workspaces_uploads
@@ -40,6 +42,8 @@ ROUTERS = [
     workspaces_uploads,
     logs_processing_router,
     logs_router,
+    parse_pages_router,
+    studio_router,
 ]
 
 
