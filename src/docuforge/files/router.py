@@ -10,7 +10,7 @@ from docuforge.auth.deps import CanWrite
 from docuforge.db import SessionDep
 from docuforge.deps import RunnerDep, SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, PayloadTooLarge
-from docuforge.files import service
+from docuforge.files import inputs, service
 from docuforge.files.multipart import MultipartStream
 from docuforge.files.schemas import (
     BundleMember,
@@ -137,6 +137,7 @@ async def ingest_complete(
     await service.ensure_uploaded(
         session, storage, file, expected_size=file.size if file.status == "pending" else None
     )
+    job.input = {**job.input, **inputs.file_input(file)}
     job = await jobs.start_created(session, runner, job)
     # A log job answers in seed 002's words; other jobs in Reducto's.
     status = "QUEUED" if job.type == logs.JOB_TYPE else "Pending"
