@@ -195,6 +195,9 @@ class RetentionSettings(BaseModel):
         description="Days per organization, by name or id, overriding `days`, as JSON, "
         'e.g. \'{"acme": 7, "audit": 365}\'.',
     )
+    sweep_interval: float = Field(
+        300.0, gt=0, description="Seconds between two sweeps for expired results (in every process)."
+    )
 
 
 class IngestSettings(BaseModel):
