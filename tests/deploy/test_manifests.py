@@ -153,7 +153,7 @@ def test_every_command_exists_in_the_cli() -> None:
     for name, container in containers():
         assert container["image"] == "docuforge" and "command" not in container, name
         ran.add(cli_command(container["args"]).name)
-    for name, service in OURS.items():
+    for service in OURS.values():
         if service.get("entrypoint", ["docuforge"]) != ["docuforge"]:
             continue
         ran.add(cli_command(service["command"]).name)
