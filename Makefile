@@ -5,7 +5,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test lint docs system-packages clean
+.PHONY: serve test install install-test lint docs system-packages constraints clean
 
 serve: install                 ## install, then run the service on the embedded defaults
 	$(BIN)/docuforge serve
@@ -19,6 +19,9 @@ lint:
 
 docs: install                  ## regenerate the README's settings table
 	$(BIN)/python scripts/update_readme.py
+
+constraints: install-test       ## pin deploy/constraints.txt (the image's packages) to this virtualenv
+	bash scripts/constraints.sh $(VENV)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

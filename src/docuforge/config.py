@@ -162,6 +162,44 @@ class JobSettings(BaseModel):
         return value
 
 
+class AdmissionSettings(BaseModel):
+    """Bounds on queued work: past them a submission answers 429 with a Retry-After, never piles up."""
+
+    max_queued: int = Field(
+        10_000, ge=0, description="Most jobs waiting to run, all organizations together (0: no bound)."
+    )
+    max_queued_per_organization: int = Field(
+        1_000, ge=0, description="Most jobs one organization may have waiting to run (0: no bound)."
+    )
+    drain_window: float = Field(
+        300.0,
+        gt=0,
+        description="Seconds of recent completions that measure the drain rate behind Retry-After "
+        "and GET /capacity's estimated waits.",
+    )
+    retry_after_max: int = Field(
+        60,
+        ge=1,
+        description="Longest Retry-After a full queue answers, in seconds (the SDKs honour up to 60).",
+    )
+
+
+class RetentionSettings(BaseModel):
+    """How long finished jobs keep their results; the sweep deletes them after that."""
+
+    days: float | None = Field(
+        None, gt=0, description="Days a finished job's results are kept (default: kept until deleted)."
+    )
+    organizations: dict[str, float] = Field(
+        default_factory=dict,
+        description="Days per organization, by name or id, overriding `days`, as JSON, "
+        'e.g. \'{"acme": 7, "audit": 365}\'.',
+    )
+    sweep_interval: float = Field(
+        300.0, gt=0, description="Seconds between two sweeps for expired results (in every process)."
+    )
+
+
 class IngestSettings(BaseModel):
     max_upload_bytes: int = Field(
         5 * 1024**3, ge=1, description="Largest file accepted through an upload or presigned PUT."
@@ -353,6 +391,8 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    admission: AdmissionSettings = Field(default_factory=AdmissionSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)

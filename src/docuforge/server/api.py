@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from docuforge.admission.router import router as admission_router
 from docuforge.auth.router import router as auth_router
 from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
@@ -36,6 +37,7 @@ ROUTERS = [
     pipelines_router,
     pipeline_runs_router,
     jobs_router,
+    admission_router,
     webhooks_router,
     blob_router,
     workspaces_router,
