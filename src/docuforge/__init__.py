@@ -13,8 +13,8 @@ from docuforge import parse  # a callable module: docuforge.parse(path) -> Docum
 from docuforge.chunk import chunk
 from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
-from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.editing import fill
+from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.parse import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
@@ -34,8 +34,8 @@ __all__ = [
     "ParseOptions",
     "__version__",
     "chunk",
-    "extract",
     "classify",
+    "extract",
     "fill",
     "parse",
     "split",

@@ -338,18 +338,25 @@ class DocumentOpsSettings(BaseModel):
     )
     edit_font: str = Field(
         "Helvetica", description="Standard PDF font the filled values are written in (Helvetica, Courier...)."
+    )
+
+
 class WorkspaceSettings(BaseModel):
     vector_url: str | None = Field(
         None,
         description="Chroma server URL (`chroma run`), shared by every API process and worker; "
         "default: Chroma's embedded engine in DATA_DIR/chroma (one process: use a server with Celery).",
+    )
     vector_path: Path | None = Field(
         None, description="Embedded Chroma directory (default: DATA_DIR/chroma)."
+    )
     top_k: int = Field(
         5, ge=1, le=50, description="Passages an answer is drawn from, unless asked otherwise."
+    )
     passage_size: int = Field(700, ge=100, le=8000, description="Characters aimed at per indexed passage.")
     question_concurrency: int = Field(
         4, ge=1, le=64, description="Questions of one question job answered at the same time."
+    )
     max_questions: int = Field(1000, ge=1, description="Most questions in one set or question job.")
     job_retention_days: float = Field(
         30.0, gt=0, description="Finished question jobs older than this are deleted with their results."

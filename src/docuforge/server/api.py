@@ -8,11 +8,11 @@ from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
-from docuforge.reducto.extract.router import router as extract_router
-from docuforge.reducto.classify.router import router as classify_router
-from docuforge.reducto.edit.router import router as edit_router
 from docuforge.logs.router import processing as logs_processing_router
 from docuforge.logs.router import router as logs_router
+from docuforge.reducto.classify.router import router as classify_router
+from docuforge.reducto.edit.router import router as edit_router
+from docuforge.reducto.extract.router import router as extract_router
 from docuforge.reducto.parse.router import pages_router as parse_pages_router
 from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.reducto.pipeline.router import router as pipelines_router

@@ -1,7 +1,7 @@
 """file version: the stored object's version recorded when a presigned upload completes
 
 Revision ID: 20261207_hardening
-Revises: cc12c23bb4f6
+Revises: 20261207_split
 Create Date: 2026-12-07 20:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_hardening"
-down_revision: str | None = "cc12c23bb4f6"
+down_revision: str | None = "20261207_split"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
