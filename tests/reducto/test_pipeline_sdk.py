@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    with sdk_server(tmp_path_factory.mktemp("pipeline")) as running:
+    with sdk_server(
+        tmp_path_factory.mktemp("pipeline"), {"DOCUFORGE_DOCUMENT_OPS__EMBEDDINGS": "false"}
+    ) as running:
         yield running
 
 
