@@ -14,6 +14,7 @@ from docuforge.chunk import chunk
 from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
 from docuforge.editing import fill
+from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.parse import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
@@ -28,10 +29,13 @@ __all__ = [
     "BlockType",
     "Chunk",
     "Document",
+    "ExtractOptions",
+    "Extraction",
     "ParseOptions",
     "__version__",
     "chunk",
     "classify",
+    "extract",
     "fill",
     "parse",
     "split",

@@ -9,6 +9,13 @@ from docuforge.models.pipeline import Pipeline
 from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
 from docuforge.models.user import User
 from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from docuforge.models.workspace import (
+    QuestionResult,
+    QuestionSet,
+    Workspace,
+    WorkspaceDocument,
+    WorkspaceJob,
+)
 
 __all__ = [
     "ApiKey",
@@ -18,10 +25,15 @@ __all__ = [
     "Organization",
     "OrganizationOwned",
     "Pipeline",
+    "QuestionResult",
+    "QuestionSet",
     "RefreshToken",
     "RevokedAccessToken",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Workspace",
+    "WorkspaceDocument",
+    "WorkspaceJob",
 ]

@@ -1,7 +1,7 @@
 """pipelines: saved parse / split / extract / edit configurations
 
 Revision ID: 20261207_split
-Revises: cc12c23bb4f6
+Revises: 20261207_deploy
 Create Date: 2026-12-07 20:05:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import docuforge.db
 
 revision: str = "20261207_split"
-down_revision: str | None = "cc12c23bb4f6"
+down_revision: str | None = "20261207_deploy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
