@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from pypdf import PdfReader
+from reducto.types.shared.extract_response import ExtractResponse
 from reducto.types.shared.parse_response import ParseResponse
 from reducto.types.shared.pipeline_response import PipelineResponse
 from tests.fixtures.forms import acroform_pdf
@@ -49,8 +50,10 @@ def test_saved_pipelines_are_listed_and_checked(server: tuple[str, str]) -> None
         server, {"name": "both", "edit": {"edit_instructions": "x"}, "split": {"split_description": SECTIONS}}
     )
     assert bad.status_code == 422
-    extract = _create(server, {"name": "fields", "extract": {"schema": {"type": "object"}}})
-    assert extract.status_code == 400 and extract.json()["error"]["name"] == "NOT_APPLICABLE"
+    extract = _create(server, {"name": "fields", "extract": {"schema": {"type": "thing"}}})
+    assert extract.status_code == 400 and extract.json()["error"]["name"] == "INVALID_SCHEMA"
+    per_split = _create(server, {"name": "per split", "extract": {"schema": SCHEMA, "per_split": True}})
+    assert per_split.status_code == 422  # per_split needs a split step
     listed = httpx.get(f"{base}/pipelines", headers={"Authorization": f"Bearer {key}"}).json()
     assert [p["name"] for p in listed["pipelines"]] == ["packets"]
     one = httpx.get(
@@ -76,6 +79,41 @@ def test_parse_and_split_pipeline(server: tuple[str, str], client: Reducto) -> N
         time.sleep(0.3)
     assert job.status == "Completed" and job.type == "Pipeline" and isinstance(job.result, PipelineResponse)
     assert job.result.result.split.result.splits[0].pages == [1, 2]
+
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"invoice_number": {"type": "string"}, "account_number": {"type": "string"}},
+}
+
+
+def test_extract_pipelines(server: tuple[str, str], client: Reducto) -> None:
+    file_id = client.upload(file=packet(), extension="pdf").file_id
+    whole = _create(server, {"name": "fields", "extract": {"schema": SCHEMA}}).json()
+    assert whole["steps"] == ["parse", "extract"]
+    data = raw(client.pipeline.run, PipelineResponse, input=file_id, pipeline_id=whole["pipeline_id"])
+    ExtractResponse.model_validate(data["result"]["extract"])
+    assert data["result"]["extract"]["result"] == [
+        {"invoice_number": "INV-7781", "account_number": "12-345-678"}
+    ]
+    per_split = _create(
+        server,
+        {
+            "name": "fields per statement",
+            "split": {"split_description": SECTIONS},
+            "extract": {"schema": SCHEMA, "per_split": True},
+        },
+    ).json()
+    ran = client.pipeline.run(input=file_id, pipeline_id=per_split["pipeline_id"])
+    assert isinstance(ran, PipelineResponse)
+    found = [(e.split_name, e.partition, e.page_range, e.result.result[0]) for e in ran.result.extract]
+    assert found[0][:3] == ("Invoice", None, [1, 2]) and found[0][3]["invoice_number"] == "INV-7781"
+    statements = [(name, part, pages, value["account_number"]) for name, part, pages, value in found[1:3]]
+    assert statements == [
+        ("Bank statement", "12-345-678", [3, 4], "12-345-678"),
+        ("Bank statement", "98-765-432", [5], "98-765-432"),
+    ]
+    assert found[3][:3] == ("Lease agreement", None, [7, 8])
 
 
 def test_edit_pipeline(server: tuple[str, str], client: Reducto) -> None:
