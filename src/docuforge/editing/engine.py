@@ -118,7 +118,8 @@ def fill(
         for i, w in enumerate(places)
         if w.fill and id(w) not in fixed
     ]
-    assigned = assign(instructions, targets) if instructions.strip() else {}
+    floor = 0.4 if options.embeddings else None
+    assigned = assign(instructions, targets, meaning_floor=floor) if instructions.strip() else {}
     for key, assignment in assigned.items():
         places[int(key)].value = assignment.value
     writer = PdfWriter(io.BytesIO(data), incremental=True)
