@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from reducto.lib.helpers import handle_url_response
-from reducto.types import JobGetAllResponse
+from reducto.types import JobGetAllResponse, V3Extract
 from reducto.types.shared.classify_response import ClassifyResponse, ResultCategory
 from reducto.types.shared.edit_response import EditResponse
 from reducto.types.shared.parse_response import ParseResponse
@@ -43,6 +43,7 @@ CATEGORIES = [
     {"category": "slide deck", "criteria": ["presentation slides"]},
 ]
 PACKET = packet()
+ACCOUNT = {"type": "object", "properties": {"account_number": {"type": "string"}}}
 FORM = acroform_pdf()
 
 
@@ -79,6 +80,10 @@ def pipelines(server: tuple[str, str]) -> dict[str, str]:
             "parse": {"settings": {"force_url_result": True}},
         },
         "edit": {"edit": {"edit_instructions": INSTRUCTIONS}},
+        "extract": {
+            "split": {"split_description": SECTIONS},
+            "extract": {"schema": ACCOUNT, "per_split": True, "citations": {"enabled": True}},
+        },
     }.items():
         answer = httpx.post(
             f"{base}/pipelines", json={"name": name, **body}, headers={"Authorization": f"Bearer {key}"}
@@ -128,6 +133,16 @@ def test_sync_resources_with_url_inputs(
     parse = client.pipeline.run(input=packet_url, pipeline_id=pipelines["split"]).result.parse
     assert isinstance(parse, ParseResponse) and parse.result.type == "url"
     assert len(handle_url_response(parse).result.chunks) >= 1
+    cited = raw(client.pipeline.run, PipelineResponse, input=packet_url, pipeline_id=pipelines["extract"])
+    statements = [e for e in cited["result"]["extract"] if e.get("partition")]
+    for entry in statements:
+        V3Extract.model_validate(entry["result"])
+        value = entry["result"]["result"]["account_number"]
+        assert (
+            value["value"] == entry["partition"]
+            and value["citations"][0]["bbox"]["page"] in entry["page_range"]
+        )
+    assert [e["page_range"] for e in statements] == [[3, 4], [5]]
     edit = raw(client.pipeline.run, PipelineResponse, input=form_url, pipeline_id=pipelines["edit"])
     assert edit["result"]["edit"]["response_type"] == "edit" and edit["result"].get("parse") is None
 
