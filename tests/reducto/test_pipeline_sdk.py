@@ -13,7 +13,7 @@ from reducto.types.shared.extract_response import ExtractResponse
 from reducto.types.shared.parse_response import ParseResponse
 from reducto.types.shared.pipeline_response import PipelineResponse
 from tests.fixtures.forms import acroform_pdf
-from tests.fixtures.packets import SECTIONS, packet
+from tests.fixtures.packets import SECTIONS, expected, packet
 from tests.fixtures.sdk import raw, sdk_server, sync_client
 
 import reducto
@@ -66,12 +66,12 @@ def test_parse_and_split_pipeline(server: tuple[str, str], client: Reducto) -> N
     pipeline_id = _create(server, {"name": "split packets", "split": {"split_description": SECTIONS}}).json()[
         "pipeline_id"
     ]
-    file_id = client.upload(file=packet(), extension="pdf").file_id
+    file_id = client.upload(file=packet(blank=False), extension="pdf").file_id
     data = raw(client.pipeline.run, PipelineResponse, input=file_id, pipeline_id=pipeline_id)
     ParseResponse.model_validate(data["result"]["parse"])
-    assert data["result"]["parse"]["result"]["type"] == "full" and data["usage"]["num_pages"] == 8
+    assert data["result"]["parse"]["result"]["type"] == "full" and data["usage"]["num_pages"] == 7
     splits = {s["name"]: s["pages"] for s in data["result"]["split"]["result"]["splits"]}
-    assert splits == {"Invoice": [1, 2], "Bank statement": [3, 4, 5], "Lease agreement": [7, 8]}
+    assert splits == expected(blank=False)
     job_id = client.pipeline.run_job(input=file_id, pipeline_id=pipeline_id).job_id
     deadline = time.monotonic() + 90
     while (job := client.job.get(job_id)).status == "Pending":
@@ -88,7 +88,7 @@ SCHEMA = {
 
 
 def test_extract_pipelines(server: tuple[str, str], client: Reducto) -> None:
-    file_id = client.upload(file=packet(), extension="pdf").file_id
+    file_id = client.upload(file=packet(blank=False), extension="pdf").file_id
     whole = _create(server, {"name": "fields", "extract": {"schema": SCHEMA}}).json()
     assert whole["steps"] == ["parse", "extract"]
     data = raw(client.pipeline.run, PipelineResponse, input=file_id, pipeline_id=whole["pipeline_id"])
@@ -113,7 +113,7 @@ def test_extract_pipelines(server: tuple[str, str], client: Reducto) -> None:
         ("Bank statement", "12-345-678", [3, 4], "12-345-678"),
         ("Bank statement", "98-765-432", [5], "98-765-432"),
     ]
-    assert found[3][:3] == ("Lease agreement", None, [7, 8])
+    assert found[3][:3] == ("Lease agreement", None, [6, 7])
 
 
 def test_edit_pipeline(server: tuple[str, str], client: Reducto) -> None:
@@ -135,7 +135,7 @@ def test_edit_pipeline(server: tuple[str, str], client: Reducto) -> None:
 
 
 def test_unknown_pipeline_is_a_404_that_says_so(client: Reducto) -> None:
-    file_id = client.upload(file=packet(), extension="pdf").file_id
+    file_id = client.upload(file=packet(blank=False), extension="pdf").file_id
     for unknown in ("00000000-0000-0000-0000-000000000000", "no-such-pipeline"):
         with pytest.raises(reducto.NotFoundError) as caught:
             client.pipeline.run(input=file_id, pipeline_id=unknown)
