@@ -7,6 +7,7 @@ service talks to.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
@@ -152,9 +153,14 @@ class S3Store:
 
     def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
         operation = "get_object" if method == "GET" else "put_object"
+        params = {"Bucket": self.bucket, "Key": self._key(key)}
+        kind = mimetypes.guess_type(key)[0] if method == "GET" else None
+        if kind:
+            # Objects are stored untyped: a filled PDF is then served as a PDF, as the local store does.
+            params["ResponseContentType"] = kind
         return self._signer.generate_presigned_url(
             operation,
-            Params={"Bucket": self.bucket, "Key": self._key(key)},
+            Params=params,
             ExpiresIn=expires_in or self._default_expiry,
         )
 
