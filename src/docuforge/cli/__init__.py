@@ -7,7 +7,11 @@ import sys
 from docuforge.cli import (  # noqa: F401  (each registers its commands)
     admin,
     db,
+    extract,
+    logs,
+    operations,
     parse,
+    pipelines,
     service,
     settings,
     workspaces,

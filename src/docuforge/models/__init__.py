@@ -5,6 +5,7 @@ from docuforge.models.api_key import ApiKey
 from docuforge.models.file import File
 from docuforge.models.job import Job
 from docuforge.models.organization import Organization, OrganizationOwned
+from docuforge.models.pipeline import Pipeline
 from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
 from docuforge.models.user import User
 from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -23,6 +24,7 @@ __all__ = [
     "Job",
     "Organization",
     "OrganizationOwned",
+    "Pipeline",
     "QuestionResult",
     "QuestionSet",
     "RefreshToken",
