@@ -102,7 +102,7 @@ _CITIES = [
 
 
 def generated_document(number: int, rng: random.Random) -> Document:
-    """A plausible tender or report of 2-4 pages: what a workspace full of documents looks like."""
+    """A plausible tender of 1-2 pages: what a workspace full of documents looks like."""
     org, topic, city = rng.choice(_ORGS), rng.choice(_TOPICS), rng.choice(_CITIES)
     sentences = [
         f"Tender {number:05d} concerns {topic} for the municipality of {city}.",
@@ -121,9 +121,9 @@ def generated_document(number: int, rng: random.Random) -> Document:
         f"In {rng.randint(2015, 2025)} the district spent EUR {rng.randint(1, 900)} thousand on {topic}.",
     ]
     pages = []
-    for page_number in range(1, rng.randint(2, 4) + 1):
+    for page_number in range(1, rng.randint(1, 2) + 1):
         blocks = []
-        for index in range(rng.randint(3, 5)):
+        for index in range(rng.randint(2, 3)):
             text = " ".join(rng.sample(sentences, rng.randint(2, 4)))
             top = 0.1 + 0.17 * index
             box = BBox(left=0.1, top=top, width=0.8, height=0.12, page=page_number, original_page=page_number)
@@ -270,6 +270,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1000, help="Documents in the workspace, at least.")
     parser.add_argument("--bench", type=Path, default=BENCH)
     parser.add_argument("--skip-ablations", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="Only the first 3 documents: check the script.")
     args = parser.parse_args()
     limit_blas_threads(1)
     questions = json.loads((HERE / "questions.json").read_text())["questions"]
@@ -277,6 +278,9 @@ def main() -> None:
         retriever = Retriever(ChromaStore(path=Path(tmp) / "chroma"))
         retriever.embedder(["warm up"])
         paths = real_documents(questions, args.bench)
+        if args.smoke:
+            paths = [args.bench / q for q in dict.fromkeys(q["doc"] for q in questions)][:3]
+            questions = [q for q in questions if args.bench / q["doc"] in paths]
         real = index_real(retriever, paths, args.bench)
         print("real documents indexed", real, flush=True)
         generated = index_generated(retriever, max(0, args.documents - len(paths)))
@@ -306,6 +310,9 @@ def main() -> None:
         "llm": llm_status(),
         "machine": f"{platform.machine()} {platform.processor() or ''} shared, 2 cores".strip(),
     }
+    if args.smoke:
+        print(markdown(report))
+        return
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "workspaces.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     (RESULTS / "workspaces.md").write_text(markdown(report))
