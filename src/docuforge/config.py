@@ -392,6 +392,12 @@ class WorkspaceSettings(BaseModel):
         4, ge=1, le=64, description="Questions of one question job answered at the same time."
     )
     max_questions: int = Field(1000, ge=1, description="Most questions in one set or question job.")
+    blas_threads: int | None = Field(
+        1,
+        ge=1,
+        description="BLAS threads each process embeds with; 1 avoids oversubscribing the CPUs when "
+        "service, workers and pool processes embed side by side (none: the library's default).",
+    )
     job_retention_days: float = Field(
         30.0, gt=0, description="Finished question jobs older than this are deleted with their results."
     )
