@@ -279,3 +279,9 @@ def _equation(lines: list[StatementLine], periods: list[str]) -> list[Check]:
             )
         )
     return out
+
+
+def recheck(lines: list[StatementLine], periods: list[str], statement_type: StatementType) -> list[Check]:
+    """Checks for lines edited or sent by hand (their is_total flags left as given)."""
+    copies = [line.model_copy(deep=True) for line in lines]
+    return checks(copies, periods, find_structure(copies, periods), statement_type)

@@ -6,13 +6,16 @@ from docuforge.models.file import File
 from docuforge.models.job import Job
 from docuforge.models.organization import Organization, OrganizationOwned
 from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
+from docuforge.models.statement import Consolidation, FinancialStatement
 from docuforge.models.user import User
 from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
     "Base",
+    "Consolidation",
     "File",
+    "FinancialStatement",
     "Job",
     "Organization",
     "OrganizationOwned",

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from docuforge.auth.router import router as auth_router
 from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
+from docuforge.finance.router import router as finance_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
 from docuforge.reducto.parse.router import router as parsing_router
@@ -20,6 +21,7 @@ ROUTERS = [
     jobs_router,
     webhooks_router,
     blob_router,
+    finance_router,
 ]
 
 
