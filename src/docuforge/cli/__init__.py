@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from docuforge.cli import admin, db, parse, service, settings  # noqa: F401  (each registers its commands)
+from docuforge.cli import admin, db, parse, service, settings, statements  # noqa: F401  (each registers its commands)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]
