@@ -117,3 +117,15 @@ def test_quarters_and_five_periods() -> None:
     assert [p.key for p in statement.period_details] == ["2024Q4", "2024Q3", "2024Q2", "2024Q1", "2023Q4"]
     assert statement.scale == 1
     assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
+
+
+def test_changes_in_equity_columns_are_its_components() -> None:
+    style = Style(layout="ruled")
+    truth = build("equity", random.Random(4), style=style)
+    [statement] = _read([(truth, style)])
+    assert statement.statement_type == "equity"
+    assert statement.periods == ["Share capital", "Retained earnings", "Other reserves", "Total equity"]
+    assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
+    assert [line.is_total for line in statement.lines] == [line.is_total for line in truth.lines]
+    kinds = {c.kind for c in statement.checks}
+    assert kinds == {"sum", "across"} and all(c.ok for c in statement.checks)

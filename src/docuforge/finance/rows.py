@@ -178,6 +178,8 @@ def _continues_number(prev: Token, token: Token) -> bool:
     if gap > 1.3 * char or gap < -0.002:  # a thin or a full space (monospace), never a column's gap
         return False
     head = prev.text.lstrip("(-\u2212$\u20ac\u00a3")
+    if len(head) > 3 and head[:3].isalpha() and head[:3].isupper():
+        head = head[3:].lstrip()  # a currency code run into the number: "CHF138 481"
     tail = token.text.rstrip(")-*")
     return (
         head.replace("\u00a0", "").isdigit()
