@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--ablate", default="", help="ReadOptions switches to turn off, comma-separated")
     parser.add_argument("--failures", action="store_true", help="print what went wrong, case by case")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--digital-only", action="store_true", help="skip the scanned (OCR) cases")
     args = parser.parse_args()
     options = FinanceOptions()
     for name in filter(None, args.ablate.split(",")):
@@ -78,7 +79,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     extras = 0
     for case in corpus.cases(args.cases):
-        if args.split != "both" and case.split != args.split:
+        if (args.split != "both" and case.split != args.split) or (args.digital_only and case.scanned):
             continue
         scores, seconds, extra = run_case(case, options)
         extras += max(0, extra)
