@@ -285,6 +285,8 @@ def _frame(rows: list[Row], columns: list[_Column]) -> tuple[list[Row], int, int
         return any(is_amount(t.text) and t.box[0] >= left - 0.02 for t in row.tokens)
 
     data = [i for i, row in enumerate(rows) if has_values(row) and not _is_header_row(row, columns)]
+    if not data:
+        return [], 0, -1, 0  # numbers only in headers: no line items on this page
     first_data, last = data[0], data[-1]
     headers: list[Row] = []
     i = first_data - 1
