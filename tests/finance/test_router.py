@@ -104,6 +104,15 @@ async def test_bad_requests_are_refused_clearly(client: httpx.AsyncClient, tenan
     b = (await client.post("/statements", json=_statement("Globex", 2024), headers=headers)).json()
     mixed = await client.post("/consolidations", json={"statement_ids": [a["id"], b["id"]]}, headers=headers)
     assert mixed.status_code == 400 and mixed.json()["error"]["name"] == "INVALID_REQUEST"
+    euros = (
+        await client.post(
+            "/statements", json={**_statement("Acme Inc.", 2023), "currency": "EUR"}, headers=headers
+        )
+    ).json()
+    mixed_money = await client.post(
+        "/consolidations", json={"statement_ids": [a["id"], euros["id"]]}, headers=headers
+    )
+    assert mixed_money.status_code == 400 and "currencies" in mixed_money.json()["error"]["message"]
     no_smtp = await client.post(
         "/consolidations",
         json={"statement_ids": [a["id"]], "notify": {"email": "a@docuforge-tests.com"}},

@@ -220,6 +220,11 @@ async def create_consolidation(
         raise InvalidRequest(
             f"a consolidation takes one company's statements; these are of {sorted(companies)}"
         )
+    currencies = {r.currency for r in rows if r.currency}
+    if len(currencies) > 1:
+        raise InvalidRequest(
+            f"these statements are in different currencies ({', '.join(sorted(currencies))})"
+        )
     if request.notify is not None:
         _require_smtp(settings)
     consolidation = Consolidation(
