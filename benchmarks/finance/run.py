@@ -11,11 +11,14 @@ Even cases tune the heuristics, odd cases report; results/finance.{json,md} carr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import platform
 import statistics
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import docuforge
@@ -37,6 +40,16 @@ def run_case(case: corpus.Case, options: FinanceOptions) -> tuple[list[tuple[Sco
         scores.append((score(truth, by_page.get(page)), truth.statement_type))
     extra = len(statements) - len(case.statements)
     return scores, seconds, extra
+
+
+def machine() -> str:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{platform.machine()} {model}, {os.cpu_count()} cores (shared)"
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -109,7 +122,7 @@ def main() -> None:
                 for failure in s.failures[:12]:
                     print("   ", failure)
     report: dict[str, Any] = {
-        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "machine": machine(),
         "cases": args.cases,
         "ablated": args.ablate or None,
         "statements_read_that_are_not_there": extras,
@@ -194,7 +207,11 @@ def markdown(report: dict[str, Any]) -> str:
         "# Finance benchmark",
         "",
         "Generated statements with exact ground truth (income statements, balance sheets, cash-flow "
-        "statements in many styles; one case in five rendered to a 200-dpi noisy image and OCRed). "
+        "statements and statements of changes in equity in many styles: unruled, ruled and accounting "
+        "rules, indentation and/or bold, leaders, notes columns, 2-5 periods (years, fiscal years, quarters, "
+        "three months ended, dates), scales 1/1000/1000000, USD/EUR/GBP/CHF, negatives in parentheses, "
+        "minus or trailing minus, both separator conventions and thin spaces; "
+        "one case in five rendered to a 200-dpi noisy image and OCRed). "
         "Even cases tuned the heuristics; the figures below are the odd (reporting) cases unless marked.",
         "",
         f"Machine: {report['machine']}. Ablated: {report['ablated'] or 'nothing'}.",
@@ -230,6 +247,13 @@ def markdown(report: dict[str, Any]) -> str:
         out.append(f"| {metric} | " + " | ".join(str(groups[n].get(metric, "")) for n in names) + " |")
     out.append("")
     out.append(f"Statements read where none was generated: {report['statements_read_that_are_not_there']}.")
+    out.append("")
+    out.append(
+        "Seconds per statement include parsing (OCR for the scanned cases) on the machine named above, "
+        "shared with other work while measured. No real published statements are included: none could be "
+        "had through the registries this project may use (PyPI, Debian, npm). Documents that hold no "
+        "statement: finance_negatives.md; what each heuristic buys: finance_ablation.md."
+    )
     return "\n".join(out) + "\n"
 
 
