@@ -403,6 +403,21 @@ class WorkspaceSettings(BaseModel):
     )
 
 
+class SmtpSettings(BaseModel):
+    host: str | None = Field(None, description="SMTP server for notification emails; unset, none are sent.")
+    port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="none (a local relay), starttls (upgrade on connect) or tls (implicit TLS)."
+    )
+    username: str | None = Field(None, description="SMTP login, if the server asks for one.")
+    password: SecretStr | None = Field(None, description="SMTP password.")
+    sender: str = Field("docuforge@localhost", description="The From address of notification emails.")
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
+    max_attachment_bytes: int = Field(
+        10_000_000, ge=0, description="Larger workbooks are linked from the email instead of attached."
+    )
+
+
 class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Lowest level logged.")
     format: Literal["json", "console"] = Field(
@@ -450,6 +465,7 @@ class Settings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
     logfiles: LogFilesSettings = Field(default_factory=LogFilesSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @field_validator("data_dir")
     @classmethod

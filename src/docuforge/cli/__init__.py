@@ -16,6 +16,7 @@ from docuforge.cli import (  # noqa: F401  (each registers its commands)
     settings,
     workspaces,
 )
+from docuforge.cli import admin, db, parse, service, settings, statements  # noqa: F401  (each registers its commands)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]

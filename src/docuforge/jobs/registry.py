@@ -28,6 +28,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.workspaces.tasks",
     "docuforge.logs.tasks",
 ]
+BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks", "docuforge.finance.tasks"]
 
 
 @dataclass
