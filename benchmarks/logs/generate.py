@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - log line templates read best whole
 """Realistic mixed logs in every format, with exact counts of what a reader must find.
 
 Levels follow a production-like skew (mostly info, some debug, a few warnings and errors), six

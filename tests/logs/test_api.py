@@ -11,9 +11,12 @@ import time
 
 import httpx
 import pyarrow.parquet as pq
+import pytest
 
 from tests.fixtures.identity import Tenant
 from tests.logs.samples import T0, mixed_jsonl
+
+pytestmark = pytest.mark.slow  # real jobs in worker processes, on SQLite and PostgreSQL
 
 
 async def seed_job(

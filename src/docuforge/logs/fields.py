@@ -50,7 +50,9 @@ def _nested(entry: dict[str, Any], outer: str, inner: tuple[str, ...]) -> Any:
     return None
 
 
-def from_entry(entry: dict[str, Any], line: int, default_zone: dt.tzinfo, end_line: int | None = None) -> Record:
+def from_entry(
+    entry: dict[str, Any], line: int, default_zone: dt.tzinfo, end_line: int | None = None
+) -> Record:
     """A record from one entry; the fields it does not name become its attributes."""
     chosen: list[Any] = [None] * 6
     ranks = [99] * 6
