@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from docuforge.logs.records import Malformed, Record
 
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 
 RECORDS = pa.schema(
     [
@@ -81,6 +81,9 @@ class ParquetSink:
 
     def add(self, item: Record | Malformed) -> None:
         if type(item) is Record:
+            # The attributes as JSON now: a dict per waiting record costs more memory than its text.
+            attributes = item.attributes
+            item.attributes = orjson.dumps(attributes, default=str) if attributes else None  # type: ignore[assignment]
             self._batch.append(item)
             if len(self._batch) >= self.row_group:
                 self._flush_records()
@@ -99,7 +102,6 @@ class ParquetSink:
         if not batch:
             return
         count = len(batch)
-        dumps = orjson.dumps
         messages = pa.array([r.message for r in batch], pa.string())
         arrays = [
             pa.array([self.job_id] * count, pa.string()),
@@ -112,9 +114,7 @@ class ParquetSink:
             pa.array([r.logger for r in batch], pa.string()),
             pa.array([r.service for r in batch], pa.string()),
             pa.array([r.host for r in batch], pa.string()),
-            pa.array(
-                [dumps(r.attributes, default=str) if r.attributes else None for r in batch], pa.binary()
-            ).cast(pa.string()),
+            pa.array([r.attributes for r in batch], pa.binary()).cast(pa.string()),
             pa.array([r.line for r in batch], pa.int64()),
             pa.array([r.end_line for r in batch], pa.int64()),
         ]
