@@ -217,6 +217,7 @@ def main() -> None:
         print(json.dumps((child_ingest if kind == "ingest" else child_duckdb)(path, fmt, out)))
         return
     args.cache.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
     rows = []
     for fmt in args.formats.split(","):
         source = args.cache / f"{fmt}.log"
@@ -269,6 +270,8 @@ def main() -> None:
             "DuckDB's readers only parse what they can type (no levels, templates or attributes) and are"
             " shown as an anchor, one thread each.",
             f"The {count:,} query rows are copies of the JSON lines ingest, each a day later.",
+            f"Load average (1 min) at the start: {load_before[0]:.1f}, at the end: {os.getloadavg()[0]:.1f}"
+            f" on {os.cpu_count()} CPUs: query latencies are wall times and grow with the load.",
         ],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,7 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
         config["threads"] = threads
     connection = duckdb.connect(config=config)
     connection.execute("SET TimeZone = 'UTC'")
+    connection.execute("SET enable_progress_bar = false")  # it would write to the server's or CLI's terminal
     return connection
 
 
