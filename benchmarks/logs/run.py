@@ -95,7 +95,7 @@ def in_child(kind: str, *args: str) -> dict:
 
 
 def big_dataset(source: Path, target: Path, records: int) -> int:
-    """records rows made of copies of one ingest, each copy shifted a day later, as one job's Parquet."""
+    """At least `records` rows: whole copies of one ingest, each a day later, as one job's Parquet."""
     import duckdb
 
     connection = duckdb.connect()
@@ -106,13 +106,32 @@ def big_dataset(source: Path, target: Path, records: int) -> int:
             SELECT job_id, seq + k * {have} AS seq, ts + to_days(CAST(k AS INTEGER)) AS ts, zone, level, message,
                    template, logger, service, host, attributes, line, end_line
             FROM read_parquet('{source}'), range({copies}) AS copy(k)
-            LIMIT {records}
         ) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)"""
     )
     return connection.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
 
 
-def time_queries(records_path: Path, malformed_path: Path, runs: int = 5) -> dict:
+def big_rollup(source: Path, target: Path, copies: int) -> None:
+    """The rollup of big_dataset's copies, shifted the same way."""
+    import duckdb
+
+    shift = "to_days(CAST(k AS INTEGER))"
+    duckdb.connect().execute(
+        f"""COPY (
+            SELECT job_id, minute + {shift} AS minute, level, template, count,
+                   first_ts + {shift} AS first_ts, last_ts + {shift} AS last_ts
+            FROM read_parquet('{source}'), range({copies}) AS copy(k)
+        ) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"""
+    )
+    import pyarrow.parquet as pq
+
+    from docuforge.logs.rollup import COMPLETE
+
+    table = pq.read_table(target)
+    pq.write_table(table.replace_schema_metadata({COMPLETE: b"true"}), target, compression="zstd")
+
+
+def time_queries(records_path: Path, malformed_path: Path, rollup_path: Path, runs: int = 5) -> dict:
     from docuforge.logs import query
 
     def timed(fn) -> dict:  # type: ignore[no-untyped-def]
@@ -128,7 +147,23 @@ def time_queries(records_path: Path, malformed_path: Path, runs: int = 5) -> dic
         levels=["error", "fatal"], fields={"service": "billing"}, text="declined"
     )
     return {
-        "summary": timed(lambda: query.summary([records_path], [malformed_path], connection=connection)),
+        "summary": timed(
+            lambda: query.summary(
+                [records_path], [malformed_path], rollup_paths=[rollup_path], connection=connection
+            )
+        ),
+        "summary_errors_from_rollup": timed(
+            lambda: query.summary(
+                [records_path],
+                [malformed_path],
+                query.RecordFilter(levels=["error", "fatal"]),
+                rollup_paths=[rollup_path],
+                connection=connection,
+            )
+        ),
+        "summary_from_records": timed(
+            lambda: query.summary([records_path], [malformed_path], connection=connection)
+        ),
         "filtered_page": timed(
             lambda: query.records([records_path], page_filter, limit=100, connection=connection)
         ),
@@ -204,6 +239,33 @@ def counted(fmt: str, source: Path, mb: float) -> Counts:
     return counts
 
 
+def measure_queries(args: argparse.Namespace) -> tuple[int, dict]:
+    base = args.cache / "jsonl.out"
+    if not (base / "rollup.parquet").exists():  # an ingest from before rollups existed
+        in_child("ingest", str(args.cache / "jsonl.log"), "jsonl", str(base))
+    big = args.cache / "big.parquet"
+    count = big_dataset(base / "records.parquet", big, args.records)
+    import pyarrow.parquet as pq
+
+    copies = -(-args.records // pq.read_metadata(base / "records.parquet").num_rows)
+    big_rollup(base / "rollup.parquet", args.cache / "big.rollup.parquet", copies)
+    return count, time_queries(big, base / "malformed.parquet", args.cache / "big.rollup.parquet")
+
+
+def queries_only(args: argparse.Namespace) -> None:
+    load_before = os.getloadavg()
+    count, latency = measure_queries(args)
+    report = json.loads((RESULTS / "logs.json").read_text())
+    report["queries"] = {"records": count, "latency": latency}
+    report["notes"].append(
+        f"Queries measured again after the rollups were added; load average (1 min) at the start:"
+        f" {load_before[0]:.1f}, at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
+    )
+    (RESULTS / "logs.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    (RESULTS / "logs.md").write_text(markdown(report))
+    print(markdown(report))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mb", type=float, default=200)
@@ -211,7 +273,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000, help="Rows for the query measurements.")
     parser.add_argument("--cache", type=Path, default=Path("benchmarks/.cache/logs"))
     parser.add_argument("--child", nargs=4, metavar=("KIND", "PATH", "FORMAT", "OUT"))
+    parser.add_argument(
+        "--queries-only", action="store_true", help="Measure the queries again on the cached ingest."
+    )
     args = parser.parse_args()
+    if args.queries_only:
+        queries_only(args)
+        return
     if args.child:
         kind, path, fmt, out = args.child
         print(json.dumps((child_ingest if kind == "ingest" else child_duckdb)(path, fmt, out)))
@@ -254,10 +322,7 @@ def main() -> None:
         got = in_child("ingest", str(source), "jsonl", str(args.cache / "rss.out"))
         rss.append({"mb": mb, "peak_rss_mb": got["peak_rss_mb"]})
         source.unlink()
-    base = args.cache / "jsonl.out"
-    big = args.cache / "big.parquet"
-    count = big_dataset(base / "records.parquet", big, args.records)
-    latency = time_queries(big, base / "malformed.parquet")
+    count, latency = measure_queries(args)
     report = {
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
         "mb_per_format": args.mb,
@@ -269,7 +334,8 @@ def main() -> None:
             " writing Parquet with message templates.",
             "DuckDB's readers only parse what they can type (no levels, templates or attributes) and are"
             " shown as an anchor, one thread each.",
-            f"The {count:,} query rows are copies of the JSON lines ingest, each a day later.",
+            f"The {count:,} query rows are whole copies of the JSON lines ingest, each a day later,"
+            " with its rollup copied the same way.",
             f"Load average (1 min) at the start: {load_before[0]:.1f}, at the end: {os.getloadavg()[0]:.1f}"
             f" on {os.cpu_count()} CPUs: query latencies are wall times and grow with the load.",
         ],

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from docuforge.logs.records import Malformed, Record
+from docuforge.logs.rollup import Rollup
 
 ROW_GROUP = 16_384
 
@@ -64,12 +65,14 @@ def _first_line(messages: pa.Array) -> pa.Array:
 
 
 class ParquetSink:
-    """Writes records and malformed lines of one job to records.parquet and malformed.parquet."""
+    """Writes one job's records.parquet, malformed.parquet and rollup.parquet."""
 
     def __init__(self, folder: Path, job_id: str, row_group: int = ROW_GROUP) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.records_path = folder / "records.parquet"
         self.malformed_path = folder / "malformed.parquet"
+        self.rollup_path = folder / "rollup.parquet"
+        self._rollup = Rollup()
         self.job_id = job_id
         self.row_group = row_group
         self._records = pq.ParquetWriter(self.records_path, RECORDS, compression="zstd")
@@ -103,14 +106,18 @@ class ParquetSink:
             return
         count = len(batch)
         messages = pa.array([r.message for r in batch], pa.string())
+        stamps = pa.array([r.timestamp for r in batch], pa.timestamp("us", tz="UTC"))
+        levels = pa.array([r.level for r in batch], pa.string())
+        masked = templates(messages)
+        self._rollup.add(stamps, levels, masked)
         arrays = [
             pa.array([self.job_id] * count, pa.string()),
             pa.array(range(self.records, self.records + count), pa.int64()),
-            pa.array([r.timestamp for r in batch], pa.timestamp("us", tz="UTC")),
+            stamps,
             pa.array([r.zone for r in batch], pa.string()),
-            pa.array([r.level for r in batch], pa.string()),
+            levels,
             messages,
-            templates(messages),
+            masked,
             pa.array([r.logger for r in batch], pa.string()),
             pa.array([r.service for r in batch], pa.string()),
             pa.array([r.host for r in batch], pa.string()),
@@ -138,3 +145,4 @@ class ParquetSink:
         self._flush_malformed()
         self._records.close()
         self._malformed.close()
+        self._rollup.write(self.rollup_path, self.job_id)
