@@ -5,7 +5,7 @@ import { allows, get, post, upload } from "../api.js";
 import { busy, clear, download, errorBox, field, h, ready, select } from "../dom.js";
 import { flatten, slug, TYPES } from "../viewer/blocks.js";
 import { pageViewer } from "../viewer/pages.js";
-import { resultPanel } from "../viewer/result.js";
+import { resultPanel, tableElement } from "../viewer/result.js";
 import { tableRows, toCsv } from "../viewer/tables.js";
 
 const POLL_MS = 400;
@@ -154,7 +154,8 @@ export function mount(main, { me, params }) {
       pages.select(blockIndex, { scroll: from !== "page" });
       panel.select(blockIndex, { scroll: from !== "text" });
       const block = blocks[blockIndex];
-      detail.replaceChildren(h("strong", { text: block.type }), h("span", { class: "muted", text: ` · page ${block.bbox?.page}` }), h("p", { text: block.content }));
+      const body = block.type === "Table" ? h("div", { class: "table-scroll" }, tableElement(tableRows(block.content))) : h("p", { text: block.content });
+      detail.replaceChildren(h("strong", { text: block.type }), h("span", { class: "muted", text: ` · page ${block.bbox?.page}` }), body);
     };
     const onHover = (blockIndex) => {
       pages.hover(blockIndex);

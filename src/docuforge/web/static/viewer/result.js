@@ -6,7 +6,7 @@ import { download, h } from "../dom.js";
 import { slug } from "./blocks.js";
 import { tableRows, toCsv } from "./tables.js";
 
-function tableElement(rows) {
+export function tableElement(rows) {
   return h(
     "table",
     {},
