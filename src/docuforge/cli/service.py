@@ -66,6 +66,10 @@ def worker(
     queues: Annotated[
         str, typer.Option(help="Queues to consume, comma-separated: standard, batch.")
     ] = "standard,batch",
+    health_port: Annotated[
+        int | None,
+        typer.Option(help="Answer /health/live and /health/ready on this port (orchestrators' probes)."),
+    ] = None,
 ) -> None:
     """Run a Celery worker for jobs (DOCUFORGE_JOBS__RUNNER=celery), until interrupted.
 
@@ -95,6 +99,10 @@ def worker(
     celery_app = make_celery(settings)
     configure_worker(settings)
     run_sweeper_thread(settings, celery_app)
+    if health_port:
+        from docuforge.jobs.health_server import serve_health
+
+        serve_health(settings, health_port, celery_app)
     celery_app.worker_main(worker_argv(settings, concurrency or process_workers(settings), queues.split(",")))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from docuforge.config import Settings
 from docuforge.db import Database, utcnow
 from docuforge.errors import ErrorCode
+from docuforge.jobs.retention import RetentionSweep
 from docuforge.models import Job
 from docuforge.observability import get_logger
 from docuforge.storage import BlobStore
@@ -38,6 +39,7 @@ class Dispatcher:
         self.database = database
         self.storage = storage
         self.publish = publish
+        self.retention = RetentionSweep(database, settings)
 
     async def run_forever(self) -> None:
         while True:
@@ -54,6 +56,7 @@ class Dispatcher:
         if self.publish is not None:
             await self.publish_unpublished()
         await webhooks.deliver_due(self.database, self.settings)
+        await self.retention.maybe_run()
         await self.finish_deletions()
 
     async def requeue_lapsed(self) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from docuforge.admission import service as admission
 from docuforge.auth.principal import Principal
 from docuforge.auth.tenancy import get_owned, scoped
 from docuforge.config import Settings
@@ -63,6 +64,7 @@ async def submit(
 ) -> Job:
     """Create the job row; the runner hears of it only once the row is committed."""
     registry.get(type)
+    await admission.admit(session, settings, principal.organization_id)
     now = utcnow()
     job = Job(
         id=uuid.uuid4(),

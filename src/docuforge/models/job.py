@@ -38,7 +38,8 @@ class Job(IdMixin, OrganizationOwned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[dt.datetime | None]
     started_at: Mapped[dt.datetime | None]
-    finished_at: Mapped[dt.datetime | None]
+    # Indexed: the drain rate (admission control) and the retention sweep look jobs up by it.
+    finished_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     # Not before this time (retry backoff); and when the runner was last told about the job.
     available_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]

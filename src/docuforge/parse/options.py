@@ -114,6 +114,13 @@ class Settings(_Options):
     )
     return_ocr_data: bool = Field(False, description="Return every word and line with its box (result.ocr).")
     timeout: float | None = Field(None, gt=0, description="Seconds the job may run.")
+    time_budget: float | None = Field(
+        None,
+        gt=0,
+        description="Docuforge extension: seconds the parse may take; when they run out, no further "
+        "page is started and the pages finished so far are returned, marked partial with the pages "
+        "missing (PDFs and images).",
+    )
 
 
 class SplitLargeTables(_Options):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -91,10 +92,11 @@ def parse(
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
         )
+    budget = _Budget(options.settings.time_budget)
     if kind == "pdf":
-        document = _parse_pdf(source, options, on_page, max_pages, engine)
+        document = _parse_pdf(source, options, on_page, max_pages, engine, budget)
     elif kind in IMAGE_FORMATS:
-        document = _parse_image(source, kind, options, on_page, max_pages, engine)
+        document = _parse_image(source, kind, options, on_page, max_pages, engine, budget)
     else:
         document = office.read(source, kind, options, converted_pdf)
         if on_page is not None:
@@ -105,6 +107,31 @@ def parse(
     if options.formatting.merge_tables:
         merge_tables(document)
     return document
+
+
+class _Budget:
+    """settings.time_budget: once spent, no further page starts; the first page always does."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def spent(self, document: Document, started: int, selected: list[int]) -> bool:
+        if self.deadline is None or started == 0 or time.monotonic() < self.deadline:
+            return False
+        left = selected[started:]
+        document.warnings.append(
+            f"the time budget ran out: {len(left)} of {len(selected)} pages not parsed "
+            f"(pages {', '.join(str(index + 1) for index in left)})"
+        )
+        return True
+
+
+def missing_pages(document: Document, options: ParseOptions) -> list[int]:
+    """The 1-based source pages a spent time budget left unparsed (none for office formats)."""
+    paged = document.format == "pdf" or document.format in IMAGE_FORMATS
+    if options.settings.time_budget is None or not paged:
+        return []
+    return [index + 1 for index in options.pages(document.total_pages)[len(document.pages) :]]
 
 
 def _selected(options: ParseOptions, total: int, max_pages: int) -> list[int]:
@@ -150,6 +177,7 @@ def _parse_pdf(
     on_page: Callable[[int, int], None] | None,
     max_pages: int,
     engine: str,
+    budget: _Budget,
 ) -> Document:
     keep_words = options.settings.return_ocr_data or options.settings.return_citations
     force_ocr = options.settings.extraction_mode == "ocr"
@@ -186,6 +214,8 @@ def _parse_pdf(
                 on_page(number, len(selected))
 
         for number, index in enumerate(selected, start=1):
+            if budget.spent(document, number - 1, selected):
+                break
             raw = pdf.page(index)
             reason = "extraction_mode is ocr" if force_ocr else None if never_ocr else ocr_reason(raw)
             ocr = reason is not None
@@ -211,6 +241,7 @@ def _parse_image(
     on_page: Callable[[int, int], None] | None,
     max_pages: int,
     engine: str,
+    budget: _Budget,
 ) -> Document:
     keep_words = options.settings.return_ocr_data or options.settings.return_citations
     with ImageSource(source, kind) as images, _Reader(engine) as reader:
@@ -227,6 +258,8 @@ def _parse_image(
                 on_page(number, len(selected))
 
         for number, index in enumerate(selected, start=1):
+            if budget.spent(document, number - 1, selected):
+                break
             image, dpi = images.page(index)
             reader.then(functools.partial(finish, number, index, reader.read(image, dpi, index)))
         reader.drain()

@@ -8,6 +8,7 @@ The Document is kept as a blob too: a later `jobid://` input re-renders it witho
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,14 @@ from docuforge.errors import DocumentError, ErrorCode
 from docuforge.files import inputs
 from docuforge.jobs import processes
 from docuforge.jobs.registry import JobContext, TaskResult, task
+from docuforge.jobs.service import effective_timeout
 from docuforge.models import Job
 from docuforge.parse.options import ParseOptions
 from docuforge.storage import CHUNK, read_bytes
 
 MAX_PAGES = 5000
+# A time budget may use this share of the job's timeout; the rest is left for rendering and storing.
+BUDGET_SHARE_OF_TIMEOUT = 0.8
 IMAGE_LINK_SECONDS = 7 * 24 * 3600  # links inside a result outlive the result's own URL
 
 
@@ -39,7 +43,7 @@ def parse_in_worker(
     """Parse and write the Document to workdir/document.json; returns what the parent needs."""
     import os
 
-    from docuforge.parse.pipeline import parse
+    from docuforge.parse.pipeline import missing_pages, parse
 
     ocr = ocr or {}
     # The OCR engine reads its threads and device when it is built, once per worker process.
@@ -75,6 +79,7 @@ def parse_in_worker(
     (folder / "document.json").write_text(document.model_dump_json())
     return {
         "pages": len(document.pages),
+        "missing_pages": missing_pages(document, options),
         "properties": document.properties.model_dump()
         if options.settings.extract_document_properties
         else None,
@@ -124,8 +129,23 @@ async def _earlier_document(ctx: JobContext, path: Path) -> None:
     await anyio.Path(path).write_bytes(data)
 
 
+def _budgeted(ctx: JobContext, options: ParseOptions, started: float) -> str:
+    """The options for the parse proper: a time budget counts from the job's start (fetching
+    included) and ends early enough for the pages found to be rendered and stored in time."""
+    budget = options.settings.time_budget
+    if budget is None:
+        return options.model_dump_json()
+    limit = effective_timeout(ctx.settings, options.settings.timeout) * BUDGET_SHARE_OF_TIMEOUT
+    left = min(budget, limit) - (time.monotonic() - started)
+    # The engine starts at least the first page whatever is left; the floor keeps the option valid.
+    remaining = options.model_copy(deep=True)
+    remaining.settings.time_budget = max(0.001, left)
+    return remaining.model_dump_json()
+
+
 @task("parse", reducto_type="Parse")
 async def parse_job(ctx: JobContext) -> TaskResult:
+    started = time.monotonic()
     options = ParseOptions.model_validate(ctx.config)
     options_json = options.model_dump_json()
     document_path = ctx.workdir / "document.json"
@@ -138,6 +158,7 @@ async def parse_job(ctx: JobContext) -> TaskResult:
         if message[0] == "progress":
             ctx.progress(0.9 * message[1])  # the last tenth is rendering and storing
 
+    missing: list[int] = []
     if "job_id" in ctx.input:
         await _earlier_document(ctx, document_path)
     else:
@@ -146,12 +167,13 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             parse_in_worker,
             str(source),
             extension,
-            options_json,
+            _budgeted(ctx, options, started),
             str(ctx.workdir),
             ctx.settings.ocr.model_dump(),
             on_message=on_message,
         )
         properties = parsed["properties"]
+        missing = parsed["missing_pages"]
         for name, image_path in parsed["images"].items():
             key = f"images/{ctx.organization_id}/{ctx.job_id}/{name}.png"
             await _upload_file(ctx, key, Path(image_path))
@@ -179,6 +201,10 @@ async def parse_job(ctx: JobContext) -> TaskResult:
         "response_type": "parse",
         "usage": {"num_pages": pages, "credits": float(pages)},
     }
+    if missing:
+        # Docuforge extension (settings.time_budget): the pages found, and those the budget left out.
+        response["partial"] = True
+        response["missing_pages"] = missing
     if pdf_url:
         response["pdf_url"] = pdf_url
     if properties is not None:

@@ -1,0 +1,1 @@
+"""Admission control: bounds on queued work, and GET /capacity."""

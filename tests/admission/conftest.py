@@ -1,0 +1,3 @@
+from tests.jobs.conftest import fresh_database_url
+
+__all__ = ["fresh_database_url"]
