@@ -36,7 +36,7 @@ async def parsed(client: httpx.AsyncClient, tenant: Tenant, data: bytes, name: s
         "/parse_async", json={"input": upload.json()["file_id"], **options}, headers=headers
     )
     assert started.status_code == 200, started.text
-    job = await wait_for(client, tenant, started.json()["job_id"])
+    job = await wait_for(client, tenant, started.json()["job_id"], timeout=120)
     assert job["status"] == "Completed", job
     return started.json()["job_id"]
 

@@ -1,5 +1,8 @@
 """A parsed document's pages: their sizes, and each page as a PNG the blocks' boxes can be drawn over.
 
+Parse and extract jobs both keep the Document they read, so both have pages (an extract's
+citations are boxes on them).
+
 Images are rendered on first request, from the source the parse read (the upload, or the PDF that
 LibreOffice made of an office file), and kept as blobs that are deleted with the job.
 """
@@ -41,10 +44,13 @@ def image_key(job: Job, number: int) -> str:
     return f"pages/{job.organization_id}/{job.id}/{number}.png"
 
 
+_WITH_DOCUMENT = ("parse", "extract")
+
+
 async def _parse_job(session: Any, principal: Principal, job_id: str) -> Job:
     job = await jobs.get_job(session, principal, job_id)
-    if job.type != "parse":
-        raise NotFound("page images exist for parse jobs only")
+    if job.type not in _WITH_DOCUMENT:
+        raise NotFound("page images exist for parse and extract jobs only")
     if job.status != "completed":
         raise JobStateError("the job has not completed", code=ErrorCode.JOB_NOT_COMPLETE)
     return job
