@@ -126,6 +126,33 @@ async def test_a_jobid_reparse_shows_the_pages_of_the_parse_it_reuses(
     assert png_size(image.content) == (1224, 1584)
 
 
+async def test_an_extract_job_has_the_pages_its_citations_are_on(
+    jobs_client: httpx.AsyncClient, jobs_tenant: Tenant
+) -> None:
+    headers = jobs_tenant.member.headers
+    upload = await jobs_client.post("/upload", files={"file": ("three.pdf", PDF)}, headers=headers)
+    schema = {
+        "type": "object",
+        "properties": {"title": {"type": "string", "description": "The first heading"}},
+    }
+    started = await jobs_client.post(
+        "/extract_async",
+        json={
+            "input": upload.json()["file_id"],
+            "instructions": {"schema": schema},
+            "settings": {"citations": {"enabled": True}, "engine": "offline"},
+        },
+        headers=headers,
+    )
+    assert started.status_code == 200, started.text
+    job_id = started.json()["job_id"]
+    assert (await wait_for(jobs_client, jobs_tenant, job_id, timeout=120))["status"] == "Completed"
+    index = (await jobs_client.get(f"/job/{job_id}/pages", headers=headers)).json()
+    assert [p["number"] for p in index["pages"]] == [1, 2, 3] and all(p["image"] for p in index["pages"])
+    image = await jobs_client.get(f"/job/{job_id}/pages/2.png", headers=headers)
+    assert png_size(image.content) == (1224, 1584)
+
+
 @pytest.mark.slow
 async def test_an_image_input_is_shown_as_itself(jobs_client: httpx.AsyncClient, jobs_tenant: Tenant) -> None:
     drawn = image_page()
