@@ -339,7 +339,7 @@ def test_a_workspace_indexes_a_document_and_answers_with_citations(
     row = page.locator("tbody tr", has_text="report.pdf")
     row.locator(".status.completed").wait_for(timeout=120_000)  # indexed, seen by polling
 
-    page.get_by_label("Question").fill("What does a parser have to find?")
+    page.get_by_label("Question", exact=True).fill("What does a parser have to find?")
     page.get_by_role("button", name="Ask").click()
     citation = page.locator(".citations details").first
     citation.wait_for(timeout=60_000)
@@ -347,6 +347,16 @@ def test_a_workspace_indexes_a_document_and_answers_with_citations(
     citation.locator("summary").click()
     assert "structure" in citation.locator("blockquote").inner_text()
     studio.screenshot(page, "workspace")
+
+    page.get_by_label("Questions", exact=True).fill("What does a parser have to find?\nWhat is the outlook?")
+    page.get_by_role("button", name="Run the questions").click()
+    answers = page.locator("table[aria-label='Answers'] tbody tr")
+    sync_api.expect(answers).to_have_count(2, timeout=60_000)
+    with page.expect_download() as download:
+        page.locator("section[aria-label='Answers to the questions']").get_by_role(
+            "button", name="CSV"
+        ).click()
+    assert "What is the outlook?" in Path(download.value.path()).read_text()
 
 
 def run_operation(page: sync_api.Page, studio: Studio, link: str, screen: str, pdf: bytes, verb: str) -> dict:

@@ -96,7 +96,8 @@ export function mount(main, { me, params }) {
     let fullResult = response.result;
     if (fullResult?.type === "url") fullResult = await (await fetch(fullResult.url)).json();
     const blocks = flatten(fullResult);
-    const index = await get(`/job/${jobId}/pages`);
+    const index = (early?.jobId === jobId && (await early.index)) || (await get(`/job/${jobId}/pages`));
+    early = null;
     viewer?.destroy();
 
     const onSelect = (blockIndex, from) => {
@@ -152,6 +153,8 @@ export function mount(main, { me, params }) {
   }
 
   const jobId = params.get("job");
+  // An opened result's page sizes are asked for beside the result itself, not after it.
+  let early = jobId ? { jobId, index: get(`/job/${jobId}/pages`).catch(() => null) } : null;
   if (jobId) {
     const bar = h("progress", { max: "1", value: "0.1", "aria-label": "Progress" });
     const text = h("span", { text: "Loading the result…" });

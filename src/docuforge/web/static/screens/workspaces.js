@@ -2,7 +2,7 @@
 // answer with its citations (document, page, the passage itself).
 
 import { allows, get, post, request } from "../api.js";
-import { busy, clear, errorBox, field, h, ready, toast, when } from "../dom.js";
+import { busy, clear, download, errorBox, field, h, ready, toast, when } from "../dom.js";
 
 const POLL_MS = 1500;
 const BUSY = new Set(["pending", "indexing"]);
@@ -73,6 +73,10 @@ export function mount(main, { me, navigate, params }) {
   const question = h("input", { name: "question", type: "search", required: true, maxlength: "4000", autocomplete: "off" });
   const ask = h("button", { type: "submit", text: "Ask" });
   const answerHost = h("section", { "aria-live": "polite", "aria-label": "Answer" });
+  const questionList = h("textarea", { name: "questions", rows: "4", required: true, placeholder: "One question a line" });
+  const runSet = h("button", { type: "submit", text: "Run the questions" });
+  const setHost = h("section", { "aria-live": "polite", "aria-label": "Answers to the questions" });
+  const setForm = h("form", { onsubmit: runQuestions }, field("Questions", questionList, "Answered as one job; the answers download as CSV or JSON."), runSet);
 
   const addForm = h(
     "form",
@@ -107,6 +111,7 @@ export function mount(main, { me, navigate, params }) {
     h("div", { class: "screen-head" }, title, h("a", { href: "/studio/workspaces", "data-link": true, text: "All workspaces" })),
     status,
     h("section", { class: "panel", "aria-labelledby": "ask-title" }, h("h2", { id: "ask-title", text: "Ask" }), askForm, answerHost),
+    canWrite ? h("section", { class: "panel", "aria-labelledby": "set-title" }, h("h2", { id: "set-title", text: "Question set" }), setForm, setHost) : null,
     h("h2", { text: "Documents" }),
     canWrite ? h("div", { class: "panel" }, addForm) : null,
     h("div", { class: "table-wrap" }, h("table", { class: "list", "aria-label": "Documents" }, h("thead", {}, h("tr", {}, ["File", "Status", "Pages", "Passages", "Added"].map((t) => h("th", { scope: "col", text: t })), h("th", { scope: "col" }, h("span", { class: "visually-hidden", text: "Actions" })))), docs)),
@@ -143,6 +148,52 @@ export function mount(main, { me, navigate, params }) {
       answerHost.replaceChildren(errorBox(error));
     } finally {
       busy(ask, false);
+    }
+  }
+
+  async function runQuestions(event) {
+    event.preventDefault();
+    const asked = questionList.value.split("\n").map((q) => q.trim()).filter(Boolean);
+    if (!asked.length) return;
+    busy(runSet, true);
+    const bar = h("progress", { max: "1", value: "0", "aria-label": "Progress of the questions" });
+    setHost.replaceChildren(h("div", { class: "progress" }, bar));
+    try {
+      const { job_id: jobId } = await post(`/workspaces/${workspaceId}/question-jobs`, { questions: asked.map((question) => ({ question })) });
+      let job;
+      for (;;) {
+        job = await get(`/workspaces/${workspaceId}/question-jobs/${jobId}`);
+        bar.value = job.progress;
+        if (!["pending", "running"].includes(job.status) || stopped) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (job.status !== "completed") throw new Error(job.error || `the question job ended ${job.status}`);
+      const save = (format) => async () => {
+        try {
+          const response = await request("GET", `/workspaces/${workspaceId}/question-jobs/${jobId}/export`, { query: { format }, raw: true });
+          download(`questions-${jobId}.${format}`, await response.blob());
+        } catch (error) {
+          setHost.append(errorBox(error));
+        }
+      };
+      clear(
+        setHost,
+        h("div", { class: "toolbar" }, h("button", { type: "button", class: "quiet", text: "CSV", onclick: save("csv") }), h("button", { type: "button", class: "quiet", text: "JSON", onclick: save("json") })),
+        h(
+          "div",
+          { class: "table-wrap" },
+          h(
+            "table",
+            { class: "list", "aria-label": "Answers" },
+            h("thead", {}, h("tr", {}, ["Question", "Answer", "Confidence", "Sources"].map((t) => h("th", { scope: "col", text: t })))),
+            h("tbody", {}, (job.results || []).map((r) => h("tr", {}, h("td", { text: r.question }), h("td", { class: "msg", text: r.answer }), h("td", { text: `${(r.retrieval_confidence * 100).toFixed(0)}%` }), h("td", { text: r.citations.map((c) => `${c.filename} p${c.page}`).join("; ") || "—" })))),
+          ),
+        ),
+      );
+    } catch (error) {
+      setHost.replaceChildren(errorBox(error));
+    } finally {
+      busy(runSet, false);
     }
   }
 
