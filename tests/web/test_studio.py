@@ -254,3 +254,50 @@ def test_a_member_sees_no_admin_screen(page: sync_api.Page, studio: Studio) -> N
     page.wait_for_selector("body[data-ready=parse]")  # the admin screen it asked for is not offered
     assert page.get_by_role("link", name="API keys").count() == 0
     assert page.get_by_role("link", name="Jobs").is_visible()
+
+
+# Every form control has a label, every button a name, and at a phone's width nothing is wider
+# than the screen: checked on each screen as it first draws.
+AUDIT = """() => {
+  const unnamed = [];
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (el.type === 'hidden') continue;
+    const labelled = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    if (!labelled) unnamed.push(el.outerHTML.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll('button, a[href]')) {
+    const name = (el.getAttribute('aria-label') || el.textContent || el.title || '').trim();
+    if (!name) unnamed.push(el.outerHTML.slice(0, 80));
+  }
+  return {unnamed, overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+SCREENS = {
+    "/studio/parse": "parse",
+    "/studio/extract": "extract",
+    "/studio/split": "split",
+    "/studio/classify": "classify",
+    "/studio/fill": "fill",
+    "/studio/workspaces": "workspaces",
+    "/studio/logs": "logs",
+    "/studio/jobs": "jobs",
+    "/studio/admin/users": "users",
+    "/studio/admin/keys": "keys",
+    "/studio/admin/webhooks": "webhooks",
+}
+
+
+def test_every_screen_is_labelled_and_fits_a_phone(page: sync_api.Page, studio: Studio) -> None:
+    sign_in(page, studio)
+    # Each screen takes the focus as it opens; from the top of the page, the skip link comes first.
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.evaluate("document.querySelector('a[href], button, input').className") == "skip"
+    for size in (None, PHONE):
+        if size:
+            page.set_viewport_size(size)
+        for path, screen in SCREENS.items():
+            page.goto(studio.base + path)
+            page.wait_for_selector(f"body[data-ready={screen}]", state="attached")
+            found = page.evaluate(AUDIT)
+            assert found["unnamed"] == [], (path, found["unnamed"])
+            if size:
+                assert found["overflow"] <= 0, (path, found["overflow"])
