@@ -158,6 +158,15 @@ def test_jobs_show_live_progress_and_cancel(page: sync_api.Page, studio: Studio)
     page.get_by_label("Status").select_option("Cancelled")
     assert page.locator("tbody tr").count() == 1
 
+    # A finished job opens on the screen of its kind.
+    upload = studio.api.post("/upload", files={"file": ("r.pdf", REPORT, "application/pdf")}).json()
+    done = studio.api.post("/parse", json={"input": upload["file_id"]}, timeout=120).json()["job_id"]
+    page.get_by_label("Status").select_option("Completed")
+    page.get_by_role("button", name=f"Open the result of job {done}").click()
+    page.wait_for_selector("body[data-ready=parse]", state="attached")
+    page.wait_for_selector(".page.shown")
+    assert f"job={done}" in page.url
+
 
 def test_admin_creates_a_key_shown_once_and_revokes_it(page: sync_api.Page, studio: Studio) -> None:
     sign_in(page, studio)
