@@ -214,10 +214,12 @@ def report(data: dict) -> str:
         f"Debian's Chromium {data['browser']} (headless, {VIEWPORT['width']}x{VIEWPORT['height']}) "
         "through Playwright, against "
         "`docuforge serve` on the embedded defaults (SQLite, local blobs, in-process jobs), both on one "
-        f"machine: {data['machine']}. Median of {data['runs']} loads (min-max); a screen is interactive "
-        "when it has drawn its first data (the `studio:ready:<screen>` mark, from the start of the "
-        "navigation). Cold: browser cache disabled (a first visit). Warm: a return visit (assets are "
-        "immutable under their digest; the page itself is revalidated).",
+        f"machine: {data['machine']}, shared (load average {data['load_average'][0]:.1f} at the start, "
+        f"{data['load_average'][1]:.1f} at the end). Median of {data['runs']} loads (min-max); "
+        "a screen is interactive when it has drawn its first data (the `studio:ready:<screen>` "
+        "mark, from the start of the navigation). Cold: browser cache disabled (a first visit). "
+        "Warm: a return visit (assets are immutable under their digest; the page itself is "
+        "revalidated).",
         "",
         "| screen | cold (ms) | warm (ms) |",
         "|---|---|---|",
@@ -264,6 +266,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--frames", type=int, default=600)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as folder:
         process, base, key, _ = start_server(Path(folder))
         try:
@@ -291,6 +294,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {cpu_name()}",
         "browser": version,
         "runs": args.runs,
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "screens": screens,
         "long_document": long_document,
         "long_parse_s": round(long_parse, 2),
