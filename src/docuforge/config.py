@@ -60,6 +60,17 @@ class ServerSettings(BaseModel):
         None, description="If set, GET /metrics requires 'Authorization: Bearer <token>'."
     )
     workers: int = Field(1, ge=1, description="uvicorn worker processes for `docuforge serve`.")
+    root_path: str = Field(
+        "",
+        description="Path prefix the service lives under behind a reverse proxy (e.g. /reducto); "
+        "requests are routed with or without it, so the proxy may strip it or pass it on.",
+    )
+
+    @field_validator("root_path")
+    @classmethod
+    def _clean_root_path(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        return f"/{value}" if value else ""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -70,7 +81,7 @@ class ServerSettings(BaseModel):
 
     @property
     def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        return (self.public_url or f"http://{self.host}:{self.port}{self.root_path}").rstrip("/")
 
 
 class DatabaseSettings(BaseModel):

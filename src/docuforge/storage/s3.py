@@ -150,11 +150,17 @@ class S3Store:
     async def delete(self, key: str) -> None:
         await self._call("delete_object", Bucket=self.bucket, Key=self._key(key))
 
-    def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
+    def url(
+        self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
+    ) -> str:
         operation = "get_object" if method == "GET" else "put_object"
+        params = {"Bucket": self.bucket, "Key": self._key(key)}
+        if content_type and method == "GET":
+            # Objects are stored without a type (presigned PUTs set none): the link names it.
+            params["ResponseContentType"] = content_type
         return self._signer.generate_presigned_url(
             operation,
-            Params={"Bucket": self.bucket, "Key": self._key(key)},
+            Params=params,
             ExpiresIn=expires_in or self._default_expiry,
         )
 
