@@ -51,6 +51,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     }
     with docuforge_server(env, workdir) as base:
         bootstrap_key(workdir / "server.log")  # the first start made the default organization
+        # Its credentials are a framed block of their own on stderr, not a line among the logs.
+        printed = (workdir / "server.log").read_text()
+        assert re.search(r"\n={78}\n(?:  .*\n|\n)+?  API key:     df_\w+\n(?:  .*\n|\n)*={78}\n", printed)
         made = subprocess.run(
             [sys.executable, "-m", "docuforge", "keys", "create", "--name", "sdk"],
             env={
