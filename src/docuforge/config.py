@@ -12,9 +12,10 @@ import hashlib
 import hmac
 import os
 import secrets
+import typing
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -426,6 +427,15 @@ def _data_dir_secret(data_dir: Path) -> bytes:
     return key.encode()
 
 
+def _accepted_values(annotation: Any) -> list[str]:
+    """The values an enumerated setting takes (a Literal or an Enum), for the reference."""
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    if typing.get_origin(annotation) is Literal:
+        return [str(value) for value in typing.get_args(annotation)]
+    return []
+
+
 def settings_reference() -> str:
     """Every setting as a Markdown table, generated from the models so the docs cannot drift."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
@@ -443,7 +453,11 @@ def settings_reference() -> str:
             if isinstance(default, enum.Enum):
                 default = default.value
             shown = "" if default in (None, "", []) else f"`{default}`"
-            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {field.description or ''} |")
+            meaning = field.description or ""
+            accepted = _accepted_values(annotation)
+            if accepted:
+                meaning += f" One of: {', '.join(f'`{value}`' for value in accepted)}."
+            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {meaning} |")
 
     walk(Settings, "DOCUFORGE_")
     return "\n".join(rows)
