@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import typing
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -60,6 +61,17 @@ class ServerSettings(BaseModel):
         None, description="If set, GET /metrics requires 'Authorization: Bearer <token>'."
     )
     workers: int = Field(1, ge=1, description="uvicorn worker processes for `docuforge serve`.")
+    root_path: str = Field(
+        "",
+        description="Path prefix the service lives under behind a reverse proxy (e.g. /reducto); "
+        "requests are routed with or without it, so the proxy may strip it or pass it on.",
+    )
+
+    @field_validator("root_path")
+    @classmethod
+    def _clean_root_path(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        return f"/{value}" if value else ""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -70,7 +82,7 @@ class ServerSettings(BaseModel):
 
     @property
     def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        return (self.public_url or f"http://{self.host}:{self.port}{self.root_path}").rstrip("/")
 
 
 class DatabaseSettings(BaseModel):
@@ -566,6 +578,15 @@ def _data_dir_secret(data_dir: Path) -> bytes:
     return key.encode()
 
 
+def _accepted_values(annotation: Any) -> list[str]:
+    """The values an enumerated setting takes (a Literal or an Enum), for the reference."""
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    if typing.get_origin(annotation) is Literal:
+        return [str(value) for value in typing.get_args(annotation)]
+    return []
+
+
 def settings_reference() -> str:
     """Every setting as a Markdown table, generated from the models so the docs cannot drift."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
@@ -583,7 +604,11 @@ def settings_reference() -> str:
             if isinstance(default, enum.Enum):
                 default = default.value
             shown = "" if default in (None, "", []) else f"`{default}`"
-            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {field.description or ''} |")
+            meaning = field.description or ""
+            accepted = _accepted_values(annotation)
+            if accepted:
+                meaning += f" One of: {', '.join(f'`{value}`' for value in accepted)}."
+            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {meaning} |")
 
     walk(Settings, "DOCUFORGE_")
     return "\n".join(rows)
