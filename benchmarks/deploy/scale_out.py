@@ -1,6 +1,7 @@
 """The scale-out run at benchmark size: 2 API processes and 2 Celery workers (2 jobs at once each)
 on PostgreSQL, a private Redis broker and moto's S3 server, a mixed workload of N jobs submitted to
-both APIs, worker-1 SIGKILLed while it holds a job, api-b restarted half way. Reports throughput
+both APIs, a worker SIGKILLed while it holds a job, api-b restarted half way through the
+submissions. Reports throughput
 and the exactly-once counts (tests/fixtures/cluster.py does the work; the test runs it small).
 
     .venv/bin/python -m benchmarks.deploy.scale_out [--jobs 300] [--in-flight 16]
@@ -48,7 +49,10 @@ def markdown(report: Report, jobs: int, in_flight: int) -> str:
         ("jobs submitted (half to each API)", report.jobs),
         ("by kind", ", ".join(f"{kind} {count}" for kind, count in sorted(report.by_type.items()))),
         ("submissions in flight", in_flight),
-        ("processes", "2 API (celery runner) + 2 workers x 2 jobs at once; a third worker after the kill"),
+        (
+            "processes",
+            "2 API (celery runner) + 2 workers x 2 jobs at once; a third worker replaces the killed one",
+        ),
         ("faults", "; ".join(report.faults)),
         ("statuses in the job table", report.statuses),
         ("executions (job started lines)", report.executions),
@@ -63,6 +67,7 @@ def markdown(report: Report, jobs: int, in_flight: int) -> str:
             f"{report.readable_from_every_api} / {report.readable_checked} checked",
         ),
         ("submissions moved to the other API while one restarted", report.submissions_failed_over),
+        ("jobs in the table that the run did not ask for (duplicates)", report.jobs_not_asked_for),
         ("all submitted in s", report.submit_seconds),
         ("first submission to last completion, s", report.end_to_end_seconds),
         ("throughput, jobs completed per s", report.throughput),

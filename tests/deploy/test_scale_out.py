@@ -5,6 +5,7 @@ its result reads the same from every API, nothing is lost (tests/fixtures/cluste
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,11 +35,15 @@ async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
 
 
 async def test_every_job_completes_exactly_once_across_kills_and_restarts(cluster: Cluster) -> None:
+    started = time.monotonic()
     report = await run(cluster, JOBS)
+    print(report, f"test: {time.monotonic() - started:.1f} s")  # shown with -s, and on failure
     assert not report.problems, "\n".join(report.problems[:20]) + f"\nlogs: {cluster.workdir}"
     assert report.jobs == JOBS and report.statuses == {"completed": JOBS}
+    assert report.jobs_not_asked_for == 0
     assert report.finished_once == JOBS and report.readable_from_every_api == JOBS
     assert report.marker_finished_once == report.marker_jobs == JOBS // 5
     # The kill cut at least one job off mid-run, which ran again elsewhere and finished once.
     assert report.re_executed >= 1 and report.executions >= JOBS + 1
-    assert report.faults[0].startswith("worker-1 SIGKILLed holding") and len(report.faults) == 3
+    assert any(" SIGKILLed holding " in fault for fault in report.faults)
+    assert len(report.faults) == 3
