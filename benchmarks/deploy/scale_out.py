@@ -4,7 +4,7 @@ both APIs, a worker SIGKILLed while it holds a job, api-b restarted half way thr
 submissions. Reports throughput
 and the exactly-once counts (tests/fixtures/cluster.py does the work; the test runs it small).
 
-    .venv/bin/python -m benchmarks.deploy.scale_out [--jobs 300] [--in-flight 16]
+    .venv/bin/python -m benchmarks.deploy.scale_out [--jobs 300] [--in-flight 16] [--max-queued 50]
 
 Writes benchmarks/results/deploy.json and deploy.md.
 """
@@ -28,12 +28,12 @@ from tests.fixtures.processes import redis_server, s3_server
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
-async def measure(jobs: int, in_flight: int) -> Report:
+async def measure(jobs: int, in_flight: int, max_queued: int) -> Report:
     workdir = Path(tempfile.mkdtemp(prefix="docuforge-scale-out-"))
     database = await create_postgres_database()
     try:
         with redis_server() as (broker, _), s3_server() as s3:
-            cluster = Cluster(workdir, database, broker, s3)
+            cluster = Cluster(workdir, database, broker, s3, max_queued=max_queued)
             try:
                 return await run(cluster, jobs, in_flight)
             finally:
@@ -44,7 +44,7 @@ async def measure(jobs: int, in_flight: int) -> Report:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def markdown(report: Report, jobs: int, in_flight: int) -> str:
+def markdown(report: Report, jobs: int, in_flight: int, max_queued: int) -> str:
     rows = [
         ("jobs submitted (half to each API)", report.jobs),
         ("by kind", ", ".join(f"{kind} {count}" for kind, count in sorted(report.by_type.items()))),
@@ -68,6 +68,11 @@ def markdown(report: Report, jobs: int, in_flight: int) -> str:
         ),
         ("submissions moved to the other API while one restarted", report.submissions_failed_over),
         ("jobs in the table that the run did not ask for (duplicates)", report.jobs_not_asked_for),
+        ("bound on one organization's queued jobs (admission control)", max_queued),
+        ("submissions answered 429 QUEUE_FULL, then retried after Retry-After", report.queue_full_answers),
+        ("longest Retry-After, s", report.retry_after_max),
+        ("answers 5xx", report.server_errors),
+        ("GET /capacity workers before the run", report.capacity_workers),
         ("all submitted in s", report.submit_seconds),
         ("first submission to last completion, s", report.end_to_end_seconds),
         ("throughput, jobs completed per s", report.throughput),
@@ -78,8 +83,9 @@ def markdown(report: Report, jobs: int, in_flight: int) -> str:
         "# Scale-out: 2 APIs, 2 Celery workers, PostgreSQL + Redis + S3 (moto), with faults",
         "",
         "Command: `.venv/bin/python -m benchmarks.deploy.scale_out"
-        f" --jobs {jobs} --in-flight {in_flight}`. Every process is a separate OS process on one"
-        " machine, shared with other work, so timings carry noise. The slow jobs (the test job type"
+        f" --jobs {jobs} --in-flight {in_flight} --max-queued {max_queued}`."
+        " Every process is a separate OS process on one machine, shared with other work, so"
+        " timings carry noise. The slow jobs (the test job type"
         " `test.sleep`, 1.2 s in a worker's child process) are there so that the SIGKILL lands in the"
         " middle of a job; the parse jobs are small PDFs (1 and 3 pages; a `jobid://` re-render; a"
         " `time_budget` that yields a partial result). Exactly once is counted in the job table"
@@ -100,15 +106,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--in-flight", type=int, default=16)
+    parser.add_argument("--max-queued", type=int, default=50, help="admission bound per organization")
     args = parser.parse_args()
-    report = asyncio.run(measure(args.jobs, args.in_flight))
+    report = asyncio.run(measure(args.jobs, args.in_flight, args.max_queued))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "deploy.json").write_text(
         json.dumps({"jobs": args.jobs, "in_flight": args.in_flight, **dataclasses.asdict(report)}, indent=2)
         + "\n"
     )
-    (RESULTS / "deploy.md").write_text(markdown(report, args.jobs, args.in_flight))
-    print(markdown(report, args.jobs, args.in_flight))
+    text = markdown(report, args.jobs, args.in_flight, args.max_queued)
+    (RESULTS / "deploy.md").write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":
