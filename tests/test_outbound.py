@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 import pytest
@@ -46,6 +47,58 @@ def receiver() -> Iterator[Receiver]:
 async def test_forbidden_targets(url: str) -> None:
     with pytest.raises(outbound.UrlNotAllowed):
         await outbound.resolve(url)
+
+
+# Each IPv6 form that embeds an IPv4 address is judged by that address; reserved space is refused whole.
+ADDRESSES = [
+    ("8.8.8.8", True),
+    ("2606:4700:4700::1111", True),
+    ("::ffff:8.8.8.8", True),  # IPv4-mapped, public inside
+    ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8 (an IPv6-only network's DNS64 answer)
+    ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+    ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", True),  # Teredo: server 65.54.227.120, client 8.8.8.8
+    ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
+    ("::ffff:0:7f00:1", False),  # IPv4-translated loopback
+    ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+    ("64:ff9b::a9fe:a9fe", False),  # NAT64 of the metadata service
+    ("64:ff9b:1::808:808", False),  # local-use NAT64
+    ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+    ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo, client 127.0.0.1 (obfuscated)
+    ("2001:0:a00:1:8000:63bf:f7f7:f7f7", False),  # Teredo, server 10.0.0.1
+    ("::7f00:1", False),  # IPv4-compatible loopback
+    ("::808:808", False),  # IPv4-compatible: deprecated, never plainly public
+    ("fec0::1", False),  # site-local
+    ("fd00::1", False),  # unique-local
+    ("fe80::1", False),  # link-local
+    ("ff02::1", False),  # multicast
+    ("ff0e::1", False),  # global-scope multicast
+    ("::", False),
+    ("::1", False),
+    ("100::1", False),  # discard-only
+    ("2001:db8::1", False),  # documentation
+    ("3fff::1", False),  # documentation
+    ("2001:2::1", False),  # benchmarking
+    ("5f00::1", False),  # outside global unicast
+    ("224.0.0.251", False),
+    ("233.252.0.1", False),  # multicast that is_global calls global
+    ("192.0.0.9", False),
+    ("192.88.99.1", False),
+    ("198.18.0.1", False),
+    ("240.0.0.1", False),
+    ("255.255.255.255", False),
+    ("0.1.2.3", False),
+]
+
+
+@pytest.mark.parametrize(("address", "public"), ADDRESSES)
+async def test_only_plainly_public_unicast_passes(address: str, public: bool) -> None:
+    url = f"http://[{address}]/x.pdf" if ":" in address else f"http://{address}/x.pdf"
+    if public:
+        assert (await outbound.resolve(url)).address == ipaddress.ip_address(address)
+    else:
+        with pytest.raises(outbound.UrlNotAllowed):
+            await outbound.resolve(url)
 
 
 async def test_public_addresses_pass_and_the_allowlist_opens_private_ones() -> None:
@@ -97,3 +150,16 @@ async def test_size_limit_and_error_statuses(receiver: Receiver) -> None:
         async with outbound.stream_get(receiver.url + "/broken", allowlist=LOCAL):
             pass
     assert caught.value.transient
+
+
+@pytest.mark.parametrize("hidden", ["[64:ff9b::a9fe:a9fe]", "[2002:7f00:1::]", "[::7f00:1]", "[fec0::1]"])
+async def test_embedded_private_addresses_are_refused_on_redirects_and_webhooks(
+    receiver: Receiver, hidden: str
+) -> None:
+    receiver.routes["/hop"] = (302, {"Location": f"http://{hidden}/latest/"}, b"")
+    with pytest.raises(outbound.UrlNotAllowed):
+        async with outbound.stream_get(receiver.url + "/hop", allowlist=LOCAL):
+            pass
+    with pytest.raises(outbound.UrlNotAllowed):
+        await outbound.post(f"http://{hidden}/hook", b"{}", {}, allowlist=LOCAL)
+    assert [path for _, path, _, _ in receiver.requests] == ["/hop"]

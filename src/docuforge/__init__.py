@@ -11,10 +11,14 @@ from importlib.metadata import PackageNotFoundError, version
 
 from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
 from docuforge.chunk import chunk
+from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
+from docuforge.editing import fill
+from docuforge.extraction import Extraction, ExtractOptions, extract
 from docuforge.parse import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
+from docuforge.splitting import split
 
 try:
     __version__ = version("docuforge")
@@ -25,10 +29,16 @@ __all__ = [
     "BlockType",
     "Chunk",
     "Document",
+    "ExtractOptions",
+    "Extraction",
     "ParseOptions",
     "__version__",
     "chunk",
+    "classify",
+    "extract",
+    "fill",
     "parse",
+    "split",
     "to_full_result",
     "to_markdown",
 ]

@@ -317,9 +317,50 @@ class LlmSettings(BaseModel):
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one LLM call.")
 
 
+class ExtractSettings(BaseModel):
+    engine: Literal["offline", "llm"] = Field(
+        "offline",
+        description="Which engine answers /extract when a request does not say (settings.engine): "
+        "offline (no LLM) or llm (DOCUFORGE_LLM__PROVIDER must be set).",
+    )
+
+
 class QdrantSettings(BaseModel):
     url: str | None = Field(None, description="Qdrant server URL (default: local mode in DATA_DIR/qdrant).")
     api_key: SecretStr | None = Field(None, description="Qdrant API key.")
+
+
+class DocumentOpsSettings(BaseModel):
+    """Split, classify and edit (form filling)."""
+
+    embeddings: bool = Field(
+        True, description="Split and classify also compare meanings with the bundled sentence embeddings."
+    )
+    edit_font: str = Field(
+        "Helvetica", description="Standard PDF font the filled values are written in (Helvetica, Courier...)."
+    )
+
+
+class WorkspaceSettings(BaseModel):
+    vector_url: str | None = Field(
+        None,
+        description="Chroma server URL (`chroma run`), shared by every API process and worker; "
+        "default: Chroma's embedded engine in DATA_DIR/chroma (one process: use a server with Celery).",
+    )
+    vector_path: Path | None = Field(
+        None, description="Embedded Chroma directory (default: DATA_DIR/chroma)."
+    )
+    top_k: int = Field(
+        5, ge=1, le=50, description="Passages an answer is drawn from, unless asked otherwise."
+    )
+    passage_size: int = Field(700, ge=100, le=8000, description="Characters aimed at per indexed passage.")
+    question_concurrency: int = Field(
+        4, ge=1, le=64, description="Questions of one question job answered at the same time."
+    )
+    max_questions: int = Field(1000, ge=1, description="Most questions in one set or question job.")
+    job_retention_days: float = Field(
+        30.0, gt=0, description="Finished question jobs older than this are deleted with their results."
+    )
 
 
 class LogSettings(BaseModel):
@@ -327,6 +368,17 @@ class LogSettings(BaseModel):
     format: Literal["json", "console"] = Field(
         "json", description="json (one object per line) or console (for people at a terminal)."
     )
+
+
+class LogFilesSettings(BaseModel):
+    cache_dir: Path | None = Field(
+        None, description="Copies of log Parquet fetched from S3 to query (default: DATA_DIR/cache/logs)."
+    )
+    query_threads: int | None = Field(
+        None, ge=1, description="DuckDB threads per log query (default: all cores)."
+    )
+    max_jobs_per_query: int = Field(100, ge=1, description="Most log jobs one query across jobs reads.")
+    default_timezone: str = Field("UTC", description="Zone of log timestamps written without one.")
 
 
 class Settings(BaseSettings):
@@ -353,8 +405,12 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
+    workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
+    logfiles: LogFilesSettings = Field(default_factory=LogFilesSettings)
 
     @field_validator("data_dir")
     @classmethod

@@ -6,7 +6,9 @@ One handler renders them (``server/errors.py``) as::
     {"error": {"name": "DOCUMENT_CORRUPT", "code": 422, "message": "...", "request_id": "..."}}
 
 which is the shape of Reducto's ``ErrorDetail`` (``name`` is the stable code, ``code`` the status),
-so a job's error and a request's error read the same.
+so a job's error and a request's error read the same. Every response says whether sending the
+request again can help (``x-should-retry``, which the official SDK obeys over its status rules):
+an error that is not ``transient`` will recur, so clients are told not to resend it.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     ARCHIVE_REJECTED = "ARCHIVE_REJECTED"
+    PIPELINE_NOT_FOUND = "PIPELINE_NOT_FOUND"
 
 
 class DocuforgeError(Exception):
@@ -72,6 +75,7 @@ class DocuforgeError(Exception):
         status_code: int | None = None,
         details: Any = None,
         headers: dict[str, str] | None = None,
+        transient: bool | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -79,6 +83,8 @@ class DocuforgeError(Exception):
             self.code = code
         if status_code is not None:
             self.status_code = status_code  # type: ignore[misc]
+        if transient is not None:
+            self.transient = transient  # type: ignore[misc]
         self.details = details
         self.headers = headers or {}
 

@@ -62,11 +62,62 @@ def _allowed_by_list(host: str, address: IPAddress, allowlist: Sequence[str]) ->
     return False
 
 
+# Ranges Python's is_global (3.11) still calls global, or that carry no public host of their own.
+_V4_NOT_PUBLIC = tuple(
+    ipaddress.IPv4Network(net)
+    for net in (
+        "0.0.0.0/8",  # "this network"
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.88.99.0/24",  # 6to4 relay anycast
+        "198.18.0.0/15",  # benchmarking
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the broadcast address
+    )
+)
+_V6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+_V6_NOT_PUBLIC = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "2001::/23",  # IETF protocol assignments (Teredo is unwrapped before this)
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+    )
+)
+# Forms that carry an IPv4 address in their last 32 bits and reach it when connected to.
+_V6_EMBEDDING_V4 = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64 well-known prefix
+    )
+)
+
+
+def _public_v4(address: ipaddress.IPv4Address) -> bool:
+    return address.is_global and not any(address in net for net in _V4_NOT_PUBLIC)
+
+
 def _public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    # is_global is False for private, loopback, link-local (cloud metadata), CGNAT, reserved...
-    return address.is_global and not address.is_multicast
+    """Plainly public unicast, judged on the IPv4 address inside any IPv6 form that embeds one."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return _public_v4(address)
+    if any(address in net for net in _V6_EMBEDDING_V4):
+        return _public_v4(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.teredo is not None:
+        # Teredo: the server and the client's (obfuscated) address both reach IPv4 hosts.
+        server, teredo_client = address.teredo
+        return _public_v4(server) and _public_v4(teredo_client)
+    if address.sixtofour is not None:
+        return _public_v4(address.sixtofour)
+    # Everything else outside 2000::/3 is refused whole: IPv4-compatible ::a.b.c.d, local-use NAT64
+    # 64:ff9b:1::/48, site-local fec0::/10, unique-local, link-local, multicast, loopback, unspecified.
+    return (
+        address in _V6_GLOBAL_UNICAST
+        and address.is_global
+        and not address.is_site_local
+        and not any(address in net for net in _V6_NOT_PUBLIC)
+    )
 
 
 async def resolve(url: str, allowlist: Sequence[str] = ()) -> Target:

@@ -65,8 +65,12 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(
     assert replay.status_code == 401 and "revoked" in replay.json()["error"]["message"]
     stolen = await client.post("/auth/refresh", json={"refresh_token": third["refresh_token"]})
     assert stolen.status_code == 401
+    # The access tokens the family issued die with it, not when they expire.
+    for pair in (first, second, third):
+        assert (await client.get("/auth/me", headers=bearer(pair["access_token"]))).status_code == 401
     # Other login sessions are another family and live on.
     other = (await login(client, tenant.member.user.username)).json()
+    assert (await client.get("/auth/me", headers=bearer(other["access_token"]))).status_code == 200
     assert (
         await client.post("/auth/refresh", json={"refresh_token": other["refresh_token"]})
     ).status_code == 200

@@ -50,8 +50,43 @@ async def test_the_type_comes_from_the_extension_then_the_name_then_the_bytes(
     assert await kind(b"just some words") is None
 
 
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
+
+
+async def test_uploads_the_product_cannot_read_are_refused_by_their_bytes(
+    client: httpx.AsyncClient, tenant: Tenant, app: FastAPI
+) -> None:
+    headers = tenant.member.headers
+    for content, name, extension in (
+        (EXE, "upload", "exe"),
+        (EXE, "report.pdf", None),  # the name does not make it a PDF
+        (ELF, "upload", "pdf"),  # nor does ?extension=
+        (bytes(range(256)) * 8, "data.bin", None),
+    ):
+        params = {"extension": extension} if extension else {}
+        refused = await client.post("/upload", params=params, files=files(content, name), headers=headers)
+        assert refused.status_code == 415, (name, refused.text)
+        assert refused.json()["error"]["name"] == "DOCUMENT_UNSUPPORTED"
+        assert refused.headers["x-should-retry"] == "false"
+    uploads = app.state.settings.blob_dir / "uploads"
+    assert not uploads.exists() or not [p for p in uploads.rglob("*") if p.is_file()]
+    # What the product reads is kept, logs compressed or not, by the same judgement.
+    for content, name, kind in (
+        (b"\x1f\x8b\x08\x00" + b"\x00" * 30, "app.log.gz", "gz"),
+        (b"\x28\xb5\x2f\xfd" + b"\x00" * 30, "app.log.zst", "zst"),
+        (b'{"level": "info"}\n{"level": "warn"}\n', "app.jsonl", "jsonl"),
+        (b"2026-12-07 INFO started\n", "app.log", "log"),
+        ("caf\u00e9;1\n".encode("cp1252"), "sheet.csv", "csv"),
+        (EXE[:0] + b"%PDF-1.7\n" + b"\x00" * 50, "upload.exe", "pdf"),
+    ):
+        kept = await client.post("/upload", files=files(content, name), headers=headers)
+        assert kept.status_code == 200, (name, kept.text)
+        assert kept.json().get("extension") == kind
+
+
 async def test_large_uploads_stream_intact(client: httpx.AsyncClient, tenant: Tenant, app: FastAPI) -> None:
-    content = bytes(range(256)) * (96 * 1024)  # 24 MiB
+    content = b"%PDF-1.7\n" + bytes(range(256)) * (96 * 1024)  # 24 MiB
     response = await client.post("/upload", files=files(content, "big.bin"), headers=tenant.member.headers)
     assert response.status_code == 200
     file_id = response.json()["file_id"]
@@ -115,3 +150,18 @@ async def test_delete_upload_with_an_encoded_id(
     deleted = await client.delete(path, headers=tenant.member.headers)
     assert deleted.status_code == 200 and deleted.json() == {"file_id": file_id}
     assert (await client.delete(path, headers=tenant.member.headers)).status_code == 404
+
+
+async def test_a_body_without_its_closing_boundary_is_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient, tenant: Tenant, app: FastAPI
+) -> None:
+    head = b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n' + PDF
+    headers = {**tenant.member.headers, "content-type": "multipart/form-data; boundary=zz"}
+    for cut in (head, head + b"\r\n--zz\r\n", head + b"\r\n--z"):
+        refused = await client.post("/upload", content=cut, headers=headers)
+        assert refused.status_code == 400, refused.text
+        assert "closing boundary" in refused.json()["error"]["message"]
+    uploads = app.state.settings.blob_dir / "uploads"
+    assert not uploads.exists() or not [p for p in uploads.rglob("*") if p.is_file()]
+    whole = await client.post("/upload", content=head + b"\r\n--zz--\r\n", headers=headers)
+    assert whole.status_code == 200 and whole.json()["size"] == len(PDF)

@@ -66,6 +66,28 @@ async def test_ingest_complete_checks_the_upload(jobs_client: httpx.AsyncClient,
     assert unknown.status_code == 400
 
 
+async def test_a_presigned_upload_url_is_single_use(
+    jobs_client: httpx.AsyncClient, jobs_tenant: Tenant, jobs_app: FastAPI
+) -> None:
+    headers = jobs_tenant.member.headers
+    init = (
+        await jobs_client.post(
+            "/ingest/files/init",
+            json={"name": "a.pdf", "size": 5, "type": "test.echo", "config": {"wait": True}},
+            headers=headers,
+        )
+    ).json()
+    url = httpx.URL(init["presigned_url"])
+    target = f"{url.path}?{url.query.decode()}"
+    assert (await jobs_client.put(target, content=b"12345")).status_code == 200
+    done = await jobs_client.post("/ingest/files/complete", json={"job_id": init["job_id"]}, headers=headers)
+    assert done.status_code == 200, done.text
+    again = await jobs_client.put(target, content=b"a much longer replacement")
+    assert again.status_code == 403 and again.json()["error"]["name"] == "PERMISSION_DENIED"
+    job = await wait_for(jobs_client, jobs_tenant, init["job_id"])
+    assert job["status"] == "Completed" and job["result"]["result"]["input_size"] == 5
+
+
 async def test_progress_is_reported_while_running(
     jobs_client: httpx.AsyncClient, jobs_tenant: Tenant
 ) -> None:

@@ -13,7 +13,7 @@ from tests.fixtures.processes import s3_server
 
 from docuforge.config import Settings
 from docuforge.errors import InvalidRequest, NotFound, PayloadTooLarge
-from docuforge.storage import BlobStore, iterate, open_store, read_bytes, write_bytes
+from docuforge.storage import BlobReplaced, BlobStore, iterate, open_store, read_bytes, write_bytes
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +107,17 @@ async def test_overwrite_replaces(store: BlobStore) -> None:
     await write_bytes(store, "k.txt", b"one")
     await write_bytes(store, "k.txt", b"two!")
     assert await read_bytes(store, "k.txt") == b"two!"
+
+
+async def test_a_recorded_version_refuses_a_replaced_object(store: BlobStore) -> None:
+    await write_bytes(store, "v/doc.pdf", b"%PDF-1.4 completed")
+    info = await store.stat("v/doc.pdf")
+    assert info is not None and info.version
+    assert b"".join([c async for c in store.read("v/doc.pdf", version=info.version)]) == b"%PDF-1.4 completed"
+    await write_bytes(store, "v/doc.pdf", b"%PDF-1.4 swapped in")  # a presigned PUT, used again
+    with pytest.raises(BlobReplaced):
+        async for _ in store.read("v/doc.pdf", version=info.version):
+            pass
 
 
 @pytest.mark.parametrize(

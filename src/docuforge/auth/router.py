@@ -56,9 +56,11 @@ async def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsD
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response)
-async def logout(principal: PrincipalDep, session: SessionDep, body: LogoutRequest | None = None) -> Response:
+async def logout(
+    principal: PrincipalDep, session: SessionDep, settings: SettingsDep, body: LogoutRequest | None = None
+) -> Response:
     """End this access token now, and the refresh chain given in the body."""
-    await service.logout(session, principal, body.refresh_token if body else None)
+    await service.logout(session, settings, principal, body.refresh_token if body else None)
     return Response(status_code=204)
 
 

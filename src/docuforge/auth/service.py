@@ -34,7 +34,14 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str) ->
     if token.startswith(tokens.API_KEY_PREFIX):
         return await _authenticate_key(session, token)
     claims = tokens.read_access_token(settings, token)
-    if await session.get(RevokedAccessToken, claims.jti) is not None:
+    # One lookup covers the token itself and the refresh-token family it came from.
+    revoked_keys = [claims.jti]
+    if claims.family_id is not None:
+        revoked_keys.append(tokens.family_marker(claims.family_id))
+    revoked = await session.execute(
+        select(RevokedAccessToken.jti).where(RevokedAccessToken.jti.in_(revoked_keys)).limit(1)
+    )
+    if revoked.first() is not None:
         raise AuthenticationFailed("the access token was revoked")
     user = await session.get(User, claims.user_id)
     if user is None or not user.is_active or user.organization_id != claims.organization_id:
@@ -118,7 +125,11 @@ async def _issue_pair(
     session: AsyncSession, settings: Settings, user: User, family_id: uuid.UUID
 ) -> TokenPair:
     access, _ = tokens.issue_access_token(
-        settings, user_id=user.id, organization_id=user.organization_id, role=Role(user.role)
+        settings,
+        user_id=user.id,
+        organization_id=user.organization_id,
+        role=Role(user.role),
+        family_id=family_id,
     )
     refresh, refresh_hash = tokens.new_refresh_token()
     lifetime = dt.timedelta(days=settings.auth.refresh_token_days)
@@ -148,7 +159,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
     if stored is None or stored.expires_at <= now:
         raise AuthenticationFailed("invalid or expired refresh token")
     if stored.used_at is not None or stored.revoked_at is not None:
-        await _revoke_family(session, stored.family_id)
+        await _revoke_family(session, settings, stored.family_id)
         audit("auth.refresh.reuse_detected", user_id=str(stored.user_id), family_id=str(stored.family_id))
         raise RefreshReuse("this refresh token was already used; every session of its chain is now revoked")
     user = await session.get(User, stored.user_id)
@@ -161,20 +172,29 @@ async def refresh(session: AsyncSession, settings: Settings, token: str) -> Toke
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
-        await _revoke_family(session, stored.family_id)
+        await _revoke_family(session, settings, stored.family_id)
         raise RefreshReuse("this refresh token was already used; every session of its chain is now revoked")
     return await _issue_pair(session, settings, user, family_id=stored.family_id)
 
 
-async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+async def _revoke_family(session: AsyncSession, settings: Settings, family_id: uuid.UUID) -> None:
+    """End a login session: its refresh tokens, and every access token issued from them."""
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    # The family's access tokens live at most one access lifetime past now; the marker outlives them.
+    marker = tokens.family_marker(family_id)
+    if await session.get(RevokedAccessToken, marker) is None:
+        lifetime = dt.timedelta(minutes=settings.auth.access_token_minutes)
+        session.add(RevokedAccessToken(jti=marker, expires_at=utcnow() + lifetime))
+        await session.flush()
 
 
-async def logout(session: AsyncSession, principal: Principal, refresh_token: str | None) -> None:
+async def logout(
+    session: AsyncSession, settings: Settings, principal: Principal, refresh_token: str | None
+) -> None:
     if principal.token_id and principal.token_expires_at:
         session.add(RevokedAccessToken(jti=principal.token_id, expires_at=principal.token_expires_at))
     if refresh_token:
@@ -184,7 +204,7 @@ async def logout(session: AsyncSession, principal: Principal, refresh_token: str
             )
         ).scalar_one_or_none()
         if stored is not None and stored.user_id == principal.user_id:
-            await _revoke_family(session, stored.family_id)
+            await _revoke_family(session, settings, stored.family_id)
     # Expired entries are dead weight; dropping them here keeps the table small without a cron.
     await session.execute(delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < utcnow()))
     await session.flush()

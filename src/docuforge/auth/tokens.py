@@ -52,6 +52,13 @@ class AccessClaims:
     role: Role
     jti: str
     expires_at: dt.datetime
+    # The refresh-token family the token was issued from: revoking the family revokes the token.
+    family_id: uuid.UUID | None = None
+
+
+def family_marker(family_id: uuid.UUID) -> str:
+    """The revocation entry that ends every access token of one refresh-token family."""
+    return f"family:{family_id.hex}"
 
 
 def _key(settings: Settings) -> bytes:
@@ -59,7 +66,12 @@ def _key(settings: Settings) -> bytes:
 
 
 def issue_access_token(
-    settings: Settings, *, user_id: uuid.UUID, organization_id: uuid.UUID, role: Role
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    role: Role,
+    family_id: uuid.UUID | None = None,
 ) -> tuple[str, AccessClaims]:
     now = dt.datetime.now(dt.UTC)
     claims = AccessClaims(
@@ -68,6 +80,7 @@ def issue_access_token(
         role=role,
         jti=uuid.uuid4().hex,
         expires_at=now + dt.timedelta(minutes=settings.auth.access_token_minutes),
+        family_id=family_id,
     )
     payload = {
         "iss": ISSUER,
@@ -79,6 +92,8 @@ def issue_access_token(
         "exp": int(claims.expires_at.timestamp()),
         "typ": "access",
     }
+    if family_id is not None:
+        payload["fam"] = family_id.hex
     return jwt.encode(payload, _key(settings), algorithm=settings.auth.algorithm), claims
 
 
@@ -101,6 +116,7 @@ def read_access_token(settings: Settings, token: str) -> AccessClaims:
             role=Role(payload["role"]),
             jti=str(payload["jti"]),
             expires_at=dt.datetime.fromtimestamp(payload["exp"], dt.UTC),
+            family_id=uuid.UUID(payload["fam"]) if payload.get("fam") else None,
         )
     except jwt.ExpiredSignatureError:
         raise AuthenticationFailed("the access token has expired") from None

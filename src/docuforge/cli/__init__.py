@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from docuforge.cli import admin, db, parse, service, settings  # noqa: F401  (each registers its commands)
+from docuforge.cli import (  # noqa: F401  (each registers its commands)
+    admin,
+    db,
+    extract,
+    logs,
+    operations,
+    parse,
+    pipelines,
+    service,
+    settings,
+    workspaces,
+)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]

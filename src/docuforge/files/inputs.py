@@ -21,6 +21,7 @@ from docuforge.errors import ErrorCode, InvalidRequest, JobStateError
 from docuforge.files import service
 from docuforge.jobs.registry import JobContext
 from docuforge.load import detect as formats
+from docuforge.models import File
 from docuforge.storage import BlobStore
 
 JOB_SCHEME = "jobid://"
@@ -32,6 +33,14 @@ def _single(value: Any) -> Any:
             raise InvalidRequest("this endpoint takes one document; send the others as jobs of their own")
         return value[0]
     return value
+
+
+def file_input(file: File) -> dict[str, Any]:
+    """What a job keeps of an uploaded file: enough to fetch exactly the bytes that were completed."""
+    kept = {"file_id": str(file.id), "extension": file.extension, "filename": file.filename}
+    if file.version is not None:
+        kept["version"] = file.version
+    return kept
 
 
 async def resolve(
@@ -47,7 +56,7 @@ async def resolve(
     if value.startswith(service.SCHEME):
         file = await service.get_file(session, principal, value)
         file = await service.ensure_uploaded(session, storage, file)
-        return {"file_id": str(file.id), "extension": file.extension, "filename": file.filename}
+        return file_input(file)
     if value.startswith(JOB_SCHEME):
         from docuforge.jobs import service as jobs
 
@@ -72,7 +81,7 @@ async def fetch(ctx: JobContext) -> tuple[Path, str | None]:
     if "file_id" in ctx.input:
         key = f"uploads/{ctx.organization_id}/{uuid.UUID(ctx.input['file_id'])}"
         async with await anyio.open_file(target, "wb") as handle:
-            async for chunk in ctx.storage.read(key):
+            async for chunk in ctx.storage.read(key, version=ctx.input.get("version")):
                 await handle.write(chunk)
         return target, ctx.input.get("extension")
     if "url" in ctx.input:

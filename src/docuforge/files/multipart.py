@@ -36,6 +36,7 @@ class MultipartStream:
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
         self._finished = False
+        self._complete = False
         self._parser = MultipartParser(
             boundary,
             {
@@ -46,8 +47,12 @@ class MultipartStream:
                 "on_headers_finished": self._headers_finished,
                 "on_part_data": lambda data, start, end: self._events.append(_Event("data", data[start:end])),
                 "on_part_end": lambda: self._events.append(_Event("end")),
+                "on_end": self._body_end,
             },
         )
+
+    def _body_end(self) -> None:
+        self._complete = True
 
     def _part_begin(self) -> None:
         self._headers = {}
@@ -101,3 +106,10 @@ class MultipartStream:
         while (event := await self._next()) is not None and event.kind != "end":
             if event.kind == "data" and event.data:
                 yield event.data
+        # A part is whole only once the body's closing boundary arrives: a body cut short (a
+        # dropped connection, a client that stopped) ends the stream with an error, so the
+        # store discards what it wrote instead of keeping a truncated file.
+        while await self._next() is not None:
+            pass
+        if not self._complete:
+            raise InvalidRequest("the multipart body ended before its closing boundary")

@@ -10,7 +10,7 @@ from docuforge.auth.deps import CanWrite
 from docuforge.db import SessionDep
 from docuforge.deps import RunnerDep, SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, PayloadTooLarge
-from docuforge.files import service
+from docuforge.files import inputs, service
 from docuforge.files.multipart import MultipartStream
 from docuforge.files.schemas import (
     BundleMember,
@@ -23,6 +23,7 @@ from docuforge.files.schemas import (
 )
 from docuforge.jobs import service as jobs
 from docuforge.load import detect as formats
+from docuforge.logs import service as logs
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 from docuforge.webhooks import service as webhooks
@@ -93,7 +94,11 @@ async def ingest_init(
     """Announce a file: a job waits for it, and a presigned URL takes its bytes."""
     if body.size > settings.ingest.max_upload_bytes:
         raise PayloadTooLarge(f"files are limited to {settings.ingest.max_upload_bytes} bytes")
+    assert body.name is not None
     extension = body.format or formats.from_filename(body.name)
+    job_type, config = body.type, body.config
+    if body.log_format is not None:  # seed 002: a log file, read by a logs job once uploaded
+        job_type, config = logs.JOB_TYPE, logs.config_for(settings, body.log_format)
     file, url = await service.presign_upload(session, storage, settings, principal, extension)
     file.filename, file.size = body.name, body.size
     job = await jobs.submit(
@@ -101,8 +106,8 @@ async def ingest_init(
         runner,
         settings,
         principal,
-        type=body.type,
-        config=body.config,
+        type=job_type,
+        config=config,
         input={"file_id": str(file.id)},
         file_id=file.id,
         webhook=await webhooks.spec_from_request(
@@ -132,5 +137,8 @@ async def ingest_complete(
     await service.ensure_uploaded(
         session, storage, file, expected_size=file.size if file.status == "pending" else None
     )
+    job.input = {**job.input, **inputs.file_input(file)}
     job = await jobs.start_created(session, runner, job)
-    return IngestCompleteResponse(job_id=job.id, file_id=service.file_id(file), status="Pending")
+    # A log job answers in seed 002's words; other jobs in Reducto's.
+    status = "QUEUED" if job.type == logs.JOB_TYPE else "Pending"
+    return IngestCompleteResponse(job_id=job.id, file_id=service.file_id(file), status=status)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class BundleMember(BaseModel):
@@ -27,13 +27,28 @@ class DeleteUploadResponse(BaseModel):
 
 
 class IngestInit(BaseModel):
-    name: str = Field(min_length=1, max_length=512, description="The file's name.")
+    name: str | None = Field(None, min_length=1, max_length=512, description="The file's name.")
+    filename: str | None = Field(
+        None, min_length=1, max_length=512, description="Seed 002's name for `name`."
+    )
+    log_format: str | None = Field(
+        None,
+        max_length=32,
+        description="A log file (seed 002): its format (auto, jsonl, logfmt...); runs a logs job.",
+    )
     size: int = Field(ge=1, description="Its exact size in bytes; checked when the upload completes.")
     format: str | None = Field(
         None, max_length=16, description="Its type (pdf, docx, png...); else from the name."
     )
     type: str = Field("parse", description="The job to run on it once uploaded.")
     config: dict = Field(default_factory=dict, description="That job's options, as its endpoint takes them.")
+
+    @model_validator(mode="after")
+    def _named(self) -> IngestInit:
+        if not (self.name or self.filename):
+            raise ValueError("name (or filename) is required")
+        self.name = self.name or self.filename
+        return self
 
 
 class IngestInitResponse(BaseModel):
@@ -52,3 +67,4 @@ class IngestCompleteResponse(BaseModel):
     job_id: uuid.UUID
     file_id: str
     status: str
+    message: str = "Job queued successfully"

@@ -76,11 +76,15 @@ async def store_upload(
     if size == 0:
         await storage.delete(key)
         raise DocumentError("the uploaded file is empty", code=ErrorCode.DOCUMENT_EMPTY)
-    # A useless ?extension= (the SDK sends none) should not hide what the bytes say.
-    kind = formats.detect(extension, filename if filename != "upload" else None, head.head)
     if extension and formats.normalize(extension) is None:
         await storage.delete(key)
         raise UnsupportedDocument(f"{extension!r} is not a file extension")
+    # A useless ?extension= (the SDK sends none) should not hide what the bytes say.
+    try:
+        kind = formats.upload_kind(extension, filename if filename != "upload" else None, head.head)
+    except UnsupportedDocument:
+        await storage.delete(key)
+        raise
     file = File(
         id=ident,
         organization_id=principal.organization_id,
@@ -178,14 +182,15 @@ async def ensure_uploaded(
         )
     if info.size == 0:
         raise DocumentError("the uploaded file is empty", code=ErrorCode.DOCUMENT_EMPTY)
-    if file.extension is None:
-        head = b""
-        async for chunk in storage.read(file.key):
-            head += chunk
-            if len(head) >= _HEAD:
-                break
-        file.extension = formats.sniff(head[:_HEAD])
+    head = b""
+    async for chunk in storage.read(file.key, version=info.version):
+        head += chunk
+        if len(head) >= _HEAD:
+            break
+    # The same judgement as a streamed upload; the file stays pending, so a corrected PUT may follow.
+    file.extension = formats.upload_kind(file.extension, file.filename, head[:_HEAD])
     file.size = info.size
+    file.version = info.version
     file.status = "ready"
     await session.flush()
     return file

@@ -18,7 +18,16 @@ from docuforge.errors import InvalidRequest
 from docuforge.storage import BlobStore
 
 # The domains whose tasks.py register job types; settings.jobs.task_modules adds plugins.
-BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks"]
+BUILTIN_TASK_MODULES: list[str] = [
+    "docuforge.reducto.parse.tasks",
+    "docuforge.reducto.extract.tasks",
+    "docuforge.reducto.classify.tasks",
+    "docuforge.reducto.split.tasks",
+    "docuforge.reducto.edit.tasks",
+    "docuforge.reducto.pipeline.tasks",
+    "docuforge.workspaces.tasks",
+    "docuforge.logs.tasks",
+]
 
 
 @dataclass

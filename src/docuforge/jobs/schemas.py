@@ -54,3 +54,29 @@ class CancelResponse(BaseModel):
 
 class DeleteResponse(BaseModel):
     job_id: str
+
+
+SeedStatus = Literal["CREATED", "QUEUED", "PROCESSING", "COMPLETED", "FAILED"]
+
+
+class SeedJob(BaseModel):
+    """GET /jobs/{id}: the log-ingest service's view of a job (seed 002), from the same job table."""
+
+    job_id: str
+    job_type: str
+    source: str
+    status: SeedStatus
+    progress: int
+    retry_count: int
+    created_at: dt.datetime
+    queued_at: dt.datetime | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    error_message: str | None = None
+
+
+class SeedJobItem(BaseModel):
+    job_id: str
+    job_type: str
+    status: SeedStatus
+    progress: int

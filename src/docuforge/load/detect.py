@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from docuforge.errors import UnsupportedDocument
+
 # Formats Docuforge accepts as inputs, by extension.
 KNOWN = frozenset(
     {
@@ -15,6 +17,12 @@ KNOWN = frozenset(
         "html", "htm", "md", "txt", "json", "xml", "log", "zip",
     }
 )  # fmt: skip
+# Kinds whose bytes are text: the bytes cannot tell them apart, so the declared kind stands.
+TEXT = frozenset({"csv", "tsv", "html", "htm", "md", "txt", "json", "jsonl", "ndjson", "xml", "log"})
+# Compressed log files: accepted for the log reader, refused by the parser as any unknown kind.
+COMPRESSED = frozenset({"gz", "zst"})
+_ZIPPED_OFFICE = frozenset({"docx", "xlsx", "xlsm", "pptx"})
+_OLE2 = frozenset({"doc", "xls", "ppt"})
 _MAGIC: list[tuple[bytes, str]] = [
     (b"%PDF-", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -49,6 +57,10 @@ def sniff(head: bytes) -> str | None:
             return extension
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if head.startswith(b"\x1f\x8b"):
+        return "gz"
+    if head.startswith(b"\x28\xb5\x2f\xfd"):
+        return "zst"
     if head.startswith(b"PK\x03\x04"):
         # Office files are ZIPs whose first entries name their kind.
         window = head[:4096]
@@ -68,3 +80,42 @@ def sniff(head: bytes) -> str | None:
 
 def detect(explicit: str | None, filename: str | None, head: bytes) -> str | None:
     return normalize(explicit) or from_filename(filename) or sniff(head)
+
+
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13, 27}
+
+
+def is_text(head: bytes) -> bool:
+    """Bytes a text reader can take: no NUL, next to no control characters (any 8-bit encoding)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with its byte-order mark
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for byte in head if byte in _CONTROL)
+    return controls <= len(head) // 100
+
+
+def upload_kind(explicit: str | None, filename: str | None, head: bytes) -> str | None:
+    """The kind an upload is kept as, judged by its bytes; UnsupportedDocument for what nothing here reads.
+
+    A declared kind stands where the bytes cannot contradict it (text, the OLE2 and ZIP containers
+    of office files); bytes no reader takes are refused whatever the name says.
+    """
+    declared = normalize(explicit) or from_filename(filename)
+    sniffed = sniff(head)
+    if sniffed is None:
+        if not is_text(head):
+            raise UnsupportedDocument(
+                "the file is not a document Docuforge reads (PDF, image, office file, text or a "
+                "compressed log)"
+            )
+        return declared if declared in TEXT else None
+    if sniffed == "zip" and declared in _ZIPPED_OFFICE:
+        return declared
+    if sniffed == "doc" and declared in _OLE2:
+        return declared
+    if sniffed in ("json", "xml", "html") and declared in TEXT:
+        return declared
+    if declared in KNOWN and declared not in TEXT:
+        return declared  # a readable document declared as another readable kind: the parser sniffs again
+    return sniffed

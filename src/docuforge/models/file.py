@@ -23,3 +23,6 @@ class File(IdMixin, TimestampMixin, OrganizationOwned, Base):
     # Members of an uploaded ZIP bundle point at it.
     bundle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("file.id", ondelete="CASCADE"), index=True)
     created_by: Mapped[str | None] = mapped_column(String(80))
+    # The stored object's version when a presigned upload was completed; reads insist on it, so a
+    # later PUT to the same URL cannot swap the document under a file that is already ready.
+    version: Mapped[str | None] = mapped_column(String(256))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +27,10 @@ _HTTP_CODES = {
 }
 
 
+# The official SDK resends these statuses unless told otherwise (x-should-retry).
+_RESENT_BY_DEFAULT = frozenset({408, 409, 429})
+
+
 def error_response(
     request_id: str | None,
     status: int,
@@ -33,13 +38,28 @@ def error_response(
     message: str,
     details: Any = None,
     headers: dict[str, str] | None = None,
+    *,
+    retry: bool | None = None,
 ) -> JSONResponse:
+    """The one error body; `retry` says whether resending the same request can succeed."""
     body: dict[str, Any] = {"name": str(code), "code": status, "message": message}
     if details is not None:
         body["details"] = details
     if request_id:
         body["request_id"] = request_id
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    headers = dict(headers or {})
+    if retry is not None:
+        headers.setdefault("x-should-retry", "true" if retry else "false")
+    return _SafeJSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+class _SafeJSONResponse(JSONResponse):
+    """A body that always encodes: text echoed from a request may hold lone surrogates."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            content, ensure_ascii=True, allow_nan=False, separators=(",", ":"), default=str
+        ).encode("ascii")
 
 
 def _request_id(request: Request) -> str | None:
@@ -51,7 +71,13 @@ async def _docuforge_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code >= 500:
         log.warning("request failed", code=str(exc.code), error=exc.message)
     return error_response(
-        _request_id(request), exc.status_code, exc.code, exc.message, exc.details, exc.headers
+        _request_id(request),
+        exc.status_code,
+        exc.code,
+        exc.message,
+        exc.details,
+        exc.headers,
+        retry=exc.transient,
     )
 
 
@@ -65,14 +91,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     first = details[0] if details else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"] if part != "body")
     message = f"{where}: {first['msg']}" if where else str(first["msg"])
-    return error_response(_request_id(request), 422, ErrorCode.INVALID_REQUEST, message, details)
+    return error_response(_request_id(request), 422, ErrorCode.INVALID_REQUEST, message, details, retry=False)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, ErrorCode.INVALID_REQUEST)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return error_response(_request_id(request), exc.status_code, code, message, headers=exc.headers)
+    retry = exc.status_code in _RESENT_BY_DEFAULT or exc.status_code >= 500
+    return error_response(
+        _request_id(request), exc.status_code, code, message, headers=exc.headers, retry=retry
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

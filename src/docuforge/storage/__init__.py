@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from docuforge.config import Settings, StorageBackend
-from docuforge.errors import InvalidRequest, PayloadTooLarge
+from docuforge.errors import DocumentError, ErrorCode, InvalidRequest, PayloadTooLarge
 
 Method = Literal["GET", "PUT"]
 CHUNK = 256 * 1024
@@ -24,14 +24,16 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-=/]{0,511}$")
 class BlobInfo:
     key: str
     size: int
+    # Changes whenever the object is replaced (S3's ETag; inode, mtime and size on a disk).
+    version: str | None = None
 
 
 class BlobStore(Protocol):
     async def write(self, key: str, chunks: AsyncIterable[bytes], *, max_bytes: int | None = None) -> int:
         """Store the stream under key and return its size; raise PayloadTooLarge past max_bytes."""
 
-    def read(self, key: str) -> AsyncIterator[bytes]:
-        """Stream the object's bytes; raise NotFound if it does not exist."""
+    def read(self, key: str, *, version: str | None = None) -> AsyncIterator[bytes]:
+        """Stream the object's bytes; NotFound if it does not exist, BlobReplaced if not `version`."""
 
     async def stat(self, key: str) -> BlobInfo | None: ...
 
@@ -44,6 +46,12 @@ class BlobStore(Protocol):
         """Raise if the store cannot be reached (readiness probe)."""
 
     async def close(self) -> None: ...
+
+
+class BlobReplaced(DocumentError):
+    """The object is not the one recorded (a presigned URL was used again after completion)."""
+
+    code = ErrorCode.DOCUMENT_CORRUPT
 
 
 def check_key(key: str) -> str:

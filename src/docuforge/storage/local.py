@@ -15,7 +15,7 @@ import anyio
 
 from docuforge.config import Settings
 from docuforge.errors import NotFound
-from docuforge.storage import CHUNK, BlobInfo, Method, check_key, limit_stream
+from docuforge.storage import CHUNK, BlobInfo, BlobReplaced, Method, check_key, limit_stream
 
 URL_PREFIX = "/blobs/"
 
@@ -29,6 +29,10 @@ def verify(secret: bytes, method: str, key: str, expires: int, sig: str) -> bool
     if expires < time.time():
         return False
     return hmac.compare_digest(signature(secret, method, key, expires), sig)
+
+
+def _version(info: os.stat_result) -> str:
+    return f"{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_size:x}"
 
 
 class LocalStore:
@@ -58,21 +62,25 @@ class LocalStore:
             tmp.unlink(missing_ok=True)
         return size
 
-    async def read(self, key: str) -> AsyncIterator[bytes]:
+    async def read(self, key: str, *, version: str | None = None) -> AsyncIterator[bytes]:
         path = self.path(key)
         try:
             handle = await anyio.open_file(path, "rb")
         except FileNotFoundError:
             raise NotFound(f"blob {key} does not exist") from None
         async with handle:
+            # The open file's own identity: a replacement (always a rename) is another inode.
+            if version is not None and _version(os.fstat(handle.wrapped.fileno())) != version:
+                raise BlobReplaced(f"blob {key} was replaced after it was recorded")
             while chunk := await handle.read(CHUNK):
                 yield chunk
 
     async def stat(self, key: str) -> BlobInfo | None:
         try:
-            return BlobInfo(key=key, size=self.path(key).stat().st_size)
+            info = self.path(key).stat()
         except FileNotFoundError:
             return None
+        return BlobInfo(key=key, size=info.st_size, version=_version(info))
 
     async def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from fastapi import Query, Request
 from fastapi.responses import FileResponse
+from sqlalchemy import select
 
+from docuforge.db import SessionDep
 from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import NotFound, PermissionDenied
+from docuforge.models import File
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 from docuforge.storage.local import URL_PREFIX, LocalStore
@@ -46,10 +49,15 @@ async def write_blob(
     request: Request,
     storage: StorageDep,
     settings: SettingsDep,
+    session: SessionDep,
     expires: int = Query(),
     sig: str = Query(),
 ) -> dict[str, object]:
     store = _local(storage)
     _authorize(store, "PUT", key, expires, sig)
+    # A presigned upload URL is single-use: once its file is complete, the object is what was completed.
+    status = await session.scalar(select(File.status).where(File.key == key))
+    if status is not None and status != "pending":
+        raise PermissionDenied("this upload link was already used: its file is complete")
     size = await store.write(key, request.stream(), max_bytes=settings.ingest.max_upload_bytes)
     return {"key": key, "size": size}

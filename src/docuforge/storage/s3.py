@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from docuforge.config import Settings
 from docuforge.errors import NotFound
-from docuforge.storage import CHUNK, BlobInfo, Method, check_key, limit_stream
+from docuforge.storage import CHUNK, BlobInfo, BlobReplaced, Method, check_key, limit_stream
 
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
 
@@ -120,12 +120,16 @@ class S3Store:
         )
         return {"ETag": result["ETag"], "PartNumber": number}
 
-    async def read(self, key: str) -> AsyncIterator[bytes]:
+    async def read(self, key: str, *, version: str | None = None) -> AsyncIterator[bytes]:
+        # If-Match makes the store itself refuse an object replaced since its ETag was recorded.
+        condition = {"IfMatch": version} if version is not None else {}
         try:
-            response = await self._call("get_object", Bucket=self.bucket, Key=self._key(key))
+            response = await self._call("get_object", Bucket=self.bucket, Key=self._key(key), **condition)
         except ClientError as exc:
             if exc.response["Error"]["Code"] in _NOT_FOUND:
                 raise NotFound(f"blob {key} does not exist") from None
+            if exc.response["Error"]["Code"] in ("PreconditionFailed", "412"):
+                raise BlobReplaced(f"blob {key} was replaced after it was recorded") from None
             raise
         body = response["Body"]
         try:
@@ -141,7 +145,7 @@ class S3Store:
             if exc.response["Error"]["Code"] in _NOT_FOUND:
                 return None
             raise
-        return BlobInfo(key=key, size=int(head["ContentLength"]))
+        return BlobInfo(key=key, size=int(head["ContentLength"]), version=head.get("ETag"))
 
     async def delete(self, key: str) -> None:
         await self._call("delete_object", Bucket=self.bucket, Key=self._key(key))

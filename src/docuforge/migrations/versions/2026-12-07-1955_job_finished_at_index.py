@@ -1,7 +1,7 @@
 """job finished_at index: the drain rate behind admission control and the retention sweep
 
 Revision ID: 20261207_deploy
-Revises: cc12c23bb4f6
+Revises: 20261207_workspaces
 Create Date: 2026-12-07 19:55:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261207_deploy"
-down_revision: str | None = "cc12c23bb4f6"
+down_revision: str | None = "20261207_workspaces"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import JSONResponse
+from typing import Annotated
 
-from docuforge.auth.deps import CanWrite
+from fastapi import Path, Request
+from fastapi.responses import JSONResponse, Response
+
+from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep, commit
 from docuforge.deps import RunnerDep, SettingsDep, StorageDep
 from docuforge.observability import get_logger
-from docuforge.reducto.parse import service
-from docuforge.reducto.parse.schemas import AsyncParseResponse, ParseRequest, ParseResponse
+from docuforge.reducto.parse import pages, service
+from docuforge.reducto.parse.schemas import AsyncParseResponse, PageIndex, ParseRequest, ParseResponse
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 
 router = make_router(RouteGroup.processing, tags=["parse"])
+pages_router = make_router(tags=["parse"])
+# A job's pages never change: a browser may keep them, no shared cache may (they are documents).
+_PAGE_CACHE = "private, max-age=86400"
 log = get_logger(__name__)
 
 
@@ -58,3 +63,29 @@ async def parse_async(
     _note_unsupported(body)
     job = await service.submit(session, runner, storage, settings, principal, body)
     return AsyncParseResponse(job_id=str(job.id))
+
+
+@pages_router.get("/job/{job_id}/pages", response_model=PageIndex)
+async def page_index(
+    job_id: str, principal: CanRead, session: SessionDep, storage: StorageDep
+) -> JSONResponse:
+    """A completed parse's pages: their sizes, and whether each can be shown as an image."""
+    index = await pages.page_index(session, storage, principal, job_id)
+    return JSONResponse(index, headers={"Cache-Control": _PAGE_CACHE})
+
+
+@pages_router.get(
+    "/job/{job_id}/pages/{number}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+async def page_image(
+    job_id: str,
+    number: Annotated[int, Path(ge=1)],
+    principal: CanRead,
+    session: SessionDep,
+    storage: StorageDep,
+) -> Response:
+    """A page of a completed parse as a PNG, for drawing the blocks' boxes over (bbox times image size)."""
+    png = await pages.page_image(session, storage, principal, job_id, number)
+    return Response(png, media_type="image/png", headers={"Cache-Control": _PAGE_CACHE})

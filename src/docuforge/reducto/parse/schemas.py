@@ -79,3 +79,16 @@ class ParseResponse(BaseModel):
     pdf_url: str | None = None
     studio_link: str | None = None
     document_properties: dict[str, str | None] | None = None
+
+
+class PageInfo(BaseModel):
+    number: int = Field(description="1-based page in the result (bbox.page).")
+    original_number: int = Field(description="1-based page in the source document (bbox.original_page).")
+    width: float = Field(description="Points (1/72 inch), as displayed.")
+    height: float
+    image: bool = Field(description="Whether GET /job/{id}/pages/{number}.png can draw this page.")
+
+
+class PageIndex(BaseModel):
+    format: str = Field(description="What the source was: pdf, png, docx...")
+    pages: list[PageInfo]

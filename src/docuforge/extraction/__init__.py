@@ -1,0 +1,90 @@
+"""Extraction: a Document and a JSON Schema in, the schema's value with a citation per leaf out.
+
+import docuforge
+result = docuforge.extract("invoice.pdf", {"type": "object", "properties": {...}})
+result.value, result.cited(), result.confidence
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docuforge.document.model import Document
+from docuforge.errors import DocuforgeError, ErrorCode
+from docuforge.extraction.matching import Scorer, load_embedder
+from docuforge.extraction.options import Citation, Engine, Extraction, ExtractOptions, Leaf
+from docuforge.extraction.schema import Field, SchemaError, parse_schema
+
+HIGH = 0.6  # the weakest leaf confidence an answer may hold and still be called high
+
+
+def _missing_required(field: Field, value: Any) -> list[str]:
+    missing: list[str] = []
+    if field.type == "object" and isinstance(value, dict):
+        for prop in field.properties:
+            child = value.get(prop.name)
+            if prop.required and (child is None or child == [] or child == {}):
+                missing.append(prop.name)
+            elif child is not None:
+                missing += [f"{prop.name}.{m}" for m in _missing_required(prop, child)]
+    return missing
+
+
+def overall(root: Field, value: Any, leaves: list[Leaf]) -> tuple[str, str | None]:
+    """high when every leaf found is well supported and nothing required is missing."""
+    weak = [".".join(str(p) for p in leaf.path) for leaf in leaves if leaf.confidence < HIGH]
+    missing = _missing_required(root, value)
+    if not leaves:
+        return "low", "nothing in the document matched the schema"
+    reasons = []
+    if missing:
+        reasons.append("required fields not found: " + ", ".join(missing[:8]))
+    if weak:
+        reasons.append("weakly supported: " + ", ".join(weak[:8]))
+    return ("low", "; ".join(reasons)) if reasons else ("high", None)
+
+
+def extract(
+    document: Document | str | Path,
+    schema: dict[str, Any],
+    options: ExtractOptions | None = None,
+    *,
+    llm: Any = None,
+) -> Extraction:
+    """Fill a JSON Schema from a document, each leaf cited; a path is parsed first."""
+    options = options or ExtractOptions()
+    if not isinstance(document, Document):
+        from docuforge.parse.options import ParseOptions
+        from docuforge.parse.pipeline import parse
+
+        parse_options = ParseOptions()
+        parse_options.settings.return_citations = True  # word boxes: citations hug the value
+        document = parse(Path(document), parse_options)
+    root = parse_schema(schema)
+    if options.engine is Engine.llm:
+        raise DocuforgeError(
+            "the llm engine needs an LLM provider (DOCUFORGE_LLM__PROVIDER)",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    else:
+        from docuforge.extraction.offline import extract_offline
+
+        scorer = Scorer(load_embedder() if options.dense else None)
+        value, leaves = extract_offline(document, root, options, scorer)
+        usage = {}
+    confidence, reason = overall(root, value, leaves)
+    return Extraction(
+        value=value,
+        leaves=leaves,
+        confidence=confidence,  # type: ignore[arg-type]
+        confidence_reason=reason,
+        engine=options.engine,
+        num_fields=root.leaves(),
+        num_pages=len(document.pages),
+        usage=usage,
+    )
+
+
+__all__ = ["Citation", "Engine", "ExtractOptions", "Extraction", "Leaf", "SchemaError", "extract"]

@@ -1,0 +1,256 @@
+"""Where values may be on the page: lines, label/value pairs, checkboxes, and table grids.
+
+Everything is read from the Document's structure. A pair's label and value are Spans, so the
+value can be cited by the exact words it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docuforge.document.model import BBox, Block, BlockType, Document, Word
+
+LABEL_MAX_WORDS = 7
+_COLON = re.compile(r"^\s*([^:\uff1a]{1,60}?)\s*[:\uff1a]\s*(.*)$")
+_GLYPHS = "☐☑☒"
+
+
+@dataclass
+class Segment:
+    """One line of text on a page, with the block it belongs to and its words when parsed with them."""
+
+    text: str
+    box: BBox
+    block_id: str
+    block_type: BlockType
+    order: int
+    words: list[Word] = field(default_factory=list)
+    confidence: float = 1.0
+
+    @property
+    def page(self) -> int:
+        return self.box.page
+
+
+@dataclass
+class Span:
+    """Characters [start, end) of a segment."""
+
+    segment: Segment
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.segment.text[self.start : self.end]
+
+
+@dataclass
+class Pair:
+    label: str
+    value: Span | None
+    label_span: Span | None
+    source: str  # inline, right, below, prefix, checkbox, table
+    prior: float
+    checked: bool | None = None
+    extra_values: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    segments: list[Segment]
+    pairs: list[Pair]
+    tables: list[Block]
+
+
+def _segments(document: Document) -> list[Segment]:
+    out: list[Segment] = []
+    for block in document.blocks():
+        if block.type is BlockType.TABLE and block.table is not None:
+            continue
+        if block.lines:
+            for line in block.lines:
+                if line.text.strip():
+                    out.append(
+                        Segment(
+                            line.text,
+                            line.bbox,
+                            block.id,
+                            block.type,
+                            len(out),
+                            list(line.words),
+                            line.confidence,
+                        )
+                    )
+        elif block.content.strip():
+            for text in block.content.splitlines():
+                if text.strip():
+                    out.append(
+                        Segment(text, block.bbox, block.id, block.type, len(out), [], block.confidence)
+                    )
+    return out
+
+
+def _same_row(a: BBox, b: BBox) -> bool:
+    if a.page != b.page:
+        return False
+    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return shared > 0.5 * min(a.height, b.height)
+
+
+def _labelish(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped.split()) > LABEL_MAX_WORDS:
+        return False
+    return any(ch.isalpha() for ch in stripped)
+
+
+def _pairs(segments: list[Segment]) -> list[Pair]:
+    pairs: list[Pair] = []
+    by_page: dict[int, list[Segment]] = {}
+    for seg in segments:
+        by_page.setdefault(seg.page, []).append(seg)
+    for seg in segments:
+        text = seg.text
+        colon = _COLON.match(text)
+        if colon and _labelish(colon.group(1)):
+            start = colon.start(2)
+            label_span = Span(seg, colon.start(1), colon.end(1))
+            if colon.group(2).strip():
+                pairs.append(Pair(colon.group(1), Span(seg, start, len(text)), label_span, "inline", 1.0))
+            else:
+                _neighbours(seg, by_page[seg.page], colon.group(1), label_span, pairs)
+        elif _labelish(text):
+            _neighbours(seg, by_page[seg.page], text, Span(seg, 0, len(text)), pairs)
+        # "Total 12.50", "Invoice No 123": a label at the start of the line, the value after it.
+        tokens = list(re.finditer(r"\S+", text))
+        for k in range(1, min(len(tokens), LABEL_MAX_WORDS)):
+            label = text[: tokens[k - 1].end()]
+            if not any(ch.isalpha() for ch in label) or colon:
+                continue
+            pairs.append(
+                Pair(
+                    label,
+                    Span(seg, tokens[k].start(), len(text)),
+                    Span(seg, 0, tokens[k - 1].end()),
+                    "prefix",
+                    0.9,
+                )
+            )
+    return pairs
+
+
+def _neighbours(seg: Segment, page: list[Segment], label: str, label_span: Span, pairs: list[Pair]) -> None:
+    """The value of a label standing alone: what follows it on its row, or else just under it."""
+    right = [
+        o for o in page if o is not seg and _same_row(seg.box, o.box) and o.box.left >= seg.box.right - 0.005
+    ]
+    if right:
+        nearest = min(right, key=lambda o: o.box.left)
+        pairs.append(Pair(label, Span(nearest, 0, len(nearest.text)), label_span, "right", 0.95))
+    below = [
+        o
+        for o in page
+        if o is not seg
+        and o.box.top >= seg.box.bottom - 0.3 * seg.box.height
+        and o.box.top - seg.box.bottom < 1.6 * max(seg.box.height, 0.008)
+        and min(o.box.right, seg.box.right) - max(o.box.left, seg.box.left)
+        > 0.3 * min(o.box.width, seg.box.width)
+    ]
+    if below:
+        nearest = min(below, key=lambda o: (o.box.top, o.box.left))
+        pairs.append(Pair(label, Span(nearest, 0, len(nearest.text)), label_span, "below", 0.8))
+
+
+def _checkbox_pairs(document: Document, segments: list[Segment]) -> list[Pair]:
+    pairs = []
+    first_segment: dict[str, Segment] = {}
+    for seg in segments:
+        first_segment.setdefault(seg.block_id, seg)
+    for block in document.blocks():
+        boxes = block.extra.get("checkboxes")
+        if not isinstance(boxes, list) or block.id not in first_segment:
+            continue
+        lines = [s for s in segments if s.block_id == block.id]
+        question = block.content.split(next((g for g in block.content if g in _GLYPHS), "\0"))[0].strip(" :")
+        for box in boxes:
+            label = str(box.get("label") or "")
+            span = _find_span(lines, label) if label else None
+            pairs.append(Pair(label, span, span, "checkbox", 1.0, checked=bool(box.get("checked"))))
+            if question and box.get("checked") and span is not None:
+                pairs.append(Pair(question, span, None, "checkbox", 0.95, checked=True))
+    return pairs
+
+
+def _find_span(segments: list[Segment], text: str) -> Span | None:
+    needle = text.strip().lower()
+    for seg in segments:
+        at = seg.text.lower().find(needle)
+        if at >= 0 and needle:
+            return Span(seg, at, at + len(needle))
+    return None
+
+
+def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], list[Segment]]:
+    """Two-column tables read as label/value rows; header cells over a single row of values."""
+    pairs: list[Pair] = []
+    cells: list[Segment] = []
+    for block in tables:
+        table = block.table
+        assert table is not None
+        grid = table.grid()
+        segs: dict[tuple[int, int], Segment] = {}
+        for cell in table.cells:
+            if cell.text.strip():
+                seg = Segment(
+                    cell.text, cell.bbox or block.bbox, block.id, BlockType.TABLE, order_start + len(cells)
+                )
+                segs[(cell.row, cell.col)] = seg
+                cells.append(seg)
+        for r, row in enumerate(grid):
+            for c, cell in enumerate(row):
+                if cell is None or (cell.row, cell.col) != (r, c) or (r, c) not in segs:
+                    continue
+                label = segs[(r, c)]
+                if not _labelish(label.text):
+                    continue
+                nxt = c + cell.col_span
+                if nxt < table.n_cols and (r, nxt) in segs:
+                    value = segs[(r, nxt)]
+                    pairs.append(
+                        Pair(
+                            label.text,
+                            Span(value, 0, len(value.text)),
+                            Span(label, 0, len(label.text)),
+                            "table",
+                            0.95,
+                        )
+                    )
+                down = r + cell.row_span
+                if down < table.n_rows and (down, c) in segs and table.n_rows <= 3:
+                    value = segs[(down, c)]
+                    pairs.append(
+                        Pair(
+                            label.text,
+                            Span(value, 0, len(value.text)),
+                            Span(label, 0, len(label.text)),
+                            "table",
+                            0.9,
+                        )
+                    )
+    return pairs, cells
+
+
+def read_layout(document: Document) -> Layout:
+    segments = _segments(document)
+    tables = [
+        b
+        for b in document.blocks()
+        if b.type is BlockType.TABLE and b.table is not None and not b.extra.get("merged_into")
+    ]
+    pairs = _pairs(segments)
+    pairs += _checkbox_pairs(document, segments)
+    table_pairs, cells = _table_pairs(tables, len(segments))
+    pairs += table_pairs
+    return Layout(segments + cells, pairs, tables)

@@ -1,0 +1,480 @@
+"""A statement's line items read from its pages' rows: columns, headers into periods, labels, levels,
+values, notes, citations; then totals and checks."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from docuforge.finance.labels import clean_label, content_words, normalise
+from docuforge.finance.model import (
+    CellRef,
+    Citation,
+    Detection,
+    Statement,
+    StatementLine,
+    StatementType,
+)
+from docuforge.finance.numbers import (
+    CURRENCY_SYMBOLS,
+    find_currency,
+    find_scale,
+    guess_decimal_mark,
+    is_amount,
+    parse_amount,
+)
+from docuforge.finance.periods import parse_period
+from docuforge.finance.rows import Row, RowOptions, Token
+from docuforge.finance.validate import checks, find_structure, keyword_total
+
+_NOTE_TOKEN = re.compile(r"^\d{1,2}(\.\d{1,2})?[a-z]?$|^\d{1,2}[a-z]?(,\d{1,2}[a-z]?)+$")
+_YEAR = re.compile(r"^(FY)?(19|20)\d{2}[*]?$|^Q[1-4]$", re.I)
+_TITLE_WORDS = re.compile(
+    r"thousand|million|billion|statement|balance sheet|'000|^\(?in [a-z.]+|"
+    r"\b(dollars|euros|pounds|francs|sterling|yen)\b",
+    re.I,
+)
+_COMPANY = re.compile(
+    r"\b(inc|corp|corporation|co|company|plc|ltd|limited|llc|ag|se|sa|s\.a|n\.v|nv|gmbh|group|"
+    r"holdings|bank|trust)\b\.?",
+    re.I,
+)
+
+
+class ReadOptions(BaseModel):
+    """How statements are read; each heuristic can be switched off to measure what it buys."""
+
+    rows: RowOptions = Field(default_factory=RowOptions)
+    notes_column: bool = Field(
+        True, description="Recognise a column of note references between labels and values."
+    )
+    indentation_levels: bool = Field(True, description="Levels from the labels' indentation.")
+    structural_levels: bool = Field(
+        True,
+        description="Without indentation, levels from section headers and the Total lines that close them.",
+    )
+    sum_totals: bool = Field(True, description="A line that adds up the lines above it is a total.")
+    bold_totals: bool = Field(True, description="A bold line with values is a total.")
+    keyword_totals: bool = Field(
+        True, description='"Total ...", "Net cash ...", "Gross profit" lines are totals.'
+    )
+    wrap_labels: bool = Field(True, description="Join a label that wraps onto the next row.")
+    blank_as_zero: bool = Field(
+        True, description="A line with values that has none in a column reads 0 there (a dash OCR lost)."
+    )
+    column_tolerance: float = Field(
+        0.02, description="How far (share of page width) a column's right edges spread."
+    )
+
+
+@dataclass
+class _Line:
+    label: str
+    x0: float
+    bold: bool
+    page: int
+    box: tuple[float, float, float, float]
+    values: dict[int, tuple[str, tuple[float, float, float, float]]] = field(default_factory=dict)
+    note: str | None = None
+    currency_marks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    right: float
+    left: float
+    notes: bool = False
+
+
+def read_statement(
+    pages: list[list[Row]], detection: Detection, options: ReadOptions | None = None
+) -> Statement:
+    """The statement on these pages (rows per page, as rows.page_rows gives them)."""
+    options = options or ReadOptions()
+    lines: list[_Line] = []
+    labels: list[str] | None = None
+    title_text: list[str] = []
+    for rows in pages:
+        columns = _columns(rows, options)
+        if not columns:
+            continue
+        headers, first, last, heading_rows = _frame(rows, columns)
+        title_text.extend(r.text for r in rows[:heading_rows])
+        page_labels = _period_labels(headers, columns)
+        if labels is None:
+            labels = page_labels
+        lines.extend(_lines(rows[first : last + 1], columns, options))
+    value_columns = len(labels or [])
+    labels = labels or []
+    if options.wrap_labels:
+        lines = _join_wrapped(lines)
+    texts = [text for line in lines for text, _ in line.values.values()]
+    decimal = guess_decimal_mark(texts)
+    periods = _unique([lab or f"Column {i + 1}" for i, lab in enumerate(labels)])
+    out: list[StatementLine] = []
+    bold: list[bool] = []
+    for line in lines:
+        values: dict[str, float | None] = {}
+        cells: dict[str, CellRef] = {}
+        for col, (text, box) in sorted(line.values.items()):
+            if col >= value_columns:
+                continue
+            values[periods[col]] = parse_amount(text, decimal)
+            cells[periods[col]] = CellRef(page=line.page, bbox=_bbox(box))
+        for p in periods:
+            values.setdefault(p, 0.0 if line.values and options.blank_as_zero else None)
+        values = {p: values[p] for p in periods}
+        label, note = clean_label(line.label)
+        if not label and not line.values:
+            continue
+        citation = Citation(page=line.page, bbox=_bbox(line.box), values=cells)
+        out.append(StatementLine(label=label, values=values, note=line.note or note, citation=citation))
+        bold.append(line.bold)
+    _levels(out, [line.x0 for line in lines if clean_label(line.label)[0] or line.values], options)
+    structure = find_structure(
+        out,
+        periods,
+        sum_totals=options.sum_totals,
+        keywords=options.keyword_totals,
+        bold=bold if options.bold_totals else None,
+    )
+    if options.structural_levels and not _indented(lines, options):
+        _structural_levels(out)
+    statement_type = detection.statement_type or StatementType.INCOME_STATEMENT
+    found = checks(out, periods, structure, statement_type)
+    header_text = "\n".join(title_text)
+    scale, _ = find_scale(header_text)
+    currency, _ = find_currency(header_text)
+    if currency is None:
+        marks = [m for line in lines for m in line.currency_marks]
+        currency = CURRENCY_SYMBOLS.get(marks[0]) if marks else None
+    passed = sum(c.ok for c in found)
+    share = passed / len(found) if found else 0.5
+    return Statement(
+        statement_type=statement_type,
+        company=_company(title_text, detection.title),
+        currency=currency,
+        scale=scale if scale in (1, 1000, 1_000_000) else 1,
+        periods=periods,
+        lines=out,
+        checks=found,
+        title=detection.title,
+        pages=detection.pages,
+        period_details=[parse_period(p) for p in periods],
+        confidence=round(detection.confidence * (0.5 + 0.5 * share), 4),
+        evidence=detection.evidence,
+    )
+
+
+def _unique(labels: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        out.append(label if n == 0 else f"{label} ({n + 1})")
+    return out
+
+
+def _bbox(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (round(box[0], 5), round(box[1], 5), round(box[2] - box[0], 5), round(box[3] - box[1], 5))
+
+
+def _trailing_amounts(row: Row) -> list[Token]:
+    out: list[Token] = []
+    for token in reversed(row.tokens):
+        if is_amount(token.text) or token.text in CURRENCY_SYMBOLS or token.text in (")", "*"):
+            out.append(token)
+        else:
+            break
+    return out
+
+
+def _columns(rows: list[Row], options: ReadOptions) -> list[_Column]:
+    """Value columns from the right edges of the numbers that end the rows."""
+    edges: list[tuple[float, float, int, str]] = []
+    for r, row in enumerate(rows):
+        for token in _trailing_amounts(row):
+            if token.text in CURRENCY_SYMBOLS or token.text in (")", "*"):
+                continue
+            edges.append((token.box[2], token.box[0], r, token.text))
+    if not edges:
+        return []
+    edges.sort()
+    clusters: list[list[tuple[float, float, int, str]]] = [[edges[0]]]
+    for edge in edges[1:]:
+        if edge[0] - clusters[-1][-1][0] > options.column_tolerance:
+            clusters.append([edge])
+        else:
+            clusters[-1].append(edge)
+    support = [len({e[2] for e in c}) for c in clusters]
+    keep = [c for c, n in zip(clusters, support, strict=True) if n >= max(3, 0.25 * max(support))]
+    columns = [_Column(statistics.median(e[0] for e in c), min(e[1] for e in c)) for c in keep]
+    if options.notes_column and columns:
+        # note references: small numbers in a column of their own left of the values, often sparse
+        note_headers = [
+            t for row in rows for t in row.tokens if t.text.lower().rstrip(".:") in ("note", "notes")
+        ]
+        for c in reversed(clusters):
+            if c in keep or statistics.median(e[0] for e in c) >= columns[0].left:
+                continue
+            right = statistics.median(e[0] for e in c)
+            headed = any(
+                abs(t.box[2] - right) < 0.04 or t.box[0] <= right <= t.box[2] + 0.02 for t in note_headers
+            )
+            if all(_NOTE_TOKEN.match(e[3]) for e in c) and (headed or len({e[2] for e in c}) >= 2):
+                columns.insert(0, _Column(right, min(e[1] for e in c), notes=True))
+                break
+        else:
+            first = keep[0]
+            if len(keep) >= 2 and all(_NOTE_TOKEN.match(e[3]) for e in first):
+                rows_with_values = max(len({e[2] for e in c}) for c in keep[1:])
+                headed = any(abs(t.box[2] - columns[0].right) < 0.05 for t in note_headers)
+                if headed or len({e[2] for e in first}) < 0.9 * rows_with_values:
+                    columns[0].notes = True
+    return columns
+
+
+def _column_of(token: Token, columns: list[_Column], tolerance: float) -> int | None:
+    best, best_d = None, tolerance * 1.5
+    for i, col in enumerate(columns):
+        d = abs(token.box[2] - col.right)
+        if d < best_d:
+            best, best_d = i, d
+    if best is None:
+        for i, col in enumerate(columns):
+            if token.box[0] >= col.left - 0.01 and token.box[2] <= col.right + tolerance:
+                return i
+    return best
+
+
+def _is_header_row(row: Row, columns: list[_Column]) -> bool:
+    in_columns = [t for t in row.tokens if t.box[2] > columns[0].left - 0.01]
+    if not in_columns:
+        return False
+    for t in in_columns:
+        if (
+            is_amount(t.text)
+            and not _YEAR.match(t.text)
+            and not (columns[0].notes and _NOTE_TOKEN.match(t.text))
+        ):
+            return False
+    return True
+
+
+def _frame(rows: list[Row], columns: list[_Column]) -> tuple[list[Row], int, int, int]:
+    """Header rows, the first and last row of line items, and how many rows precede the header."""
+    value_cols = [c for c in columns if not c.notes]
+    left = min(c.left for c in value_cols)
+
+    def has_values(row: Row) -> bool:
+        return any(is_amount(t.text) and t.box[0] >= left - 0.02 for t in row.tokens)
+
+    data = [i for i, row in enumerate(rows) if has_values(row) and not _is_header_row(row, columns)]
+    first_data, last = data[0], data[-1]
+    headers: list[Row] = []
+    i = first_data - 1
+    top = first_data
+    while i >= 0:
+        row = rows[i]
+        if _is_header_row(row, columns) and not _TITLE_WORDS.search(row.text):
+            headers.insert(0, row)
+            top = i
+        elif (
+            headers
+            and len(headers) < 4
+            and all(t.box[0] >= left - 0.08 for t in row.tokens)
+            and not _TITLE_WORDS.search(row.text)
+        ):
+            headers.insert(0, row)  # a spanning header over the columns ("Year ended December 31,")
+            top = i
+        elif headers or i < first_data - 6:
+            break
+        i -= 1
+    if headers:
+        start = (
+            top + len(headers) if all(r in rows[top : top + len(headers)] for r in headers) else first_data
+        )
+        # label-only rows between the header and the first values are section headings
+        start = max(start, rows.index(headers[-1]) + 1)
+        return headers, start, last, top
+    start = first_data
+    label_x = min((r.tokens[0].box[0] for r in rows[first_data : last + 1]), default=0.0)
+    while start > 0:
+        row = rows[start - 1]
+        if has_values(row) or _TITLE_WORDS.search(row.text) or abs(row.tokens[0].box[0] - label_x) > 0.08:
+            break
+        start -= 1
+    return headers, start, last, start
+
+
+def _period_labels(headers: list[Row], columns: list[_Column]) -> list[str]:
+    """Each value column's header, top row first; a phrase spanning columns heads the columns nearest it."""
+    value_cols = [c for c in columns if not c.notes]
+    parts: list[list[str]] = [[] for _ in value_cols]
+    centres = [(c.left + c.right) / 2 for c in value_cols]
+    for row in headers:
+        phrases = [
+            p
+            for p in _phrases(row)
+            if not p[0].text.lower().startswith("note") and p[-1].box[2] > value_cols[0].left - 0.08
+        ]
+        if not phrases:
+            continue
+        texts = [" ".join(t.text for t in p) for p in phrases]
+        mids = [(p[0].box[0] + p[-1].box[2]) / 2 for p in phrases]
+        if len(phrases) >= len(value_cols):
+            for text, p in zip(texts, phrases, strict=True):
+                col = _column_of(Token(text, (p[0].box[0], 0, p[-1].box[2], 0), 0), value_cols, 0.03)
+                if col is not None:
+                    parts[col].append(text)
+        else:
+            for i, centre in enumerate(centres):
+                nearest = min(range(len(phrases)), key=lambda k: abs(mids[k] - centre))
+                parts[i].append(texts[nearest])
+    return [" ".join(p) for p in parts]
+
+
+def _phrases(row: Row) -> list[list[Token]]:
+    """Words close enough to read as one phrase."""
+    out: list[list[Token]] = []
+    for token in row.tokens:
+        ends_period = bool(out) and bool(re.fullmatch(r"(19|20)\d{2}\)?", out[-1][-1].text))
+        if out and not ends_period and token.box[0] - out[-1][-1].box[2] < 0.9 * token.height:
+            out[-1].append(token)
+        else:
+            out.append([token])
+    return out
+
+
+def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> list[_Line]:
+    value_cols = [c for c in columns if not c.notes]
+    notes_col = columns[0] if columns[0].notes else None
+    left = min(c.left for c in value_cols) - 0.005
+    out: list[_Line] = []
+    for row in rows:
+        if _is_header_row(row, columns) and not any(t.box[2] < left for t in row.tokens):
+            continue  # a repeated column header
+        label_tokens: list[Token] = []
+        cells: dict[int, list[Token]] = {}
+        note = None
+        marks: list[str] = []
+        trailing = set(map(id, _trailing_amounts(row)))
+        for token in row.tokens:
+            if id(token) in trailing:
+                if token.text in CURRENCY_SYMBOLS:
+                    marks.append(token.text)
+                    continue
+                col = _column_of(token, columns, options.column_tolerance)
+                if col is not None and columns[col] is notes_col:
+                    note = token.text
+                    continue
+                if col is not None:
+                    value_index = [c for c in columns if not c.notes].index(columns[col])
+                    cells.setdefault(value_index, []).append(token)
+                    continue
+            label_tokens.append(token)
+        label = " ".join(t.text for t in label_tokens)
+        box = _union([t.box for t in (label_tokens or row.tokens)])
+        values = {
+            i: (" ".join(t.text for t in ts).replace(" )", ")"), _union([t.box for t in ts]))
+            for i, ts in cells.items()
+        }
+        x0 = label_tokens[0].box[0] if label_tokens else box[0]
+        bold = bool(label_tokens) and all(t.bold for t in label_tokens)
+        out.append(_Line(label, x0, bold, row.page, box, values, note, marks))
+    return out
+
+
+def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _join_wrapped(lines: list[_Line]) -> list[_Line]:
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.values
+            and ((line.label and line.label[0].islower()) or (not line.label.strip() and line.values))
+        ):
+            prev.label = f"{prev.label} {line.label}".strip()
+            prev.values = line.values
+            prev.note = prev.note or line.note
+            prev.box = _union([prev.box, line.box])
+            continue
+        out.append(line)
+    return out
+
+
+def _indent_clusters(xs: list[float], tolerance: float = 0.006) -> list[float]:
+    centres: list[list[float]] = []
+    for x in sorted(xs):
+        if centres and x - centres[-1][-1] <= tolerance:
+            centres[-1].append(x)
+        else:
+            centres.append([x])
+    return [statistics.median(c) for c in centres if len(c) >= 1]
+
+
+def _indented(lines: list[_Line], options: ReadOptions) -> bool:
+    if not options.indentation_levels:
+        return False
+    return len(_indent_clusters([line.x0 for line in lines if line.label])) > 1
+
+
+def _levels(out: list[StatementLine], xs: list[float], options: ReadOptions) -> None:
+    if not options.indentation_levels or len(xs) != len(out):
+        return
+    centres = _indent_clusters(xs)
+    for line, x in zip(out, xs, strict=True):
+        line.level = min(range(len(centres)), key=lambda i: abs(centres[i] - x))
+
+
+def _structural_levels(lines: list[StatementLine]) -> None:
+    """Flat statements: a heading opens a level, the "Total ..." line that names it closes it."""
+    stack: list[tuple[set[str], int]] = []
+    for line in lines:
+        is_header = all(v is None for v in line.values.values())
+        if is_header:
+            line.level = len(stack)
+            stack.append((content_words(line.label), line.level))
+            continue
+        if line.is_total and stack:
+            words = content_words(line.label)
+            closes = keyword_total(line.label) is not None
+            for depth in range(len(stack) - 1, -1, -1):
+                head = stack[depth][0]
+                if head and closes and len(head & words) >= max(1, 0.6 * len(head)):
+                    line.level = stack[depth][1]
+                    del stack[depth:]
+                    break
+            else:
+                line.level = len(stack)
+            continue
+        line.level = len(stack)
+
+
+def _company(title_rows: list[str], title: str | None) -> str | None:
+    candidates = [r.strip() for r in title_rows if r.strip()]
+    for text in candidates:
+        if _COMPANY.search(text) and not _TITLE_WORDS.search(text):
+            return text
+    for text in candidates:
+        if title and title.lower() in text.lower():
+            rest = text[: text.lower().index(title.lower())].strip(" -,")
+            if rest:
+                return rest
+    return None
+
+
+__all__ = ["ReadOptions", "normalise", "read_statement"]

@@ -1,0 +1,1 @@
+"""Retrieval: sentence embeddings, lexical and dense indexes behind a small protocol (engine)."""

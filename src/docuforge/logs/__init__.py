@@ -1,0 +1,1 @@
+"""Log files: streaming parsers for common formats, columnar storage per job, DuckDB queries."""

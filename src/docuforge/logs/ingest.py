@@ -1,0 +1,61 @@
+"""A log file to a job's Parquet: read, normalise, write, and count what was seen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from docuforge.logs.columnar import ParquetSink
+from docuforge.logs.reader import read
+from docuforge.logs.records import ParseOptions, Record
+
+MAX_SERVICES = 200  # distinct services remembered per job (for queries across jobs by service)
+
+
+def ingest(
+    source: Path,
+    out_dir: Path,
+    job_id: str,
+    options: ParseOptions | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    progress_every: float = 0.5,
+) -> dict[str, Any]:
+    """Write source's records to out_dir/records.parquet (malformed lines to malformed.parquet)."""
+    reader = read(source, options)
+    sink = ParquetSink(out_dir, job_id)
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+    services: set[str] = set()
+    next_report = time.monotonic() + progress_every
+    try:
+        for count, item in enumerate(reader):
+            sink.add(item)
+            if type(item) is Record:
+                stamp = item.timestamp
+                if stamp is not None:
+                    if first is None or stamp < first:
+                        first = stamp
+                    if last is None or stamp > last:
+                        last = stamp
+                if item.service is not None and len(services) < MAX_SERVICES:
+                    services.add(item.service)
+            if on_progress is not None and count % 4096 == 0 and time.monotonic() >= next_report:
+                on_progress(reader.fraction())
+                next_report = time.monotonic() + progress_every
+    finally:
+        sink.close()
+    if on_progress is not None:
+        on_progress(1.0)
+    return {
+        "format": str(reader.format),
+        "compression": reader.compression,
+        "bytes": source.stat().st_size,
+        "records": sink.records,
+        "malformed": sink.malformed,
+        "first_timestamp": first.isoformat() if first else None,
+        "last_timestamp": last.isoformat() if last else None,
+        "services": sorted(services),
+    }

@@ -1,0 +1,290 @@
+# ruff: noqa: S608 - values are bound parameters; only quoted file paths and fixed column names are spliced in
+"""Queries over the Parquet of one or many jobs, with an embedded DuckDB.
+
+DuckDB's json and parquet extensions are linked into its wheel; autoloading is switched off so a
+query never reaches out to download one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import orjson
+from pydantic import BaseModel, Field
+
+from docuforge.logs.records import LEVELS
+
+# Columns a field filter names directly; any other name is looked up among the attributes.
+COLUMNS = ("level", "logger", "service", "host", "zone", "job_id")
+BUCKETS = (1, 10, 60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400)
+_LOWEST = -(2**62)  # sort key of a record without a timestamp: before every real one
+
+
+class QueryError(ValueError):
+    """A query the caller got wrong (bad cursor, unknown level...)."""
+
+
+class RecordFilter(BaseModel):
+    """Which records: time range, levels, text, field equality."""
+
+    since: dt.datetime | None = Field(None, description="Records at or after this time.")
+    until: dt.datetime | None = Field(None, description="Records before this time.")
+    levels: list[str] = Field(
+        default_factory=list, description="Any of trace, debug, info, warn, error, fatal."
+    )
+    text: str | None = Field(None, description="Case-insensitive substring of the message.")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Equality on logger/service/host, or on an attribute (dotted names reach into objects).",
+    )
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def when(value: str | None, name: str) -> dt.datetime | None:
+    """An ISO 8601 time, or a span back from now (15m, 1h, 7d)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    relative = _RELATIVE.match(text)
+    if relative:
+        return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=int(relative[1]) * _UNITS[relative[2]])
+    # A "+02:00" sent unencoded in a query string arrives as " 02:00".
+    if len(text) > 19 and text[19] == " ":
+        text = text[:19] + "+" + text[20:]
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"{name} must be an ISO 8601 time or a span such as 1h or 7d") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if threads:
+        config["threads"] = threads
+    connection = duckdb.connect(config=config)
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def _source(paths: Sequence[Path]) -> str:
+    if not paths:
+        raise QueryError("no records to query")
+    listed = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
+    return f"read_parquet([{listed}])"
+
+
+def _where(query: RecordFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.since is not None:
+        clauses.append("ts >= ?")
+        params.append(_aware(query.since))
+    if query.until is not None:
+        clauses.append("ts < ?")
+        params.append(_aware(query.until))
+    if query.levels:
+        unknown = [level for level in query.levels if level not in LEVELS]
+        if unknown:
+            raise QueryError(f"unknown level {unknown[0]!r}: use {', '.join(LEVELS)}")
+        clauses.append(f"level IN ({', '.join('?' for _ in query.levels)})")
+        params.extend(query.levels)
+    if query.text:
+        clauses.append("contains(lower(message), ?)")
+        params.append(query.text.lower())
+    for name, value in query.fields.items():
+        if name in COLUMNS:
+            clauses.append(f"{name} = ?")
+        else:
+            clauses.append("json_extract_string(attributes, ?) = ?")
+            params.append("$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in name.split(".")))
+        params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+_KEY = f"coalesce(epoch_us(ts), {_LOWEST})"
+
+
+def _cursor(row: dict[str, Any]) -> str:
+    key = int(row["ts"].timestamp() * 1_000_000) if row["ts"] else _LOWEST
+    raw = orjson.dumps([key, row["job_id"], row["seq"]])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[int, str, int]:
+    try:
+        key, job_id, seq = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return int(key), str(job_id), int(seq)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise QueryError("invalid cursor") from None
+
+
+def _row(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
+    row = dict(zip(names, values, strict=True))
+    attributes = row.get("attributes")
+    row["attributes"] = orjson.loads(attributes) if attributes else {}
+    return row
+
+
+def records(
+    paths: Sequence[Path],
+    query: RecordFilter,
+    *,
+    order: Literal["newest", "oldest"] = "newest",
+    limit: int = 100,
+    cursor: str | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of records in time order (ties in file order) and the cursor of the next page."""
+    where, params = _where(query)
+    sign = "<" if order == "newest" else ">"
+    if cursor:
+        key, job_id, seq = _read_cursor(cursor)
+        where += (" AND " if where else " WHERE ") + (
+            f"({_KEY} {sign} ? OR ({_KEY} = ? AND (job_id {sign} ? OR (job_id = ? AND seq {sign} ?))))"
+        )
+        params += [key, key, job_id, job_id, seq]
+    direction = "DESC" if order == "newest" else "ASC"
+    sql = (
+        "SELECT job_id, seq, ts, zone, level, message, logger, service, host, attributes, line, end_line"
+        f" FROM {_source(paths)}{where}"
+        f" ORDER BY {_KEY} {direction}, job_id {direction}, seq {direction} LIMIT ?"
+    )
+    db = connection or connect()
+    result = db.execute(sql, [*params, limit + 1])
+    names = [column[0] for column in result.description]
+    rows = [_row(names, values) for values in result.fetchall()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_cursor(rows[-1]) if more and rows else None)
+
+
+def _bucket_seconds(first: dt.datetime | None, last: dt.datetime | None, wanted: int | None) -> int:
+    if wanted:
+        return wanted
+    if first is None or last is None:
+        return 3600
+    span = (last - first).total_seconds()
+    return next((size for size in BUCKETS if span / size <= 120), BUCKETS[-1])
+
+
+def summary(
+    paths: Sequence[Path],
+    malformed_paths: Sequence[Path],
+    query: RecordFilter | None = None,
+    *,
+    bucket_seconds: int | None = None,
+    top: int = 20,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> dict[str, Any]:
+    """Counts by level and by time bucket, the commonest message templates, first/last time, malformed."""
+    db = connection or connect()
+    where, params = _where(query or RecordFilter())
+    source = _source(paths)
+    total, first, last = db.execute(
+        f"SELECT count(*), min(ts), max(ts) FROM {source}{where}", params
+    ).fetchone()  # type: ignore[misc]
+    by_level = dict(
+        db.execute(
+            f"SELECT coalesce(level, 'none'), count(*) FROM {source}{where} GROUP BY 1", params
+        ).fetchall()
+    )
+    size = _bucket_seconds(first, last, bucket_seconds)
+    step = size * 1_000_000
+    buckets = db.execute(
+        f"SELECT make_timestamptz((epoch_us(ts) // {step}) * {step}) AS bucket, level, count(*)"
+        f" FROM {source}{where}{' AND' if where else ' WHERE'} ts IS NOT NULL GROUP BY ALL ORDER BY 1",
+        params,
+    ).fetchall()
+    series: dict[dt.datetime, dict[str, int]] = {}
+    for start, level, count in buckets:
+        series.setdefault(start, {})[level or "none"] = count
+    templates = db.execute(
+        f"SELECT template, count(*) AS n, any_value(level) FROM {source}{where}"
+        " GROUP BY template ORDER BY n DESC, template LIMIT ?",
+        [*params, top],
+    ).fetchall()
+    malformed = (
+        db.execute(f"SELECT count(*) FROM {_source(malformed_paths)}").fetchone()[0]  # type: ignore[index]
+        if malformed_paths
+        else 0
+    )
+    return {
+        "records": total,
+        "malformed": malformed,
+        "first_timestamp": first,
+        "last_timestamp": last,
+        "levels": {level: by_level.get(level, 0) for level in (*LEVELS, "none")},
+        "bucket_seconds": size,
+        "timeline": [
+            {"start": start, "count": sum(counts.values()), "levels": counts}
+            for start, counts in series.items()
+        ],
+        "templates": [{"template": text, "count": count, "level": level} for text, count, level in templates],
+    }
+
+
+def malformed_lines(
+    paths: Sequence[Path],
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> list[dict[str, Any]]:
+    """Malformed lines in file order, with why."""
+    if not paths:
+        return []
+    db = connection or connect()
+    result = db.execute(
+        f"SELECT job_id, line, reason, raw FROM {_source(paths)} ORDER BY job_id, line LIMIT ? OFFSET ?",
+        [limit, offset],
+    )
+    names = [column[0] for column in result.description]
+    return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+
+
+EXPORTS = {
+    "csv": "(FORMAT csv, HEADER true)",
+    "jsonl": "(FORMAT json)",
+    "parquet": "(FORMAT parquet, COMPRESSION zstd)",
+}
+
+
+def export(
+    paths: Sequence[Path],
+    query: RecordFilter,
+    fmt: Literal["csv", "jsonl", "parquet"],
+    target: Path,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> Path:
+    """Write the matching records, oldest first, to target (DuckDB streams it; memory stays flat)."""
+    where, params = _where(query)
+    db = connection or connect()
+    columns = (
+        "job_id, seq, strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp, zone, level, message,"
+        " logger, service, host, attributes, line, end_line"
+    )
+    if fmt == "parquet":
+        columns = columns.replace("strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp", "ts AS timestamp")
+    if fmt == "jsonl":
+        columns = columns.replace("attributes,", "attributes::JSON AS attributes,")
+    target_sql = "'" + str(target).replace("'", "''") + "'"
+    db.execute(
+        f"COPY (SELECT {columns} FROM {_source(paths)}{where} ORDER BY {_KEY}, job_id, seq)"
+        f" TO {target_sql} {EXPORTS[fmt]}",
+        params,
+    )
+    return target

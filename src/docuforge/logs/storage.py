@@ -1,0 +1,62 @@
+"""Where a job's Parquet lives: blobs in the store; a local path for DuckDB to read.
+
+On the local store DuckDB reads the blob files where they lie. On S3 the files are fetched once
+into a cache under the data dir and read there: it needs no DuckDB extension (httpfs would have
+to be downloaded at run time or pinned to DuckDB's exact version), works offline, and a job's
+Parquet never changes once written, so a cached copy never goes stale.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import anyio
+
+from docuforge.storage import CHUNK, BlobStore
+
+FILES = ("records.parquet", "malformed.parquet")
+
+
+def key(organization_id: uuid.UUID, job_id: uuid.UUID, name: str) -> str:
+    return f"logs/{organization_id}/{job_id}/{name}"
+
+
+async def _chunks(path: Path):  # type: ignore[no-untyped-def]
+    async with await anyio.open_file(path, "rb") as handle:
+        while chunk := await handle.read(CHUNK):
+            yield chunk
+
+
+async def store(storage: BlobStore, organization_id: uuid.UUID, job_id: uuid.UUID, folder: Path) -> list[str]:
+    """Upload the job's Parquet files; returns their keys (deleted with the job)."""
+    keys = []
+    for name in FILES:
+        blob = key(organization_id, job_id, name)
+        await storage.write(blob, _chunks(folder / name))
+        keys.append(blob)
+    return keys
+
+
+async def local_files(
+    storage: BlobStore, cache_dir: Path, organization_id: uuid.UUID, job_id: uuid.UUID
+) -> tuple[Path, Path]:
+    """(records, malformed) Parquet of a job as local files DuckDB can read."""
+    paths = []
+    for name in FILES:
+        blob = key(organization_id, job_id, name)
+        direct = getattr(storage, "path", None)
+        if direct is not None:  # the local store: read in place
+            paths.append(direct(blob))
+            continue
+        target = cache_dir / str(organization_id) / str(job_id) / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(f".{uuid.uuid4().hex}.part")
+            async with await anyio.open_file(partial, "wb") as handle:
+                async for chunk in storage.read(blob):
+                    await handle.write(chunk)
+            os.replace(partial, target)  # readers never see a half-written file
+        paths.append(target)
+    return paths[0], paths[1]

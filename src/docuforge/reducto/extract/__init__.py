@@ -1,0 +1,1 @@
+"""POST /extract and /extract_async."""

@@ -1,0 +1,192 @@
+"""The offline answer engine: extractive, from the retrieved passages, no model.
+
+It picks the sentence (or record field) the passages support best: question words it shares,
+weighted by how rare they are among the candidates, plus the passage's retrieval rank. For a
+question with a typed answer (an amount, a date, yes/no, a party, a percentage, a count) it also
+takes the value of that type from the best sentences that hold one and puts it first.
+Each heuristic is switchable (AnswerOptions) so a benchmark can show what it buys.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from docuforge.index.bm25 import tokens
+from docuforge.index.store import Hit
+
+Kind = Literal["amount", "date", "yes_no", "party", "percentage", "count", "text"]
+
+_YES_NO = re.compile(
+    r"^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|shall|should|must|may)\b", re.I
+)
+_CURRENCY = r"(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|€|\$|£|¥)"
+_NUMBER = r"\d{1,3}(?:[,.\u2019' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:\s?(?:million|billion|thousand|bn|mn|m|k)\b)?"
+AMOUNT = re.compile(
+    rf"{_CURRENCY}\s?(?:{_NUMBER}){_SCALE}|(?:{_NUMBER}){_SCALE}\s?(?:{_CURRENCY}|euros?|dollars?|pounds?)",
+    re.I,
+)
+PLAIN_NUMBER = re.compile(rf"(?<![\w.])(?:{_NUMBER}){_SCALE}(?![\w])", re.I)
+PERCENT = re.compile(rf"(?:{_NUMBER})\s?(?:%|per ?cent\b|percent\b)", re.I)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b(?:{_MONTHS})\.?\s+\d{{4}}\b",
+    re.I,
+)
+_ORG_SUFFIX = (
+    r"(?:Inc|Ltd|LLC|GmbH|AG|SA|S\.A|NV|BV|plc|Corp(?:oration)?|Company|Co|Group|Council|Ministry|"
+    r"Agency|Authority|University|Institute|Bank)\.?"
+)
+PARTY = re.compile(
+    rf"\b(?:[A-Z][\w&'\-]*\.?\s+){{0,5}}{_ORG_SUFFIX}\b"
+    rf"|\b(?:City|Municipality|Department|Ministry|Republic|State|Port|Region) of (?:[A-Z][\w\-]*\s?){{1,4}}"
+)
+_CAPITALIZED = re.compile(r"\b[A-Z][\w&'\-]+(?:\s+(?:of|and|&|de|der|van|von|the)?\s*[A-Z][\w&'\-]+){1,5}")
+_NEGATION = re.compile(r"\b(no|not|never|none|without|neither|nor|n't|excluded|shall not|does not)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(])|\n+")
+
+
+class AnswerOptions(BaseModel):
+    typed_values: bool = Field(True, description="Put the value a typed question asks for first.")
+    rank_weight: float = Field(
+        0.35, ge=0, description="How much a passage's retrieval rank adds to its sentences."
+    )
+    max_sentence: int = Field(
+        400, ge=50, description="Characters of a supporting sentence kept in the answer."
+    )
+    citations: int = Field(3, ge=1, le=20, description="Passages cited with an answer.")
+
+
+class Answer(BaseModel):
+    answer: str
+    value: str | None = Field(None, description="The typed value found (amount, date, yes/no, party...).")
+    kind: Kind = "text"
+    confidence: float = Field(ge=0, le=1)
+    cited: list[Hit] = Field(
+        default_factory=list, description="The passages the answer rests on, best first."
+    )
+
+
+def question_kind(question: str) -> Kind:
+    """What sort of value the question asks for, from its wording."""
+    text = question.strip().lower()
+    if re.search(r"\b(percentage|percent|per cent|rate|share|ratio)\b|%", text):
+        return "percentage"
+    if re.search(r"\bhow (many|much time)\b|\bnumber of\b|\bcount of\b", text):
+        return "count"
+    if re.search(
+        r"\bhow much\b|\b(value|price|cost|costs|budget|amount|fee|fees|total|sum|revenue|revenues|income|"
+        r"turnover|salary|payment|deposit|guarantee|penalty amount|profit|loss|assets|liabilities|cash)\b",
+        text,
+    ) and not _YES_NO.match(text):
+        return "amount"
+    if re.search(
+        r"^when\b|\b(date|deadline|dated|until when|by when|what day|which day|what year|which year)\b", text
+    ):
+        return "date"
+    who = re.match(
+        r"^who\b|^which (company|firm|organi[sz]ation|party|entity|bank|supplier|contractor)\b", text
+    )
+    role = re.search(
+        r"\b(name of the|contracting authority|buyer|supplier|contractor|vendor|issuer|awardee|bidder)\b",
+        text,
+    )
+    if who or (role and not _YES_NO.match(text)):
+        return "party"
+    if _YES_NO.match(text):
+        return "yes_no"
+    return "text"
+
+
+def _sentences(hit: Hit) -> list[str]:
+    if hit.row is not None:
+        return [part.strip() for part in hit.text.split("; ") if part.strip()] or [hit.text]
+    lines = []
+    for piece in _SENTENCE.split(hit.text):
+        piece = piece.strip().lstrip("#-* ").strip()
+        if len(piece) > 2:
+            lines.append(piece)
+    return lines or [hit.text.strip()]
+
+
+def _value(kind: Kind, sentence: str) -> str | None:
+    if kind == "amount":
+        found = AMOUNT.search(sentence) or PLAIN_NUMBER.search(sentence)
+    elif kind == "percentage":
+        found = PERCENT.search(sentence)
+    elif kind == "count":
+        found = PLAIN_NUMBER.search(sentence)
+    elif kind == "date":
+        found = DATE.search(sentence)
+    elif kind == "party":
+        found = PARTY.search(sentence) or _CAPITALIZED.search(sentence)
+    else:
+        return None
+    return found.group(0).strip(" .,;") if found else None
+
+
+def _yes_no(question: str, sentence: str) -> str:
+    """Yes unless the supporting sentence negates what the question asks (and the question does not)."""
+    negated = bool(_NEGATION.search(sentence)) != bool(_NEGATION.search(question))
+    return "No" if negated else "Yes"
+
+
+def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None) -> Answer:
+    """The best-supported sentence of the passages, led by the typed value when there is one."""
+    options = options or AnswerOptions()
+    kind = question_kind(question)
+    if not hits:
+        return Answer(answer="No passage in this workspace answers the question.", kind=kind, confidence=0.0)
+    asked = Counter(tokens(question))
+    candidates: list[tuple[int, str, list[str]]] = [
+        (rank, sentence, tokens(sentence)) for rank, hit in enumerate(hits) for sentence in _sentences(hit)
+    ]
+    frequency = Counter(term for _, _, words in candidates for term in set(words))
+    total = len(candidates)
+
+    def weight(term: str) -> float:
+        return math.log(1 + (total + 1) / (frequency.get(term, 0) + 0.5))
+
+    possible = sum(weight(term) for term in asked) or 1.0
+    scored: list[tuple[float, float, int, str, str | None]] = []
+    for rank, sentence, words in candidates:
+        present = set(words)
+        coverage = sum(weight(term) for term in asked if term in present) / possible
+        value = _value(kind, sentence) if options.typed_values else None
+        score = coverage + options.rank_weight / (1 + rank) + (0.25 if value else 0.0)
+        scored.append((score, coverage, rank, sentence, value))
+    scored.sort(key=lambda item: (-item[0], item[2]))
+    _, coverage, rank, sentence, value = scored[0]
+    if options.typed_values and kind not in ("text", "yes_no") and value is None:
+        # The best sentence holds no value of the kind asked: take it from the next best that does.
+        for _, other_coverage, other_rank, other_sentence, other_value in scored[1:6]:
+            if other_value and other_coverage >= coverage * 0.5:
+                value, rank, sentence, coverage = other_value, other_rank, other_sentence, other_coverage
+                break
+    if options.typed_values and kind == "yes_no":
+        value = _yes_no(question, sentence)
+    shown = (
+        sentence
+        if len(sentence) <= options.max_sentence
+        else sentence[: options.max_sentence].rsplit(" ", 1)[0] + "..."
+    )
+    text = f"{value} \u2014 {shown}" if value and value not in shown[: len(value) + 2] else shown
+    if value and kind == "yes_no":
+        text = f"{value} \u2014 {shown}"
+    others = [hit for position, hit in enumerate(hits) if position != rank]
+    cited = [hits[rank], *others[: options.citations - 1]]
+    dense = hits[rank].dense_score
+    similarity = max(0.0, min(1.0, (dense - 0.2) / 0.5)) if dense is not None else hits[rank].score
+    typed = 1.0 if (kind == "text" or value) else 0.0
+    confidence = round(max(0.0, min(1.0, 0.5 * coverage + 0.3 * similarity + 0.2 * typed)), 4)
+    return Answer(answer=text, value=value, kind=kind, confidence=confidence, cited=cited)

@@ -1,0 +1,105 @@
+"""Documents and records into passages that each cite one page (or one row)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Page, Table
+from docuforge.index.passages import passages
+from docuforge.index.records import RecordsError, csv_records, json_records, record_passages
+
+
+def _box(page: int, top: float, height: float = 0.05) -> BBox:
+    return BBox(left=0.1, top=top, width=0.8, height=height, page=page, original_page=page)
+
+
+def _document() -> Document:
+    table = Table(
+        n_rows=3,
+        n_cols=2,
+        cells=[
+            Cell(row=0, col=0, text="Lot", bbox=_box(2, 0.3, 0.02)),
+            Cell(row=0, col=1, text="Budget", bbox=_box(2, 0.3, 0.02)),
+            Cell(row=1, col=0, text="Roads", bbox=_box(2, 0.33, 0.02)),
+            Cell(row=1, col=1, text="300,000", bbox=_box(2, 0.33, 0.02)),
+            Cell(row=2, col=0, text="Bridges", bbox=_box(2, 0.36, 0.02)),
+            Cell(row=2, col=1, text="450,000", bbox=_box(2, 0.36, 0.02)),
+        ],
+    )
+    return Document(
+        pages=[
+            Page(
+                number=1,
+                original_number=1,
+                width=612,
+                height=792,
+                blocks=[
+                    Block(id="p1-b0", type=BlockType.HEADER, bbox=_box(1, 0.01), content="Tender 2027/14"),
+                    Block(
+                        id="p1-b1", type=BlockType.SECTION_HEADER, bbox=_box(1, 0.1), content="Price", level=2
+                    ),
+                    Block(
+                        id="p1-b2", type=BlockType.TEXT, bbox=_box(1, 0.2), content="The value is EUR 1,000."
+                    ),
+                ],
+            ),
+            Page(
+                number=2,
+                original_number=2,
+                width=612,
+                height=792,
+                blocks=[
+                    Block(id="p2-b0", type=BlockType.TEXT, bbox=_box(2, 0.1), content="Lots follow."),
+                    Block(id="p2-b1", type=BlockType.TABLE, bbox=_box(2, 0.3, 0.1), table=table),
+                ],
+            ),
+        ]
+    )
+
+
+def test_passages_stay_on_their_page_with_the_box_they_cover() -> None:
+    found = passages(_document(), "doc", "tender.pdf")
+    assert [p.page for p in found] == [1, 2]
+    first, second = found
+    assert "Tender 2027/14" not in first.text  # running header left out
+    assert first.text.startswith("## Price") and "EUR 1,000" in first.text
+    assert (
+        first.bbox is not None
+        and first.bbox.top == pytest.approx(0.1)
+        and first.bbox.height == pytest.approx(0.15)
+    )
+    # The section heading goes with the next page's passage as context; tables read as rows.
+    assert second.text.splitlines()[0] == "Price"
+    assert "Lot: Roads; Budget: 300,000" in second.text and "Lot: Bridges; Budget: 450,000" in second.text
+    assert [p.id for p in found] == ["doc:0", "doc:1"] and first.filename == "tender.pdf"
+
+
+def test_small_passage_size_cuts_between_blocks() -> None:
+    found = passages(_document(), "doc", size=20)
+    assert len(found) > 2 and all(p.page in (1, 2) for p in found)
+
+
+def test_json_records_from_a_list_or_the_largest_list_of_an_object() -> None:
+    data = {
+        "tender": "T-14",
+        "buyer": {"name": "City"},
+        "lots": [{"lot": 1, "budget": 5}, {"lot": 2, "budget": 7}],
+    }
+    records = json_records(json.dumps(data).encode())
+    assert records[0] == [("tender", "T-14"), ("buyer.name", "City")]
+    assert records[1:] == [[("lot", "1"), ("budget", "5")], [("lot", "2"), ("budget", "7")]]
+    assert json_records(b'[{"a": [1, 2]}, {}]') == [[("a", "1, 2")]]
+    with pytest.raises(RecordsError):
+        json_records(b"{not json")
+
+
+def test_csv_rows_become_records_with_their_fields() -> None:
+    records = csv_records(b"lot;description;budget\n1;roads;300000\n\n2;bridges;\n")
+    assert records == [
+        [("lot", "1"), ("description", "roads"), ("budget", "300000")],
+        [("lot", "2"), ("description", "bridges")],
+    ]
+    found = record_passages(records, "d", "lots.csv", "csv")
+    assert found[1].text == "lot: 2; description: bridges" and found[1].row == 2 and found[1].page == 1

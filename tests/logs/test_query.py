@@ -1,0 +1,139 @@
+"""Parquet written a row group at a time, and the DuckDB queries over one job or several."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from docuforge.logs import query
+from docuforge.logs.columnar import ParquetSink
+from docuforge.logs.reader import read
+
+T0 = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def write_job(folder: Path, job_id: str, service: str, count: int, start: dt.datetime = T0) -> ParquetSink:
+    lines = []
+    levels = ["info", "info", "debug", "warn", "error"]
+    for n in range(count):
+        lines.append(
+            json.dumps(
+                {
+                    "time": (start + dt.timedelta(seconds=n)).isoformat(),
+                    "level": levels[n % 5],
+                    "msg": f"request {n} served in {n * 3} ms"
+                    if n % 5 != 4
+                    else f"order {n} failed: id 9f8e7d6c5b4a",
+                    "service": service,
+                    "http": {"status": 500 if n % 5 == 4 else 200},
+                }
+            )
+        )
+    lines.insert(3, "{oops")
+    source = folder / f"{job_id}.log"
+    source.write_text("\n".join(lines) + "\n")
+    sink = ParquetSink(folder / job_id, job_id, row_group=16)
+    for item in read(source):
+        sink.add(item)
+    sink.close()
+    return sink
+
+
+def test_row_groups_and_columns(tmp_path: Path) -> None:
+    sink = write_job(tmp_path, "a", "api", 100)
+    meta = pq.ParquetFile(sink.records_path).metadata
+    assert (meta.num_rows, meta.num_row_groups) == (100, 7)
+    table = pq.read_table(sink.records_path, columns=["seq", "template", "level"])
+    assert table.column("seq").to_pylist() == list(range(100))
+    assert table.column("template").to_pylist()[:5] == [
+        "request <n> served in <n> ms",
+        "request <n> served in <n> ms",
+        "request <n> served in <n> ms",
+        "request <n> served in <n> ms",
+        "order <n> failed: id <hex>",
+    ]
+    bad = pq.read_table(sink.malformed_path).to_pylist()
+    assert [(row["line"], row["raw"]) for row in bad] == [(4, "{oops")]
+
+
+def test_pages_filters_and_cursor(tmp_path: Path) -> None:
+    sink = write_job(tmp_path, "a", "api", 100)
+    paths = [sink.records_path]
+    everything = query.RecordFilter()
+    seen: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = query.records(paths, everything, order="oldest", limit=30, cursor=cursor)
+        seen += [row["seq"] for row in rows]
+        if cursor is None:
+            break
+    assert seen == list(range(100))
+    rows, _ = query.records(paths, query.RecordFilter(levels=["error"]), limit=3)
+    assert [row["message"] for row in rows] == [f"order {n} failed: id 9f8e7d6c5b4a" for n in (99, 94, 89)]
+    assert rows[0]["attributes"] == {"http": {"status": 500}} and rows[0]["service"] == "api"
+    window = query.RecordFilter(since=T0 + dt.timedelta(seconds=10), until=T0 + dt.timedelta(seconds=20))
+    rows, _ = query.records(paths, window, order="oldest")
+    assert [row["seq"] for row in rows] == list(range(10, 20))
+    rows, _ = query.records(paths, query.RecordFilter(text="SERVED IN 6 ms"))
+    assert [row["seq"] for row in rows] == [2]
+    rows, _ = query.records(paths, query.RecordFilter(fields={"http.status": "500", "service": "api"}))
+    assert len(rows) == 20
+    with pytest.raises(query.QueryError):
+        query.records(paths, query.RecordFilter(levels=["loud"]))
+    with pytest.raises(query.QueryError):
+        query.records(paths, everything, cursor="not-a-cursor")
+
+
+def test_summary_and_across_jobs(tmp_path: Path) -> None:
+    a = write_job(tmp_path, "a", "api", 100)
+    b = write_job(tmp_path, "b", "billing", 50, start=T0 + dt.timedelta(hours=1))
+    summary = query.summary([a.records_path], [a.malformed_path])
+    assert summary["records"] == 100 and summary["malformed"] == 1
+    assert summary["levels"] == {
+        "trace": 0,
+        "debug": 20,
+        "info": 40,
+        "warn": 20,
+        "error": 20,
+        "fatal": 0,
+        "none": 0,
+    }
+    assert summary["first_timestamp"] == T0 and summary["last_timestamp"] == T0 + dt.timedelta(seconds=99)
+    assert summary["bucket_seconds"] == 1 and sum(b["count"] for b in summary["timeline"]) == 100
+    assert summary["templates"][0] == {
+        "template": "request <n> served in <n> ms",
+        "count": 80,
+        "level": "info",
+    }
+    both = [a.records_path, b.records_path]
+    merged = query.summary(both, [a.malformed_path, b.malformed_path], bucket_seconds=3600)
+    assert merged["records"] == 150 and merged["malformed"] == 2
+    assert [(p["start"].hour, p["count"]) for p in merged["timeline"]] == [(10, 100), (11, 50)]
+    rows, _ = query.records(both, query.RecordFilter(fields={"service": "billing"}), limit=500)
+    assert len(rows) == 50 and {row["job_id"] for row in rows} == {"b"}
+    rows, _ = query.records(both, query.RecordFilter(), limit=1)
+    assert rows[0]["job_id"] == "b" and rows[0]["seq"] == 49
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export(tmp_path: Path, fmt: str) -> None:
+    sink = write_job(tmp_path, "a", "api", 20)
+    target = query.export(
+        [sink.records_path], query.RecordFilter(levels=["error"]), fmt, tmp_path / f"out.{fmt}"
+    )  # type: ignore[arg-type]
+    if fmt == "parquet":
+        rows = pq.read_table(target).to_pylist()
+        assert [row["seq"] for row in rows] == [4, 9, 14, 19]
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in target.read_text().splitlines()]
+        assert rows[0]["timestamp"] == "2026-03-01T10:00:04.000000Z" and rows[0]["attributes"] == {
+            "http": {"status": 500}
+        }
+        assert len(rows) == 4
+    else:
+        lines = target.read_text().splitlines()
+        assert lines[0].startswith("job_id,seq,timestamp,zone,level,message") and len(lines) == 5

@@ -1,0 +1,73 @@
+"""The offline answer engine and the fragment score, on passages written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from docuforge.index.store import Hit
+from docuforge.workspaces.answer import AnswerOptions, answer, question_kind
+from docuforge.workspaces.fragments import fragment_confidence
+
+
+def _hit(text: str, page: int = 1, score: float = 0.9, row: int | None = None) -> Hit:
+    return Hit(id=f"d:{page}", document_id="d", filename="t.pdf", page=page, text=text, score=score, row=row)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the total contract value?", "amount"),
+        ("How much is the bid bond?", "amount"),
+        ("When must tenders be submitted?", "date"),
+        ("What is the submission deadline?", "date"),
+        ("Is there a penalty clause?", "yes_no"),
+        ("Does the contract allow subcontracting?", "yes_no"),
+        ("Who is the contracting authority?", "party"),
+        ("What percentage of the price is retained?", "percentage"),
+        ("How many buses are required?", "count"),
+        ("Describe the scope of work.", "text"),
+    ],
+)
+def test_question_kinds(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+def test_typed_values_lead_the_answer() -> None:
+    hits = [
+        _hit("Scope. The works cover three bridges. The contract value is EUR 2.4 million including VAT.", 1),
+        _hit("Offers are due on 3 April 2027. Late offers are rejected.", 2, 0.5),
+    ]
+    found = answer("What is the contract value?", hits)
+    assert found.kind == "amount" and found.value == "EUR 2.4 million"
+    assert found.answer.startswith("EUR 2.4 million") and found.cited[0].page == 1
+    dated = answer("When are offers due?", hits)
+    assert dated.value == "3 April 2027" and dated.cited[0].page == 2
+    # Switched off, the answer is the supporting sentence alone.
+    plain = answer("When are offers due?", hits, AnswerOptions(typed_values=False))
+    assert plain.value is None and plain.answer == "Offers are due on 3 April 2027."
+
+
+def test_yes_no_reads_negation() -> None:
+    allowed = [_hit("Subcontracting is allowed up to 30% of the works.")]
+    refused = [_hit("Subcontracting is not permitted under this contract.")]
+    assert answer("Is subcontracting allowed?", allowed).answer.startswith("Yes")
+    assert answer("Is subcontracting allowed?", refused).answer.startswith("No")
+
+
+def test_records_answer_from_their_fields() -> None:
+    hits = [_hit("bidder: Acme Transport NV; country: Belgium; price: 1190000", row=1)]
+    found = answer("Which bidder is from Belgium?", hits)
+    assert "Acme Transport NV" in found.answer and found.cited[0].row == 1
+
+
+def test_no_passages_no_confidence() -> None:
+    found = answer("What is the value?", [])
+    assert found.confidence == 0 and found.cited == []
+
+
+def test_fragment_confidence_is_the_share_found_nearly_or_exactly() -> None:
+    score, found = fragment_confidence(
+        ["1,250,000", "City of Ghent", "2027"], "EUR 1 250 000", ["Issued by the City of Gent in 2026"]
+    )
+    assert found == ["1,250,000", "City of Ghent"] and score == pytest.approx(2 / 3, abs=1e-3)
+    assert fragment_confidence([], "anything", []) == (None, [])
