@@ -55,7 +55,7 @@ def markdown(report: Report, jobs: int, in_flight: int, max_queued: int) -> str:
         ),
         ("faults", "; ".join(report.faults)),
         ("statuses in the job table", report.statuses),
-        ("executions (job started lines)", report.executions),
+        ("executions (claims in the job table)", report.executions),
         ("jobs cut off by the kill and run again", report.re_executed),
         ("jobs whose result was recorded exactly once", f"{report.finished_once} / {report.jobs}"),
         (
@@ -85,13 +85,15 @@ def markdown(report: Report, jobs: int, in_flight: int, max_queued: int) -> str:
         "Command: `.venv/bin/python -m benchmarks.deploy.scale_out"
         f" --jobs {jobs} --in-flight {in_flight} --max-queued {max_queued}`."
         " Every process is a separate OS process on one machine, shared with other work, so"
-        " timings carry noise. The slow jobs (the test job type"
-        " `test.sleep`, 1.2 s in a worker's child process) are there so that the SIGKILL lands in the"
-        " middle of a job; the parse jobs are small PDFs (1 and 3 pages; a `jobid://` re-render; a"
-        " `time_budget` that yields a partial result). Exactly once is counted in the job table"
-        " (status, attempts), in the workers' logs (one `job finished` line with status completed per"
-        " job: it is written only when the guarded UPDATE that records the result succeeded) and, for"
-        " the slow jobs, in a marker file written at the end of each execution's work. Raw: `deploy.json`.",
+        " timings carry noise. The workload mixes parse jobs (small PDFs of 1 and 3 pages, a"
+        " `jobid://` re-render, a `time_budget` that yields a partial result), extract (offline"
+        " engine), workspace question jobs (on a `chroma run` server every worker shares), log"
+        " ingests, and slow jobs (the test job type `test.sleep`, 1.2 s in a worker's child"
+        " process) so that the SIGKILL lands in the middle of a job. Exactly once is counted in the"
+        " job table (status; attempts, i.e. claims), in the workers' logs (one `job finished` line"
+        " with status completed per job: it is written only when the guarded UPDATE that records"
+        " the result succeeded) and, for the slow jobs, in a marker file written at the end of each"
+        " execution's work. Raw: `deploy.json`.",
         "",
         "| measure | value |",
         "|---|---|",
