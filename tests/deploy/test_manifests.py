@@ -104,6 +104,9 @@ def test_compose_settings_make_a_valid_production_configuration(
     assert settings.env == "production" and settings.db_kind == "postgresql"
     assert str(settings.jobs.runner) == "celery" and settings.jobs.broker_url == "redis://redis:6379/1"
     assert str(settings.storage.backend) == "s3" and settings.storage.s3.endpoint_url == "http://minio:9000"
+    # Workspaces share the compose file's Chroma server, on the port its own command serves.
+    chroma_port = OURS["chroma"]["command"][OURS["chroma"]["command"].index("--port") + 1]
+    assert settings.workspaces.vector_url == f"http://chroma:{chroma_port}"
 
 
 def kubernetes(kind: str) -> list[dict[str, Any]]:
@@ -248,6 +251,8 @@ def test_compose_runs_migrations_once_before_the_api_and_workers() -> None:
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("api", "worker", "docuforge"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("api", "worker"):
+        assert services[name]["depends_on"]["chroma"]["condition"] == "service_healthy"
     assert services["api"]["deploy"]["replicas"] == 2 and services["worker"]["deploy"]["replicas"] == 2
     for name in ("postgres", "redis", "minio", "chroma", "api", "worker", "rabbitmq"):
         assert services[name]["healthcheck"]["test"], name
