@@ -14,9 +14,9 @@ from docuforge.cli import (  # noqa: F401  (each registers its commands)
     pipelines,
     service,
     settings,
+    statements,
     workspaces,
 )
-from docuforge.cli import admin, db, parse, service, settings, statements  # noqa: F401  (each registers its commands)
 from docuforge.cli.app import app
 
 __all__ = ["app", "main"]

@@ -27,8 +27,8 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.pipeline.tasks",
     "docuforge.workspaces.tasks",
     "docuforge.logs.tasks",
+    "docuforge.finance.tasks",
 ]
-BUILTIN_TASK_MODULES: list[str] = ["docuforge.reducto.parse.tasks", "docuforge.finance.tasks"]
 
 
 @dataclass

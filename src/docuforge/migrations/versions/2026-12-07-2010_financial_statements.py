@@ -1,7 +1,7 @@
 """financial statements and consolidations
 
 Revision ID: 20261207_finance
-Revises: cc12c23bb4f6
+Revises: 20261207_hardening
 Create Date: 2026-12-07 20:10:00
 """
 
@@ -15,7 +15,7 @@ import docuforge.db
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261207_finance"
-down_revision: str | None = "cc12c23bb4f6"
+down_revision: str | None = "20261207_hardening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
