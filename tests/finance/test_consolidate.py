@@ -24,7 +24,15 @@ def statements(two_years):
     ]
 
 
-@pytest.mark.parametrize("embeddings", [True, False], ids=["embeddings", "lexical"])
+@pytest.fixture(scope="module")
+def result(statements):
+    # the meaning-matching path is the alignment test's; the rest checks what comes after it
+    return consolidate(statements, ConsolidationOptions(embeddings=False))
+
+
+@pytest.mark.parametrize(
+    "embeddings", [pytest.param(True, marks=pytest.mark.slow), False], ids=["embeddings", "lexical"]
+)
 def test_accounts_align_across_years_worded_differently(statements, two_years, embeddings: bool) -> None:
     _, _, full = two_years
     result = consolidate(statements, ConsolidationOptions(embeddings=embeddings))
@@ -44,8 +52,7 @@ def test_accounts_align_across_years_worded_differently(statements, two_years, e
         assert all(c.ok for c in consolidated.checks)
 
 
-def test_variances_and_trends(statements) -> None:
-    result = consolidate(statements)
+def test_variances_and_trends(result) -> None:
     income = next(s for s in result.statements if s.statement_type == "income_statement")
     net = next(line for line in income.lines if line.label == "Net income")
     now, before = net.values["FY2024"], net.values["FY2023"]
@@ -66,8 +73,7 @@ def _evaluate(sheet, formula: str) -> float:
     return total
 
 
-def test_excel_totals_and_variances_are_formulas(statements) -> None:
-    result = consolidate(statements)
+def test_excel_totals_and_variances_are_formulas(result) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(result)))
     assert workbook.sheetnames == ["Balance sheet", "Cash flow", "Income statement"]
     sheet = workbook["Income statement"]
@@ -99,8 +105,7 @@ def test_excel_totals_and_variances_are_formulas(statements) -> None:
     assert sheet.column_dimensions["A"].width > 20
 
 
-def test_csv_and_json_exports(statements) -> None:
-    result = consolidate(statements)
+def test_csv_and_json_exports(result, statements) -> None:
     rows = list(csv.reader(io.StringIO(consolidation_csv(result))))
     assert rows[0][:7] == ["statement_type", "label", "level", "is_total", "FY2024", "FY2023", "FY2022"]
     assert any(r[1] == "Net income" and r[0] == "income_statement" for r in rows)

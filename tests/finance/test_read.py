@@ -151,3 +151,24 @@ def test_a_scanned_statement_is_read_through_ocr() -> None:
     assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
     assert [line.level for line in statement.lines] == [line.level for line in truth.lines]
     assert all(check.ok for check in statement.checks)
+
+
+def test_a_statement_continued_on_the_next_page_is_one_statement() -> None:
+    import dataclasses
+
+    style = Style()
+    truth = build("balance_sheet", random.Random(31), n_periods=2, style=style)
+    split = next(i for i, line in enumerate(truth.lines) if line.key == "le")
+    first = dataclasses.replace(truth, lines=truth.lines[:split])
+    rest = dataclasses.replace(truth, lines=truth.lines[split:], title=f"{truth.title} (continued)")
+    other = build("income_statement", random.Random(32), n_periods=2, style=style)
+    statements = _read([(first, style), (rest, style), (other, style)])
+    assert [(s.statement_type, s.pages) for s in statements] == [
+        ("balance_sheet", [1, 2]),
+        ("income_statement", [3]),
+    ]
+    sheet = statements[0]
+    assert [line.label for line in sheet.lines] == [line.label.rstrip(":") for line in truth.lines]
+    assert sheet.lines[-1].citation.page == 2
+    equation = [c for c in sheet.checks if c.kind == "balance_sheet_equation"]
+    assert len(equation) == 2 and all(c.ok for c in sheet.checks)

@@ -137,7 +137,8 @@ def detect_page(rows: list[Row], page: int, options: DetectOptions | None = None
 
 
 def group_pages(detections: list[Detection]) -> list[Detection]:
-    """Consecutive pages of one type without a new title of their own continue one statement."""
+    """Consecutive pages of one type continue one statement when they bring no new title of their own
+    (none, or the same one marked "continued")."""
     out: list[Detection] = []
     for det in detections:
         if det.statement_type is None:
@@ -146,7 +147,7 @@ def group_pages(detections: list[Detection]) -> list[Detection]:
         if (
             prev is not None
             and prev.statement_type == det.statement_type
-            and det.title is None
+            and (det.title is None or "continued" in det.title.lower() or "cont'd" in det.title.lower())
             and prev.pages[-1] == det.pages[0] - 1
         ):
             prev.pages.append(det.pages[0])

@@ -356,13 +356,20 @@ def _period_labels(headers: list[Row], columns: list[_Column]) -> list[str]:
 
 
 def _split_at_columns(phrases: list[list[Token]], columns: list[_Column]) -> list[list[Token]]:
-    """A phrase running over two columns' headers ends where a word ends on a column's right edge."""
+    """A phrase running over two columns' headers ends where a word ends on a column's right edge and
+    more than a word space separates it from the next (a centred "Year ended December 31," stays whole)."""
     out: list[list[Token]] = []
     for phrase in phrases:
         current: list[Token] = []
         for k, token in enumerate(phrase):
             current.append(token)
-            if k < len(phrase) - 1 and any(abs(token.box[2] - c.right) < 0.012 for c in columns):
+            if k == len(phrase) - 1:
+                continue
+            following = phrase[k + 1]
+            char = (token.box[2] - token.box[0]) / max(1, len(token.text))
+            if following.box[0] - token.box[2] > char and any(
+                abs(token.box[2] - c.right) < 0.012 for c in columns
+            ):
                 out.append(current)
                 current = []
         if current:
