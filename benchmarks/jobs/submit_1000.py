@@ -294,7 +294,10 @@ def write_results(result: dict) -> None:
     for name in measures:
         values = " | ".join(str(run.get(name, "")) for run in runs)
         lines.append(f"| {name.replace('_', ' ')} | {values} |")
-    (RESULTS / "jobs.md").write_text("\n".join(lines) + "\n")
+    report = RESULTS / "jobs.md"
+    # The notes under "## Notes" are written by hand (what was measured where, and why): kept.
+    notes = report.read_text().partition("\n## Notes")[2] if report.exists() else ""
+    report.write_text("\n".join(lines) + "\n" + (f"\n## Notes{notes}" if notes else ""))
     print("\n".join(lines))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tests.conftest import asgi_client, make_settings, running_app
 
@@ -34,6 +35,10 @@ def add_test_routes(app: FastAPI) -> None:
     async def slow() -> dict[str, str]:
         await asyncio.sleep(5)
         return {"done": "yes"}
+
+    @routes.get("/test/pool-exhausted")
+    async def pool_exhausted() -> None:
+        raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached, connection timed out")
 
     @routes.get("/test/own-timeout")
     async def own_timeout() -> None:
@@ -190,3 +195,10 @@ async def test_metrics_token(tmp_path: Path, database_url: str, db_connection: A
             assert (
                 await http.get("/metrics", headers={"Authorization": "Bearer " + "m" * 20})
             ).status_code == 200
+
+
+async def test_a_full_connection_pool_answers_503_worth_retrying(custom_client: httpx.AsyncClient) -> None:
+    # Under overload every pooled connection stays busy past the pool's timeout: not a 500.
+    response = await custom_client.get("/test/pool-exhausted")
+    assert response.status_code == 503 and response.json()["error"]["name"] == "SERVICE_UNAVAILABLE"
+    assert response.headers["retry-after"] == "1" and response.headers["x-should-retry"] == "true"

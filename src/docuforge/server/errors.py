@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from docuforge.errors import DocuforgeError, ErrorCode
@@ -104,7 +105,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
+    # Every pooled database connection stayed busy past the pool's timeout: the service is
+    # overloaded, not broken, and the same request a moment later can succeed.
+    log.warning("no database connection free in time", error=str(exc))
+    return error_response(
+        _request_id(request),
+        503,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        "the service is busy; retry after the time in Retry-After",
+        headers={"Retry-After": "1"},
+        retry=True,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DocuforgeError, _docuforge_error)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
