@@ -51,7 +51,8 @@ def markdown(report: Report, jobs: int, in_flight: int, max_queued: int) -> str:
         ("submissions in flight", in_flight),
         (
             "processes",
-            "2 API (celery runner) + 2 workers x 2 jobs at once; a third worker replaces the killed one",
+            "2 API (celery runner), 2 workers x 2 jobs at once (a third replaces the killed one),"
+            " a Chroma server, moto S3, PostgreSQL, Redis",
         ),
         ("faults", "; ".join(report.faults)),
         ("statuses in the job table", report.statuses),
@@ -113,7 +114,10 @@ def main() -> None:
     report = asyncio.run(measure(args.jobs, args.in_flight, args.max_queued))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "deploy.json").write_text(
-        json.dumps({"jobs": args.jobs, "in_flight": args.in_flight, **dataclasses.asdict(report)}, indent=2)
+        json.dumps(
+            {"in_flight": args.in_flight, "max_queued": args.max_queued, **dataclasses.asdict(report)},
+            indent=2,
+        )
         + "\n"
     )
     text = markdown(report, args.jobs, args.in_flight, args.max_queued)
