@@ -14,7 +14,9 @@ from docuforge.reducto.parse.tasks import IMAGE_LINK_SECONDS
 from docuforge.storage import write_bytes
 
 
-def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[str, Any]:
+def fill_in_worker(
+    source: str, request_json: str, font: str, out: str, embeddings: bool = True
+) -> dict[str, Any]:
     """Fill the form; writes the PDF to `out` and returns the widgets and the page count."""
     from pypdf import PdfReader
 
@@ -44,6 +46,7 @@ def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[
             flatten=options.flatten,
             overflow_pages=options.enable_overflow_pages,
             font=font,
+            embeddings=embeddings,
         ),
     )
     Path(out).write_bytes(result.pdf)
@@ -73,8 +76,9 @@ def wire_widget(widget: dict[str, Any]) -> dict[str, Any]:
 async def run_edit(ctx: JobContext, request: EditRequest, source: Path) -> tuple[dict[str, Any], int]:
     """Fill, store, and answer Reducto's EditResponse (pipelines call this too)."""
     out = ctx.workdir / "edited.pdf"
+    ops = ctx.settings.document_ops
     done = await ctx.run_cpu(
-        fill_in_worker, str(source), request.model_dump_json(), ctx.settings.document_ops.edit_font, str(out)
+        fill_in_worker, str(source), request.model_dump_json(), ops.edit_font, str(out), ops.embeddings
     )
     key = f"edited/{ctx.organization_id}/{ctx.job_id}.pdf"
     await write_bytes(ctx.storage, key, out.read_bytes())
