@@ -151,12 +151,15 @@ class S3Store:
     async def delete(self, key: str) -> None:
         await self._call("delete_object", Bucket=self.bucket, Key=self._key(key))
 
-    def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
+    def url(
+        self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
+    ) -> str:
         operation = "get_object" if method == "GET" else "put_object"
         params = {"Bucket": self.bucket, "Key": self._key(key)}
-        kind = mimetypes.guess_type(key)[0] if method == "GET" else None
+        # Objects are stored without a type (presigned PUTs set none): the link names it, or the
+        # key's extension does, so a filled PDF is served as a PDF, as the local store does.
+        kind = (content_type or mimetypes.guess_type(key)[0]) if method == "GET" else None
         if kind:
-            # Objects are stored untyped: a filled PDF is then served as a PDF, as the local store does.
             params["ResponseContentType"] = kind
         return self._signer.generate_presigned_url(
             operation,
