@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from docuforge.errors import ErrorCode, UnsupportedDocument
 from docuforge.files import inputs
 from docuforge.jobs.registry import JobContext, TaskResult, task
@@ -15,7 +17,7 @@ from docuforge.storage import write_bytes
 
 
 def fill_in_worker(
-    source: str, request_json: str, font: str, out: str, embeddings: bool = True
+    source: str, request_json: str, font: str, out: str, embeddings: bool = True, llm: Any = None
 ) -> dict[str, Any]:
     """Fill the form; writes the PDF to `out` and returns the widgets and the page count."""
     from pypdf import PdfReader
@@ -39,6 +41,7 @@ def fill_in_worker(
     result = fill(
         Path(source),
         request.edit_instructions,
+        llm=llm,
         widgets=widgets or None,
         options=FillOptions(
             color=options.color,
@@ -56,6 +59,7 @@ def fill_in_worker(
         "widgets": [w.model_dump(mode="json") for w in result.widgets],
         "pages": len(PdfReader(io.BytesIO(result.pdf)).pages),
         "method": result.method,
+        "llm_usage": result.llm_usage,
     }
 
 
@@ -77,9 +81,16 @@ async def run_edit(ctx: JobContext, request: EditRequest, source: Path) -> tuple
     """Fill, store, and answer Reducto's EditResponse (pipelines call this too)."""
     out = ctx.workdir / "edited.pdf"
     ops = ctx.settings.document_ops
-    done = await ctx.run_cpu(
-        fill_in_worker, str(source), request.model_dump_json(), ops.edit_font, str(out), ops.embeddings
-    )
+    arguments = (str(source), request.model_dump_json(), ops.edit_font, str(out), ops.embeddings)
+    llm_options = ctx.settings.llm.options()
+    if llm_options is not None:
+        # In a thread of the runner, as extract does: LLM calls wait on the network, and the endpoint's
+        # circuit breaker must be the one every job of this process shares.
+        from docuforge.llm import client
+
+        done = await anyio.to_thread.run_sync(lambda: fill_in_worker(*arguments, llm=client(llm_options)))
+    else:
+        done = await ctx.run_cpu(fill_in_worker, *arguments)
     key = f"edited/{ctx.organization_id}/{ctx.job_id}.pdf"
     await write_bytes(ctx.storage, key, out.read_bytes())
     widgets = [wire_widget(w) for w in done["widgets"]]
@@ -97,6 +108,8 @@ async def run_edit(ctx: JobContext, request: EditRequest, source: Path) -> tuple
             },
         },
     }
+    if done["llm_usage"]:
+        response["usage"]["tokens"] = done["llm_usage"]
     return response, pages
 
 
