@@ -380,7 +380,9 @@ class DocumentOpsSettings(BaseModel):
     """Split, classify and edit (form filling)."""
 
     embeddings: bool = Field(
-        True, description="Split and classify also compare meanings with the bundled sentence embeddings."
+        True,
+        description="Split, classify's accurate model and form filling also compare meanings with the "
+        "bundled sentence embeddings.",
     )
     edit_font: str = Field(
         "Helvetica", description="Standard PDF font the filled values are written in (Helvetica, Courier...)."

@@ -75,7 +75,7 @@ def classify_command(
     pages: Pages = "1-5",
     metadata: Annotated[str | None, typer.Option(help="Text about the document, read with it.")] = None,
     accurate: Annotated[bool, typer.Option(help="Also score every page alone.")] = False,
-    embeddings: Embeddings = True,
+    embeddings: Embeddings = False,
     password: Password = None,
     output: Output = None,
 ) -> None:

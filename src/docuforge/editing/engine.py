@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -75,9 +76,11 @@ def fill(
     widgets: list[Widget] | None = None,
     options: FillOptions | None = None,
     password: str | None = None,
+    llm: Any = None,
 ) -> FillResult:
     """Fill a PDF form from instructions (and/or widgets with values); the filled PDF and its widgets.
 
+    `llm` (a docuforge.llm client) maps the instructions where configured; offline otherwise.
     `document` is the parsed PDF: it labels fields that carry no tooltip and finds the blanks of a
     flat form (parsed here when a flat form needs it and none is given).
     """
@@ -125,6 +128,13 @@ def fill(
     ]
     floor = 0.4 if options.embeddings else None
     assigned = assign(instructions, targets, meaning_floor=floor) if instructions.strip() else {}
+    usage: dict[str, int] = {}
+    if llm is not None and instructions.strip() and targets:
+        # The LLM's reading wins where it gives a value the field can take; the offline one fills the rest.
+        from docuforge.editing.llm import assign_with_llm
+
+        by_llm, usage = assign_with_llm(instructions, targets, llm)
+        assigned = {**assigned, **by_llm}
     for key, assignment in assigned.items():
         places[int(key)].value = assignment.value
     writer = PdfWriter(io.BytesIO(data), incremental=True)
@@ -148,6 +158,10 @@ def fill(
         pdf=out.getvalue(),
         widgets=places,
         method=method,
-        unused=[c.text for c in clauses(instructions) if c.text not in used],
+        # What the LLM read from is not known clause by clause: nothing is reported unused then.
+        unused=[]
+        if any(a.clause == "(llm)" for a in assigned.values())
+        else [c.text for c in clauses(instructions) if c.text not in used],
         overflowed=[w.description for w in overflowed],
+        llm_usage=usage,
     )

@@ -48,6 +48,7 @@ class FillResult(BaseModel):
     overflowed: list[str] = Field(
         default_factory=list, description="Fields whose text went to overflow pages."
     )
+    llm_usage: dict[str, int] = Field(default_factory=dict, description="Tokens the LLM mapping used.")
 
 
 def hex_color(value: str | None) -> tuple[float, float, float] | None:

@@ -82,7 +82,8 @@ async def classify_job(ctx: JobContext) -> TaskResult:
         "max_pages": MAX_PAGES,
         "metadata": request.document_metadata,
         "accurate": request.model == "accurate",
-        "embeddings": ctx.settings.document_ops.embeddings,
+        # Deep Classify adds the sentence embeddings and per-page scores; the default: words and layout.
+        "embeddings": ctx.settings.document_ops.embeddings and request.model == "accurate",
     }
     found = await ctx.run_cpu(classify_in_worker, str(path), json.dumps(categories), json.dumps(options))
     ctx.progress(1.0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from docuforge.errors import ErrorCode, UnsupportedDocument
 from docuforge.files import inputs
 from docuforge.jobs.registry import JobContext, TaskResult, task
@@ -14,7 +16,9 @@ from docuforge.reducto.parse.tasks import IMAGE_LINK_SECONDS
 from docuforge.storage import write_bytes
 
 
-def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[str, Any]:
+def fill_in_worker(
+    source: str, request_json: str, font: str, out: str, embeddings: bool = True, llm: Any = None
+) -> dict[str, Any]:
     """Fill the form; writes the PDF to `out` and returns the widgets and the page count."""
     from pypdf import PdfReader
 
@@ -37,6 +41,7 @@ def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[
     result = fill(
         Path(source),
         request.edit_instructions,
+        llm=llm,
         widgets=widgets or None,
         options=FillOptions(
             color=options.color,
@@ -44,6 +49,7 @@ def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[
             flatten=options.flatten,
             overflow_pages=options.enable_overflow_pages,
             font=font,
+            embeddings=embeddings,
         ),
     )
     Path(out).write_bytes(result.pdf)
@@ -53,6 +59,7 @@ def fill_in_worker(source: str, request_json: str, font: str, out: str) -> dict[
         "widgets": [w.model_dump(mode="json") for w in result.widgets],
         "pages": len(PdfReader(io.BytesIO(result.pdf)).pages),
         "method": result.method,
+        "llm_usage": result.llm_usage,
     }
 
 
@@ -73,9 +80,17 @@ def wire_widget(widget: dict[str, Any]) -> dict[str, Any]:
 async def run_edit(ctx: JobContext, request: EditRequest, source: Path) -> tuple[dict[str, Any], int]:
     """Fill, store, and answer Reducto's EditResponse (pipelines call this too)."""
     out = ctx.workdir / "edited.pdf"
-    done = await ctx.run_cpu(
-        fill_in_worker, str(source), request.model_dump_json(), ctx.settings.document_ops.edit_font, str(out)
-    )
+    ops = ctx.settings.document_ops
+    arguments = (str(source), request.model_dump_json(), ops.edit_font, str(out), ops.embeddings)
+    llm_options = ctx.settings.llm.options()
+    if llm_options is not None:
+        # In a thread of the runner, as extract does: LLM calls wait on the network, and the endpoint's
+        # circuit breaker must be the one every job of this process shares.
+        from docuforge.llm import client
+
+        done = await anyio.to_thread.run_sync(lambda: fill_in_worker(*arguments, llm=client(llm_options)))
+    else:
+        done = await ctx.run_cpu(fill_in_worker, *arguments)
     key = f"edited/{ctx.organization_id}/{ctx.job_id}.pdf"
     await write_bytes(ctx.storage, key, out.read_bytes())
     widgets = [wire_widget(w) for w in done["widgets"]]
@@ -93,6 +108,8 @@ async def run_edit(ctx: JobContext, request: EditRequest, source: Path) -> tuple
             },
         },
     }
+    if done["llm_usage"]:
+        response["usage"]["tokens"] = done["llm_usage"]
     return response, pages
 
 
