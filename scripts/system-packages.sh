@@ -4,12 +4,14 @@
 # tesseract-ocr, tesseract-ocr-eng: the optional OCR engine (DOCUFORGE_OCR__ENGINE=tesseract).
 # With --test, also what only the tests need: LibreOffice, optional in the product (legacy .doc/
 # .xls/.ppt and page boxes for DOCX/HTML), so that its path is tested for real; and a Chinese
-# font (fonts-wqy-microhei), to draw the Chinese scan the OCR tests read.
+# font (fonts-wqy-microhei), to draw the Chinese scan the OCR tests read; and Chromium, the browser
+# the Studio's end-to-end tests drive through Playwright (its own browser download is never used).
 set -euo pipefail
 
 PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-eng)
 if [ "${1:-}" = "--test" ]; then
     PACKAGES+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-wqy-microhei)
+    PACKAGES+=(chromium)
 fi
 
 missing=()

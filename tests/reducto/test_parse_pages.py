@@ -36,7 +36,7 @@ async def parsed(client: httpx.AsyncClient, tenant: Tenant, data: bytes, name: s
         "/parse_async", json={"input": upload.json()["file_id"], **options}, headers=headers
     )
     assert started.status_code == 200, started.text
-    job = await wait_for(client, tenant, started.json()["job_id"])
+    job = await wait_for(client, tenant, started.json()["job_id"], timeout=120)
     assert job["status"] == "Completed", job
     return started.json()["job_id"]
 
@@ -123,6 +123,33 @@ async def test_a_jobid_reparse_shows_the_pages_of_the_parse_it_reuses(
     index = (await jobs_client.get(f"/job/{second}/pages", headers=headers)).json()
     assert [p["original_number"] for p in index["pages"]] == [1, 2, 3]
     image = await jobs_client.get(f"/job/{second}/pages/3.png", headers=headers)
+    assert png_size(image.content) == (1224, 1584)
+
+
+async def test_an_extract_job_has_the_pages_its_citations_are_on(
+    jobs_client: httpx.AsyncClient, jobs_tenant: Tenant
+) -> None:
+    headers = jobs_tenant.member.headers
+    upload = await jobs_client.post("/upload", files={"file": ("three.pdf", PDF)}, headers=headers)
+    schema = {
+        "type": "object",
+        "properties": {"title": {"type": "string", "description": "The first heading"}},
+    }
+    started = await jobs_client.post(
+        "/extract_async",
+        json={
+            "input": upload.json()["file_id"],
+            "instructions": {"schema": schema},
+            "settings": {"citations": {"enabled": True}, "engine": "offline"},
+        },
+        headers=headers,
+    )
+    assert started.status_code == 200, started.text
+    job_id = started.json()["job_id"]
+    assert (await wait_for(jobs_client, jobs_tenant, job_id, timeout=120))["status"] == "Completed"
+    index = (await jobs_client.get(f"/job/{job_id}/pages", headers=headers)).json()
+    assert [p["number"] for p in index["pages"]] == [1, 2, 3] and all(p["image"] for p in index["pages"])
+    image = await jobs_client.get(f"/job/{job_id}/pages/2.png", headers=headers)
     assert png_size(image.content) == (1224, 1584)
 
 

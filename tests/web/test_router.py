@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 
-from docuforge.web.router import STATIC, digest
+from docuforge.web.router import STATIC, content_security_policy, digest
+from tests.conftest import make_settings
 
 IMPORT = re.compile(r"""(?:^|\n)\s*import\s[^;]*?from\s+"(\.[^"]+)"|import\(\s*"(\.[^"]+)"\s*\)""")
 SCREEN_MODULE = re.compile(r'module:\s*"(\./[^"]+)"')
@@ -93,3 +95,15 @@ def test_every_module_the_studio_imports_exists() -> None:
     for target in SCREEN_MODULE.findall(registry):
         # app.js imports the screens, so their paths are relative to it.
         assert (STATIC / target).resolve().is_file(), target
+
+
+def test_the_policy_lets_the_page_read_signed_urls_of_the_blob_store(tmp_path: Path) -> None:
+    local = content_security_policy(make_settings(tmp_path))
+    assert "connect-src 'self';" in local
+    minio = make_settings(
+        tmp_path,
+        storage={"backend": "s3", "s3": {"endpoint_url": "http://minio:9000/", "public_endpoint_url": None}},
+    )
+    assert "connect-src 'self' http://minio:9000;" in content_security_policy(minio)
+    aws = make_settings(tmp_path, storage={"backend": "s3", "s3": {"bucket": "docs", "region": "eu-west-1"}})
+    assert "https://docs.s3.eu-west-1.amazonaws.com" in content_security_policy(aws)

@@ -12,10 +12,13 @@ import hashlib
 import mimetypes
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from docuforge.config import Settings, StorageBackend
+from docuforge.deps import SettingsDep
 from docuforge.errors import NotFound
 from docuforge.routing import router as make_router
 
@@ -24,9 +27,27 @@ PREFIX = "/studio"
 # Stricter than the service's page policy: no inline script or style at all.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-    "connect-src 'self'; font-src 'self'; manifest-src 'self'; frame-src 'self' blob:; "
+    "connect-src {connect}; font-src 'self'; manifest-src 'self'; frame-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+
+
+def content_security_policy(settings: Settings) -> str:
+    """The page's policy; large results and filled PDFs are fetched from the blob store's signed URLs."""
+    connect = ["'self'"]
+    if settings.storage.backend is StorageBackend.s3:
+        s3 = settings.storage.s3
+        endpoint = s3.public_endpoint_url or s3.endpoint_url
+        if endpoint:
+            parts = urlsplit(endpoint)
+            connect.append(f"{parts.scheme}://{parts.netloc}")
+        else:
+            connect.append(
+                f"https://{s3.bucket}.s3.{s3.region}.amazonaws.com https://s3.{s3.region}.amazonaws.com"
+            )
+    return CSP.format(connect=" ".join(connect))
+
+
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json"}
 
 router = make_router(include_in_schema=False)
@@ -68,12 +89,16 @@ async def asset(version: str, path: str) -> Response:
 
 
 @router.get(PREFIX + "/{screen:path}")
-async def studio(request: Request, screen: str) -> Response:
+async def studio(request: Request, screen: str, settings: SettingsDep) -> Response:
     """The Studio's one page, for every screen's address (the page routes on the client)."""
     if screen.startswith("assets/"):
         raise NotFound("no such Studio asset")
     etag = f'"{digest()}"'
-    headers = {"Cache-Control": "no-cache", "ETag": etag, "Content-Security-Policy": CSP}
+    headers = {
+        "Cache-Control": "no-cache",
+        "ETag": etag,
+        "Content-Security-Policy": content_security_policy(settings),
+    }
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(page(), media_type="text/html; charset=utf-8", headers=headers)

@@ -1,5 +1,8 @@
 """A parsed document's pages: their sizes, and each page as a PNG the blocks' boxes can be drawn over.
 
+Parse and extract jobs both keep the Document they read, so both have pages (an extract's
+citations are boxes on them).
+
 Images are rendered on first request, from the source the parse read (the upload, or the PDF that
 LibreOffice made of an office file), and kept as blobs that are deleted with the job.
 """
@@ -16,6 +19,7 @@ from typing import Any
 
 import anyio
 from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from docuforge.auth.principal import Principal
 from docuforge.document.model import Document
@@ -41,16 +45,19 @@ def image_key(job: Job, number: int) -> str:
     return f"pages/{job.organization_id}/{job.id}/{number}.png"
 
 
-async def _parse_job(session: Any, principal: Principal, job_id: str) -> Job:
+_WITH_DOCUMENT = ("parse", "extract")
+
+
+async def _parse_job(session: AsyncSession, principal: Principal, job_id: str) -> Job:
     job = await jobs.get_job(session, principal, job_id)
-    if job.type != "parse":
-        raise NotFound("page images exist for parse jobs only")
+    if job.type not in _WITH_DOCUMENT:
+        raise NotFound("page images exist for parse and extract jobs only")
     if job.status != "completed":
         raise JobStateError("the job has not completed", code=ErrorCode.JOB_NOT_COMPLETE)
     return job
 
 
-async def _origin(session: Any, job: Job) -> Job:
+async def _origin(session: AsyncSession, job: Job) -> Job:
     """The parse that read the document itself (a jobid:// parse re-renders an earlier one)."""
     for _ in range(_FOLLOW):
         earlier = job.input.get("job_id")
@@ -77,7 +84,9 @@ def _source(origin: Job, document_format: str) -> tuple[str, str] | None:
     return None
 
 
-async def page_index(session: Any, storage: BlobStore, principal: Principal, job_id: str) -> dict[str, Any]:
+async def page_index(
+    session: AsyncSession, storage: BlobStore, principal: Principal, job_id: str
+) -> dict[str, Any]:
     """{format, pages: [{number, original_number, width, height, image}]}: what a viewer lays out first."""
     job = await _parse_job(session, principal, job_id)
     if await storage.stat(index_key(job)) is not None:
@@ -110,7 +119,7 @@ async def page_index(session: Any, storage: BlobStore, principal: Principal, job
 
 
 async def page_image(
-    session: Any, storage: BlobStore, principal: Principal, job_id: str, number: int
+    session: AsyncSession, storage: BlobStore, principal: Principal, job_id: str, number: int
 ) -> bytes:
     """Page `number` (as numbered in the result) as a PNG, rendered once and then kept."""
     index = await page_index(session, storage, principal, job_id)
@@ -126,7 +135,7 @@ async def page_image(
     origin = await _origin(session, job)
     source = _source(origin, index["format"])
     assert source is not None
-    password = (origin.config.get("settings") or {}).get("document_password")
+    password = _password(origin.config)
     with tempfile.TemporaryDirectory(prefix="docuforge-page-") as folder:
         path = Path(folder) / "source"
         async with await anyio.open_file(path, "wb") as handle:
@@ -135,6 +144,14 @@ async def page_image(
         png = await anyio.to_thread.run_sync(_render, path, source[1], page["original_number"] - 1, password)
     await write_bytes(storage, key, png)
     return png
+
+
+def _password(config: dict[str, Any]) -> str | None:
+    # A parse takes it in `settings`, an extract in `parsing.settings`.
+    for settings in (config.get("settings"), (config.get("parsing") or {}).get("settings")):
+        if isinstance(settings, dict) and settings.get("document_password"):
+            return str(settings["document_password"])
+    return None
 
 
 def _render(path: Path, kind: str, index: int, password: str | None) -> bytes:
@@ -152,5 +169,6 @@ def _render(path: Path, kind: str, index: int, password: str | None) -> bytes:
     if max(image.size) > MAX_SIDE:
         image.thumbnail((MAX_SIDE, MAX_SIDE))
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=False)
+    # A light compression: the image is drawn on first view, and speed matters more than bytes.
+    image.convert("RGB").save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()

@@ -7,6 +7,8 @@ import { clear, errorBox, field, h, ready, select, toast, when } from "../dom.js
 const POLL_MS = 2000;
 const PAGE = 50;
 const ACTIVE = new Set(["Pending", "InProgress", "Idle", "Completing"]);
+// The screen that shows each job type's result.
+const RESULT_SCREENS = { Parse: "/parse", Extract: "/extract", Split: "/split", Classify: "/classify", Edit: "/fill", Logs: "/logs" };
 const STATUS_FILTERS = [
   ["", "All"],
   ["active", "Active"],
@@ -84,8 +86,9 @@ export function mount(main, { me, navigate }) {
       statusCell.append(" ", h("progress", { max: "1", value: String(share), "aria-label": `Progress of job ${job.job_id}` }), ` ${Math.round(share * 100)}%`);
     }
     const actions = h("td", { class: "actions" });
-    if (job.status === "Completed" && job.type === "Parse") {
-      actions.append(h("button", { type: "button", class: "quiet small", text: "Open", onclick: () => navigate(`/parse?job=${job.job_id}`) }));
+    const screen = RESULT_SCREENS[job.type];
+    if (job.status === "Completed" && screen) {
+      actions.append(h("button", { type: "button", class: "quiet small", text: "Open", "aria-label": `Open the result of job ${job.job_id}`, onclick: () => navigate(`${screen}?job=${job.job_id}`) }));
     }
     if (canWrite && ACTIVE.has(job.status)) {
       actions.append(h("button", { type: "button", class: "danger small", text: "Cancel", "aria-label": `Cancel job ${job.job_id}`, onclick: () => act(job, "cancel") }));

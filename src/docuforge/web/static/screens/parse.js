@@ -1,14 +1,13 @@
 // The parse playground: a document (dropped, picked, or an earlier parse reused), the main
 // options, an asynchronous run with its progress, then the pages with their boxes beside the result.
 
-import { allows, get, post, upload } from "../api.js";
+import { allows, get, post } from "../api.js";
+import { documentSource, followJob } from "../source.js";
 import { busy, clear, download, errorBox, field, h, ready, select } from "../dom.js";
 import { flatten, slug, TYPES } from "../viewer/blocks.js";
 import { pageViewer } from "../viewer/pages.js";
-import { resultPanel } from "../viewer/result.js";
+import { resultPanel, tableElement } from "../viewer/result.js";
 import { tableRows, toCsv } from "../viewer/tables.js";
-
-const POLL_MS = 400;
 
 function options(form) {
   const data = new FormData(form);
@@ -30,45 +29,15 @@ function options(form) {
 export function mount(main, { me, params }) {
   let stopped = false;
   let viewer = null;
-  let file = null;
   const status = h("div", { class: "run-status", "aria-live": "polite" });
   const resultHost = h("section", { class: "result-host", "aria-label": "Result" });
 
-  const picker = h("input", { type: "file", name: "file", class: "visually-hidden", accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp,.bmp,.gif,.docx,.doc,.pptx,.ppt,.xlsx,.xls,.csv,.html,.md,.txt" });
-  const chosen = h("span", { class: "chosen", text: "No file chosen" });
-  const drop = h(
-    "label",
-    { class: "drop", for: null },
-    h("strong", { text: "Drop a document here" }),
-    h("span", { text: " or " }),
-    h("span", { class: "linkish", text: "choose a file" }),
-    picker,
-    chosen,
-  );
-  function choose(next) {
-    file = next;
-    chosen.textContent = next ? `${next.name} · ${(next.size / 1024).toFixed(0)} KB` : "No file chosen";
-    if (next) earlier.value = "";
-  }
-  picker.addEventListener("change", () => choose(picker.files[0] || null));
-  drop.addEventListener("dragover", (event) => {
-    event.preventDefault();
-    drop.classList.add("over");
-  });
-  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-  drop.addEventListener("drop", (event) => {
-    event.preventDefault();
-    drop.classList.remove("over");
-    choose(event.dataTransfer.files[0] || null);
-  });
-
-  const earlier = select("earlier", [["", "— none —"]], "");
-  earlier.addEventListener("change", () => earlier.value && choose(null));
+  const source = documentSource({ reuseHint: "Its document is re-rendered with these options, not read again." });
   const runButton = h("button", { type: "submit", text: "Parse" });
   const form = h(
     "form",
     { class: "parse-form", onsubmit: run },
-    h("fieldset", {}, h("legend", { text: "Document" }), drop, field("Or re-use an earlier parse", earlier, "Its document is re-rendered with these options, not read again.")),
+    source.element,
     h(
       "fieldset",
       { class: "opts" },
@@ -85,19 +54,9 @@ export function mount(main, { me, params }) {
   const formBox = h("details", { class: "new-parse", open: true }, h("summary", { text: "Document and options" }), form);
   clear(main, h("div", { class: "screen-head" }, h("h1", { text: "Parse" })), h("div", { class: "parse-layout" }, formBox, status), resultHost);
 
-  get("/jobs", { query: { limit: 50, exclude_configs: true } })
-    .then(({ jobs }) => {
-      for (const job of jobs.filter((j) => j.type === "Parse" && j.status === "Completed")) {
-        earlier.append(h("option", { value: job.job_id }, `${new Date(job.created_at).toLocaleString()} · ${job.num_pages ?? "?"} pages · ${job.job_id.slice(0, 8)}`));
-      }
-    })
-    .catch(() => {
-      // the list only offers a shortcut; the form works without it
-    });
-
   async function run(event) {
     event.preventDefault();
-    if (!file && !earlier.value) {
+    if (!source.ready()) {
       status.replaceChildren(errorBox(new Error("Choose a document first.")));
       return;
     }
@@ -106,13 +65,9 @@ export function mount(main, { me, params }) {
     const text = h("span", { text: "Uploading…" });
     status.replaceChildren(h("div", { class: "progress" }, bar, text));
     try {
-      let input;
-      if (file) {
-        const uploaded = await upload(file, (share) => {
-          bar.value = share * 0.1;
-        });
-        input = uploaded.file_id;
-      } else input = `jobid://${earlier.value}`;
+      const input = await source.input((share) => {
+        bar.value = share * 0.1;
+      });
       const { job_id: jobId } = await post("/parse_async", { input, ...options(form) });
       text.textContent = "Queued…";
       history.replaceState(null, "", `/studio/parse?job=${jobId}`);
@@ -125,36 +80,32 @@ export function mount(main, { me, params }) {
   }
 
   async function follow(jobId, bar, text) {
-    for (;;) {
-      if (stopped) return;
-      const job = await get(`/job/${jobId}`);
-      if (job.status === "Completed") {
-        status.replaceChildren(h("p", { class: "ok", text: `Parsed in ${(job.duration ?? 0).toFixed(1)} s` }));
-        await show(jobId, job.result);
-        return;
-      }
-      if (job.status === "Failed") {
-        status.replaceChildren(errorBox({ message: job.reason || "the parse failed", name: job.error?.name }));
-        return;
-      }
-      bar.value = 0.1 + 0.9 * (job.progress || 0);
-      text.textContent = `${job.progress ? "Parsing" : "Queued"}… ${Math.round((job.progress || 0) * 100)}%`;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const job = await followJob(jobId, {
+      isStopped: () => stopped,
+      onProgress: (share) => {
+        bar.value = 0.1 + 0.9 * share;
+        text.textContent = `${share ? "Parsing" : "Queued"}… ${Math.round(share * 100)}%`;
+      },
+    });
+    if (!job) return;
+    status.replaceChildren(h("p", { class: "ok", text: `Parsed in ${(job.duration ?? 0).toFixed(1)} s` }));
+    await show(jobId, job.result);
   }
 
   async function show(jobId, response) {
     let fullResult = response.result;
     if (fullResult?.type === "url") fullResult = await (await fetch(fullResult.url)).json();
     const blocks = flatten(fullResult);
-    const index = await get(`/job/${jobId}/pages`);
+    const index = (early?.jobId === jobId && (await early.index)) || (await get(`/job/${jobId}/pages`));
+    early = null;
     viewer?.destroy();
 
     const onSelect = (blockIndex, from) => {
       pages.select(blockIndex, { scroll: from !== "page" });
       panel.select(blockIndex, { scroll: from !== "text" });
       const block = blocks[blockIndex];
-      detail.replaceChildren(h("strong", { text: block.type }), h("span", { class: "muted", text: ` · page ${block.bbox?.page}` }), h("p", { text: block.content }));
+      const body = block.type === "Table" ? h("div", { class: "table-scroll" }, tableElement(tableRows(block.content))) : h("p", { text: block.content });
+      detail.replaceChildren(h("strong", { text: block.type }), h("span", { class: "muted", text: ` · page ${block.bbox?.page}` }), body);
     };
     const onHover = (blockIndex) => {
       pages.hover(blockIndex);
@@ -202,6 +153,8 @@ export function mount(main, { me, params }) {
   }
 
   const jobId = params.get("job");
+  // An opened result's page sizes are asked for beside the result itself, not after it.
+  let early = jobId ? { jobId, index: get(`/job/${jobId}/pages`).catch(() => null) } : null;
   if (jobId) {
     const bar = h("progress", { max: "1", value: "0.1", "aria-label": "Progress" });
     const text = h("span", { text: "Loading the result…" });

@@ -29,5 +29,6 @@ export function flatten(fullResult) {
 
 export function label(block) {
   const text = (block.content || "").replace(/\s+/g, " ").trim();
-  return `${block.type}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text || "(no text)"}`;
+  // An extraction's citation is named by the field it supports, a block by its type.
+  return `${block.path || block.type}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text || "(no text)"}`;
 }

@@ -71,7 +71,9 @@ export function pageViewer({ jobId, index, blocks, onSelect, onHover }) {
       }
       page.url = url;
       img.src = url;
-      img.addEventListener("load", () => page.frame.classList.add("shown"), { once: true });
+      // Decoded off the main thread before it is shown, so scrolling never waits on a PNG.
+      await img.decode().catch(() => {});
+      if (page.loaded) page.frame.classList.add("shown");
     } catch (error) {
       page.frame.append(h("p", { class: "page-error", text: error.message }));
     }

@@ -6,7 +6,7 @@ import { download, h } from "../dom.js";
 import { slug } from "./blocks.js";
 import { tableRows, toCsv } from "./tables.js";
 
-function tableElement(rows) {
+export function tableElement(rows) {
   return h(
     "table",
     {},
@@ -99,9 +99,30 @@ function jsonView(blocks, onSelect) {
   );
 }
 
+// The document view of a long result is built a slice at a time, between frames, so the screen is
+// interactive at once; selecting a block not built yet builds the rest first.
+const SLICE = 150;
+
+function documentView(blocks, onSelect) {
+  const element = h("div", { class: "doc" });
+  let built = 0;
+  const more = (count) => {
+    const end = Math.min(blocks.length, built + count);
+    element.append(...blocks.slice(built, end).map((block) => documentBlock(block, onSelect)));
+    built = end;
+  };
+  const step = () => {
+    more(SLICE);
+    if (built < blocks.length) setTimeout(step, 0);
+  };
+  step();
+  element.complete = () => more(blocks.length);
+  return element;
+}
+
 export function resultPanel({ fullResult, blocks, onSelect, onHover }) {
   const views = {
-    document: { title: "Document", build: () => h("div", { class: "doc" }, blocks.map((b) => documentBlock(b, onSelect))) },
+    document: { title: "Document", build: () => documentView(blocks, onSelect) },
     markdown: { title: "Markdown", build: () => markdownView(fullResult, blocks, onSelect) },
     json: { title: "JSON", build: () => jsonView(blocks, onSelect) },
   };
@@ -149,7 +170,12 @@ export function resultPanel({ fullResult, blocks, onSelect, onHover }) {
       selected = blockIndex;
       for (const old of element.querySelectorAll("[data-block].selected")) old.classList.remove("selected");
       if (blockIndex === null) return;
-      const target = views[active].element.querySelector(`[data-block="${blockIndex}"]`);
+      const view = views[active].element;
+      let target = view.querySelector(`[data-block="${blockIndex}"]`);
+      if (!target) {
+        view.firstChild?.complete?.();
+        target = view.querySelector(`[data-block="${blockIndex}"]`);
+      }
       if (!target) return;
       target.classList.add("selected");
       if (scroll) target.scrollIntoView({ block: "center", behavior: "smooth" });
