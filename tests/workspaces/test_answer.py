@@ -84,5 +84,7 @@ def test_a_table_row_answers_with_the_cell_under_the_asked_column() -> None:
     found = answer("What was total issuance in 2006?", hits)
     assert found.value == "367.1" and "2006; Q1: 74.7" in found.answer
     # Switched off: the first number of the row, which is the year asked about.
-    first = answer("What was total issuance in 2006?", hits, AnswerOptions(nearest_value=False))
+    first = answer(
+        "What was total issuance in 2006?", hits, AnswerOptions(nearest_value=False, skip_years=False)
+    )
     assert first.value == "2006"

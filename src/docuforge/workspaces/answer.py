@@ -32,6 +32,12 @@ AMOUNT = re.compile(
     re.I,
 )
 PLAIN_NUMBER = re.compile(rf"(?<![\w.])(?:{_NUMBER}){_SCALE}(?![\w])", re.I)
+NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|dozen)\b",
+    re.I,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 PERCENT = re.compile(rf"(?:{_NUMBER})\s?(?:%|per ?cent\b|percent\b)", re.I)
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -72,6 +78,10 @@ class AnswerOptions(BaseModel):
         400, ge=50, description="Characters of a supporting sentence kept in the answer."
     )
     citations: int = Field(3, ge=1, le=20, description="Passages cited with an answer.")
+    skip_years: bool = Field(True, description="A bare year is not taken as an amount or a count.")
+    short_penalty: float = Field(
+        0.2, ge=0, description="Taken off a sentence of five words or fewer that holds no value (a heading)."
+    )
     context_weight: float = Field(
         0.3, ge=0, le=1, description="Share of credit for question words found in the sentence's passage."
     )
@@ -135,7 +145,7 @@ def _matches(kind: Kind, sentence: str) -> list[re.Match[str]]:
     if kind == "percentage":
         return list(PERCENT.finditer(sentence))
     if kind == "count":
-        return list(PLAIN_NUMBER.finditer(sentence))
+        return list(PLAIN_NUMBER.finditer(sentence)) or list(NUMBER_WORD.finditer(sentence))
     if kind == "date":
         return list(DATE.finditer(sentence))
     if kind == "party":
@@ -149,7 +159,7 @@ _LABEL = re.compile(
 )
 
 
-def _value(kind: Kind, sentence: str, asked: set[str] | None = None) -> str | None:
+def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years: bool = False) -> str | None:
     """The value of the kind asked; with `asked` (the question's words), the one nearest after them."""
     found = [
         m
@@ -159,6 +169,15 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None) -> str | No
     if asked:
         # A value the question itself names (the year in "issuance in 2007") is not the answer.
         found = [m for m in found if not set(tokens(m.group(0))) <= asked] or found
+    if skip_years and kind in ("amount", "count"):
+        # A bare year, or a number inside a date, is when, rarely the amount or count asked for.
+        dates = [(d.start(), d.end()) for d in DATE.finditer(sentence)]
+        found = [
+            m
+            for m in found
+            if not _YEAR.match(m.group(0).strip(" .,;"))
+            and not any(start <= m.start() < end for start, end in dates)
+        ]
     if not found:
         return None
     best = found[0]
@@ -212,11 +231,13 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
         )
         coverage = min(1.0, coverage + options.context_weight * around)
         value = (
-            _value(kind, sentence, set(asked) if options.nearest_value else None)
+            _value(kind, sentence, set(asked) if options.nearest_value else None, options.skip_years)
             if options.typed_values
             else None
         )
         score = coverage + options.rank_weight / (1 + rank) + (0.25 if value else 0.0)
+        if not value and len(words) <= 5:
+            score -= options.short_penalty
         scored.append((score, coverage, rank, sentence, value))
     scored.sort(key=lambda item: (-item[0], item[2]))
     _, coverage, rank, sentence, value = scored[0]

@@ -248,11 +248,7 @@ async def ask(settings: Settings, workspace: Workspace, body: AskRequest) -> Ask
     )
     engine = body.engine or ("llm" if body.model else "offline")
     if engine == "llm":
-        raise DocuforgeError(
-            "the LLM answer engine is not available in this version; ask without a model (offline engine)",
-            code=ErrorCode.INVALID_CONFIG,
-            status_code=400,
-        )
+        return await _ask_llm(settings, workspace, body, hits)
     found = extractive_answer(body.question, hits)
     return AskResponse(
         answer=found.answer,
@@ -261,4 +257,40 @@ async def ask(settings: Settings, workspace: Workspace, body: AskRequest) -> Ask
         engine="offline",
         value=found.value,
         kind=found.kind,
+    )
+
+
+async def _ask_llm(
+    settings: Settings, workspace: Workspace, body: AskRequest, hits: list[Hit]
+) -> AskResponse:
+    """The model's cited answer, verified against the passages; the offline answer when it is not."""
+    from docuforge.workspaces.llm_answer import answer_with_llm
+
+    options = settings.llm.options()
+    if options is None:
+        raise DocuforgeError(
+            "no LLM is configured (DOCUFORGE_LLM__PROVIDER); ask with the offline engine",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    model = body.model or workspace.model or options.model
+    options = options.model_copy(update={"model": model})
+    found = await anyio.to_thread.run_sync(
+        answer_with_llm, body.question, hits, options, workspace.prompt, settings.llm.max_tokens
+    )
+    if found is None:
+        fallback = extractive_answer(body.question, hits)
+        return AskResponse(
+            answer=fallback.answer,
+            citations=[citation(hit) for hit in fallback.cited],
+            confidence=fallback.confidence,
+            engine=f"offline (llm:{model} answer not supported by the passages)",
+            value=fallback.value,
+            kind=fallback.kind,
+        )
+    return AskResponse(
+        answer=found.answer,
+        citations=[citation(hit) for hit in found.cited],
+        confidence=found.confidence,
+        engine=f"llm:{model}",
     )
