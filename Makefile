@@ -17,7 +17,7 @@ lint:
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-docs: install                  ## regenerate the README's settings table
+docs: install                  ## regenerate the README's settings table and command-line reference
 	$(BIN)/python scripts/update_readme.py
 
 constraints: install-test       ## pin deploy/constraints.txt (the image's packages) to this virtualenv

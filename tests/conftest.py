@@ -17,7 +17,7 @@ from docuforge.observability import configure_logging
 from docuforge.server import create_app
 from tests.fixtures.identity import Tenant, make_tenant
 
-pytest_plugins = ["tests.fixtures.database"]
+pytest_plugins = ["tests.fixtures.database", "tests.fixtures.llm"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -141,3 +141,17 @@ def test_first_start_prints_an_admin_and_a_key_once(env: Path, capsys: pytest.Ca
     assert key and password and "admin user:  admin" in first
     asyncio.run(_prepare_database(load_settings()))
     assert "API key" not in capsys.readouterr().err
+
+
+def test_the_first_start_block_stands_apart_and_says_how_to_make_another_key() -> None:
+    from docuforge.auth.service import Bootstrap
+    from docuforge.cli.service import first_start_banner
+
+    block = first_start_banner(
+        Bootstrap(organization="default", username="admin", password="pw-1", api_key="df_abc"), "http://h:1"
+    ).splitlines()
+    rules = [number for number, line in enumerate(block) if line == "=" * 78]
+    assert len(rules) == 2 and rules[1] == len(block) - 1  # framed, nothing after it
+    inside = "\n".join(block[rules[0] : rules[1]])
+    assert "password:    pw-1" in inside and "API key:     df_abc" in inside
+    assert "docuforge keys create --name" in inside

@@ -37,7 +37,7 @@ def test_classify(tmp_path: Path) -> None:
 def test_split(tmp_path: Path) -> None:
     from tests.fixtures.packets import SECTIONS, packet
 
-    (tmp_path / "packet.pdf").write_bytes(packet())
+    (tmp_path / "packet.pdf").write_bytes(packet(blank=False))
     (tmp_path / "sections.json").write_text(json.dumps(SECTIONS))
     out = tmp_path / "split.json"
     args = [
@@ -51,8 +51,8 @@ def test_split(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     found = json.loads(out.read_text())
-    assert [s["pages"] for s in found["splits"]] == [[1, 2], [3, 4, 5], [7, 8]]
-    assert [e["start_page"] for e in found["toc"]] == [1, 3, 5, 7]
+    assert [s["pages"] for s in found["splits"]] == [[1, 2], [3, 4, 5], [6, 7]]
+    assert [e["start_page"] for e in found["toc"]] == [1, 3, 5, 6]
     (tmp_path / "bad.json").write_text('[{"description": "no name"}]')
     bad = runner.invoke(
         app, ["split", str(tmp_path / "packet.pdf"), "--sections", str(tmp_path / "bad.json")]

@@ -28,12 +28,14 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_create_list_and_run(env: Path) -> None:
-    (env / "split.json").write_text(json.dumps({"split": {"split_description": SECTIONS}}))
+    schema = {"type": "object", "properties": {"account_number": {"type": "string"}}}
+    steps = {"split": {"split_description": SECTIONS}, "extract": {"schema": schema, "per_split": True}}
+    (env / "split.json").write_text(json.dumps(steps))
     (env / "edit.json").write_text(json.dumps({"edit": {"edit_instructions": "vessel: Northwind"}}))
     made = runner.invoke(
         app, ["pipelines", "create", "packets", "--config", str(env / "split.json"), "--org", "acme"]
     )
-    assert made.exit_code == 0 and "parse -> split" in made.output, made.output
+    assert made.exit_code == 0 and "parse -> split -> extract" in made.output, made.output
     assert (
         runner.invoke(
             app, ["pipelines", "create", "form", "--config", str(env / "edit.json"), "--org", "acme"]
@@ -46,11 +48,13 @@ def test_create_list_and_run(env: Path) -> None:
     assert dup.exit_code == 1 and "exists already" in dup.output
     listed = runner.invoke(app, ["pipelines", "list", "--org", "acme"])
     assert "packets" in listed.output and "form" in listed.output
-    (env / "packet.pdf").write_bytes(packet())
+    (env / "packet.pdf").write_bytes(packet(blank=False))
     ran = runner.invoke(app, ["pipelines", "run", "packets", str(env / "packet.pdf"), "--org", "acme"])
     assert ran.exit_code == 0, ran.output
     found = json.loads(ran.stdout)
-    assert [s["pages"] for s in found["split"]["splits"]] == [[1, 2], [3, 4, 5], [7, 8]]
+    assert [s["pages"] for s in found["split"]["splits"]] == [[1, 2], [3, 4, 5], [6, 7]]
+    accounts = [(e["partition"], e["value"]["account_number"]) for e in found["extract"] if e["partition"]]
+    assert accounts == [("12-345-678", "12-345-678"), ("98-765-432", "98-765-432")]
     (env / "form.pdf").write_bytes(acroform_pdf())
     out = env / "filled.pdf"
     filled = runner.invoke(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -163,3 +164,13 @@ async def test_embedded_private_addresses_are_refused_on_redirects_and_webhooks(
     with pytest.raises(outbound.UrlNotAllowed):
         await outbound.post(f"http://{hidden}/hook", b"{}", {}, allowlist=LOCAL)
     assert [path for _, path, _, _ in receiver.requests] == ["/hop"]
+
+
+async def test_a_dead_url_fails_at_once_and_is_not_worth_retrying() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # bound, never listening: the connection is refused
+        with pytest.raises(outbound.UrlUnavailable) as caught:
+            async with outbound.stream_get(f"http://127.0.0.1:{port}/doc.pdf", allowlist=LOCAL):
+                pass
+    assert not caught.value.transient and caught.value.status_code == 400

@@ -15,7 +15,7 @@ from tests.fixtures.statements import GStatement, Style, build, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "benchmarks" / ".cache" / "finance"
-KINDS = ("income_statement", "balance_sheet", "cash_flow")
+KINDS = ("income_statement", "balance_sheet", "cash_flow", "equity")
 PERIOD_STYLES = ("years", "years", "fy", "dates", "quarters", "three_months")
 
 

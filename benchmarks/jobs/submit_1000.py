@@ -1,12 +1,15 @@
-"""Submit N parse jobs at once through the HTTP API (PostgreSQL + Celery + Redis) and measure.
+"""Submit N parse jobs at once through the HTTP API and measure, on PostgreSQL + Celery + Redis or
+on the embedded default (SQLite, the in-process runner: `--embedded`).
 
 Starts everything it needs: a fresh PostgreSQL database, a `docuforge serve` with the celery
-runner, and `docuforge worker` processes. Uploads one small PDF, then fires N `POST /parse_async`
+runner, and `docuforge worker` processes (or one `docuforge serve` on a fresh data directory).
+Uploads one small PDF, then fires N `POST /parse_async`
 requests with C in flight at a time, records each submission's latency, polls `GET /jobs` until
 every job has ended, and checks every job completed exactly once: status completed with one
 attempt in the database, and exactly one "job finished" line per job in the workers' logs.
 
     .venv/bin/python benchmarks/jobs/submit_1000.py [--jobs 1000] [--concurrency 100] [--workers 2]
+    .venv/bin/python benchmarks/jobs/submit_1000.py --embedded --concurrency 16
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -86,23 +90,29 @@ class Stack:
 
 
 @contextmanager
-def stack(workers: int, worker_concurrency: int) -> Iterator[Stack]:
-    """A database, a service and workers; all torn down afterwards."""
-    redis.Redis.from_url(REDIS).flushdb()
-    database = asyncio.run(_create_database())
+def stack(workers: int, worker_concurrency: int, embedded: bool = False) -> Iterator[Stack]:
+    """A database, a service and workers (or the service alone, embedded); all torn down afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="docuforge-bench-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCUFORGE_")} | {
         "DOCUFORGE_DATA_DIR": str(workdir / "data"),
-        "DOCUFORGE_DB__URL": database,
-        "DOCUFORGE_DB__POOL_SIZE": "20",
-        "DOCUFORGE_JOBS__RUNNER": "celery",
-        "DOCUFORGE_JOBS__BROKER_URL": REDIS,
         "DOCUFORGE_SERVER__PORT": str(port),
         "DOCUFORGE_RATE_LIMITS__ENABLED": "false",
         "DOCUFORGE_LOG__LEVEL": "INFO",
     }
-    subprocess.run([*DOCUFORGE, "db", "upgrade"], env=env, check=True, capture_output=True)
+    if embedded:
+        database = f"sqlite:///{workdir / 'data' / 'docuforge.db'}"
+        workers = 0
+    else:
+        redis.Redis.from_url(REDIS).flushdb()
+        database = asyncio.run(_create_database())
+        env |= {
+            "DOCUFORGE_DB__URL": database,
+            "DOCUFORGE_DB__POOL_SIZE": "20",
+            "DOCUFORGE_JOBS__RUNNER": "celery",
+            "DOCUFORGE_JOBS__BROKER_URL": REDIS,
+        }
+        subprocess.run([*DOCUFORGE, "db", "upgrade"], env=env, check=True, capture_output=True)
     processes: list[subprocess.Popen] = []
     try:
         for name, command in [("server", ["serve"])] + [
@@ -134,7 +144,8 @@ def stack(workers: int, worker_concurrency: int) -> Iterator[Stack]:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        asyncio.run(_drop_database(database))
+        if not embedded:
+            asyncio.run(_drop_database(database))
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -196,9 +207,16 @@ async def measure(target: Stack, jobs: int, concurrency: int, timeout: float) ->
                 raise TimeoutError("jobs still running after the timeout")
             await asyncio.sleep(0.5)
         finished = time.perf_counter() - began
-    conn = await asyncpg.connect(target.database)
-    rows = await conn.fetch("SELECT status, attempts FROM job WHERE type = 'parse'")
-    await conn.close()
+    if target.database.startswith("sqlite"):
+        with sqlite3.connect(target.database.removeprefix("sqlite:///")) as conn:
+            rows = [
+                {"status": status, "attempts": attempts}
+                for status, attempts in conn.execute("SELECT status, attempts FROM job WHERE type = 'parse'")
+            ]
+    else:
+        conn = await asyncpg.connect(target.database)
+        rows = await conn.fetch("SELECT status, attempts FROM job WHERE type = 'parse'")
+        await conn.close()
     return {
         "job_ids": job_ids,
         "submitted_s": submitted,
@@ -211,9 +229,9 @@ async def measure(target: Stack, jobs: int, concurrency: int, timeout: float) ->
 
 def finishes(workdir: Path) -> Counter[str]:
     counted: Counter[str] = Counter()
-    for log in workdir.glob("worker*.log"):
+    for log in [*workdir.glob("worker*.log"), workdir / "server.log"]:
         for line in log.read_text().splitlines():
-            if '"job finished"' in line:
+            if '"job finished"' in line and line.startswith("{"):
                 counted[json.loads(line)["job_id"]] += 1
     return counted
 
@@ -227,15 +245,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="`docuforge worker` processes")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="jobs at once per worker")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument(
+        "--embedded", action="store_true", help="SQLite and the in-process runner (the default setup)"
+    )
+    parser.add_argument("--label", default="", help="a name for this run in the report (before, after)")
     args = parser.parse_args()
-    with stack(args.workers, args.worker_concurrency) as target:
+    with stack(args.workers, args.worker_concurrency, args.embedded) as target:
         run = asyncio.run(measure(target, args.jobs, args.concurrency, args.timeout))
         finished_by_job = finishes(target.workdir)
     ids = run["job_ids"]
+    setup = "SQLite + in-process runner" if args.embedded else "PostgreSQL + Celery + Redis"
     result = {
+        "run": f"{setup}, {args.concurrency} in flight{f' ({args.label})' if args.label else ''}",
         "jobs": args.jobs,
         "submissions_in_flight": args.concurrency,
-        "workers": f"{args.workers} x {args.worker_concurrency}",
+        "workers": "in the service" if args.embedded else f"{args.workers} x {args.worker_concurrency}",
         "submission_throughput_per_s": round(args.jobs / run["submitted_s"], 1),
         "submission_latency_p50_ms": round(statistics.median(run["latencies"]) * 1000, 1),
         "submission_latency_p99_ms": round(percentile(run["latencies"], 0.99) * 1000, 1),
@@ -248,14 +272,30 @@ def main() -> None:
         "jobs_finished_exactly_once": sum(1 for job in ids if finished_by_job[job] == 1),
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
     }
+    write_results(result)
+
+
+def write_results(result: dict) -> None:
+    """Keep every run (one per setup and label), newest replacing its namesake, in JSON and Markdown."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "jobs.json").write_text(json.dumps(result, indent=2) + "\n")
-    rows = [f"| {name.replace('_', ' ')} | {value} |" for name, value in result.items()]
-    report = "\n".join(
-        ["# Jobs through the API: PostgreSQL + Celery + Redis", "", "| measure | value |", "|---|---|", *rows]
-    )
-    (RESULTS / "jobs.md").write_text(report + "\n")
-    print(report)
+    path = RESULTS / "jobs.json"
+    runs = json.loads(path.read_text()).get("runs", []) if path.exists() else []
+    runs = [earlier for earlier in runs if earlier.get("run") != result["run"]] + [result]
+    path.write_text(json.dumps({"runs": runs}, indent=2) + "\n")
+    measures = [name for name in result if name != "run"]
+    lines = [
+        "# Jobs through the API",
+        "",
+        "Submission latency is the time of one `POST /parse_async`, while the jobs run.",
+        "",
+        "| measure | " + " | ".join(run["run"] for run in runs) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
+    for name in measures:
+        values = " | ".join(str(run.get(name, "")) for run in runs)
+        lines.append(f"| {name.replace('_', ' ')} | {values} |")
+    (RESULTS / "jobs.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

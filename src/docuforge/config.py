@@ -12,9 +12,10 @@ import hashlib
 import hmac
 import os
 import secrets
+import typing
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -60,6 +61,17 @@ class ServerSettings(BaseModel):
         None, description="If set, GET /metrics requires 'Authorization: Bearer <token>'."
     )
     workers: int = Field(1, ge=1, description="uvicorn worker processes for `docuforge serve`.")
+    root_path: str = Field(
+        "",
+        description="Path prefix the service lives under behind a reverse proxy (e.g. /reducto); "
+        "requests are routed with or without it, so the proxy may strip it or pass it on.",
+    )
+
+    @field_validator("root_path")
+    @classmethod
+    def _clean_root_path(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        return f"/{value}" if value else ""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -70,7 +82,7 @@ class ServerSettings(BaseModel):
 
     @property
     def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        return (self.public_url or f"http://{self.host}:{self.port}{self.root_path}").rstrip("/")
 
 
 class DatabaseSettings(BaseModel):
@@ -307,14 +319,53 @@ class OcrSettings(BaseModel):
 
 
 class LlmSettings(BaseModel):
-    provider: Literal["none", "openai", "anthropic"] = Field(
+    provider: Literal["none", "openai-compatible", "openai", "anthropic"] = Field(
         "none",
-        description="Optional LLM for extract and answers: none, openai (or compatible) or anthropic.",
+        description="Optional LLM for the llm extract engine and later features: none, openai-compatible "
+        "(OpenAI, vLLM, Ollama, llama.cpp server, LM Studio; `openai` is the same) or anthropic.",
     )
-    base_url: str | None = Field(None, description="API base URL (vLLM, Ollama, llama.cpp, a proxy...).")
+    base_url: str | None = Field(
+        None,
+        description="API base URL (default: https://api.openai.com/v1 or https://api.anthropic.com).",
+    )
     api_key: SecretStr | None = Field(None, description="API key of the LLM provider.")
     model: str | None = Field(None, description="Model name to request.")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for one LLM call.")
+    max_retries: int = Field(
+        2, ge=0, description="Retries of a call that failed transiently (backoff doubles)."
+    )
+    backoff: float = Field(0.5, ge=0, description="Seconds before the first retry.")
+    breaker_failures: int = Field(
+        5, ge=1, description="Consecutive failed calls that open the circuit (calls then fail fast)."
+    )
+    breaker_reset: float = Field(
+        30.0, gt=0, description="Seconds an open circuit waits before letting one probe call through."
+    )
+    max_tokens: int = Field(1024, ge=16, description="Most tokens one LLM answer may use (extract).")
+    json_schema_mode: bool = Field(
+        True, description="Send the schema as structured output (response_format json_schema)."
+    )
+
+    def options(self) -> Any:
+        """The engine's LlmOptions for these settings (None when no provider is configured)."""
+        if self.provider == "none":
+            return None
+        from docuforge.llm.types import LlmOptions, Provider
+
+        anthropic = self.provider == "anthropic"
+        default_url = "https://api.anthropic.com" if anthropic else "https://api.openai.com/v1"
+        return LlmOptions(
+            provider=Provider.anthropic if anthropic else Provider.openai_compatible,
+            base_url=self.base_url or default_url,
+            model=self.model or "default",
+            api_key=self.api_key,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            backoff=self.backoff,
+            breaker_failures=self.breaker_failures,
+            breaker_reset=self.breaker_reset,
+            json_schema_mode=self.json_schema_mode,
+        )
 
 
 class ExtractSettings(BaseModel):
@@ -323,11 +374,6 @@ class ExtractSettings(BaseModel):
         description="Which engine answers /extract when a request does not say (settings.engine): "
         "offline (no LLM) or llm (DOCUFORGE_LLM__PROVIDER must be set).",
     )
-
-
-class QdrantSettings(BaseModel):
-    url: str | None = Field(None, description="Qdrant server URL (default: local mode in DATA_DIR/qdrant).")
-    api_key: SecretStr | None = Field(None, description="Qdrant API key.")
 
 
 class DocumentOpsSettings(BaseModel):
@@ -358,8 +404,29 @@ class WorkspaceSettings(BaseModel):
         4, ge=1, le=64, description="Questions of one question job answered at the same time."
     )
     max_questions: int = Field(1000, ge=1, description="Most questions in one set or question job.")
+    blas_threads: int | None = Field(
+        1,
+        ge=1,
+        description="BLAS threads each process embeds with; 1 avoids oversubscribing the CPUs when "
+        "service, workers and pool processes embed side by side (none: the library's default).",
+    )
     job_retention_days: float = Field(
         30.0, gt=0, description="Finished question jobs older than this are deleted with their results."
+    )
+
+
+class SmtpSettings(BaseModel):
+    host: str | None = Field(None, description="SMTP server for notification emails; unset, none are sent.")
+    port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="none (a local relay), starttls (upgrade on connect) or tls (implicit TLS)."
+    )
+    username: str | None = Field(None, description="SMTP login, if the server asks for one.")
+    password: SecretStr | None = Field(None, description="SMTP password.")
+    sender: str = Field("docuforge@localhost", description="The From address of notification emails.")
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
+    max_attachment_bytes: int = Field(
+        10_000_000, ge=0, description="Larger workbooks are linked from the email instead of attached."
     )
 
 
@@ -406,11 +473,11 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
-    qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
     logfiles: LogFilesSettings = Field(default_factory=LogFilesSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @field_validator("data_dir")
     @classmethod
@@ -511,6 +578,15 @@ def _data_dir_secret(data_dir: Path) -> bytes:
     return key.encode()
 
 
+def _accepted_values(annotation: Any) -> list[str]:
+    """The values an enumerated setting takes (a Literal or an Enum), for the reference."""
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    if typing.get_origin(annotation) is Literal:
+        return [str(value) for value in typing.get_args(annotation)]
+    return []
+
+
 def settings_reference() -> str:
     """Every setting as a Markdown table, generated from the models so the docs cannot drift."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
@@ -528,7 +604,11 @@ def settings_reference() -> str:
             if isinstance(default, enum.Enum):
                 default = default.value
             shown = "" if default in (None, "", []) else f"`{default}`"
-            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {field.description or ''} |")
+            meaning = field.description or ""
+            accepted = _accepted_values(annotation)
+            if accepted:
+                meaning += f" One of: {', '.join(f'`{value}`' for value in accepted)}."
+            rows.append(f"| `{prefix}{name.upper()}` | {shown} | {meaning} |")
 
     walk(Settings, "DOCUFORGE_")
     return "\n".join(rows)

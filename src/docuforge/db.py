@@ -6,6 +6,7 @@ when it raises. Services only ``flush()``. Tasks open their own session with ``D
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import uuid
@@ -126,14 +127,119 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class WriteTurn:
+    """SQLite's one writer, queued in the process: first come, first served, handed on at once.
+
+    SQLite lets one connection write at a time and makes the others poll (its busy handler sleeps
+    1, 2, 5... up to 100 ms between tries), so under load a waiting writer sleeps through many
+    turns it could have had and the slowest wait seconds. Sessions here take a turn from this
+    queue when they first write and give it back when their transaction ends, so SQLite's lock is
+    always free when a session reaches it. A task that already holds the turn (one session
+    nested in another) is not made to wait for itself.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self.timeout = timeout
+
+    def held_by_me(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    async def take(self) -> bool:
+        """Wait for the turn; False when this task has it already (nothing to give back)."""
+        if self.held_by_me():
+            return False
+        async with asyncio.timeout(self.timeout):
+            await self._lock.acquire()
+        self._owner = asyncio.current_task()
+        return True
+
+    def give_back(self) -> None:
+        self._owner = None
+        self._lock.release()
+
+
+class TurnTakingSession(AsyncSession):
+    """An AsyncSession that writes to SQLite only in its turn (see WriteTurn)."""
+
+    def __init__(self, *args: Any, write_turn: WriteTurn, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = write_turn
+        self._holding = False
+
+    async def _before(self, statement: Any = None) -> None:
+        # A pending change is written by the next statement's autoflush; a DML statement writes.
+        writes = bool(self.new or self.dirty or self.deleted) or getattr(statement, "is_dml", False)
+        if writes and not self._holding:
+            # A pooled connection first, then the turn, in every session: taking them in the other
+            # order deadlocks with sessions that hold a connection while they wait for the turn.
+            await self.connection()
+            self._holding = await self._turn.take()
+
+    def _release(self) -> None:
+        if self._holding:
+            self._holding = False
+            self._turn.give_back()
+
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        await self._before(statement)
+        return await super().execute(statement, *args, **kwargs)
+
+    async def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        await self._before(statement)
+        return await super().scalar(statement, *args, **kwargs)
+
+    async def scalars(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        await self._before(statement)
+        return await super().scalars(statement, *args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        await self._before()
+        return await super().get(*args, **kwargs)
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        await self._before()
+        await super().refresh(*args, **kwargs)
+
+    async def flush(self, objects: Any = None) -> None:
+        await self._before()
+        await super().flush(objects)
+
+    async def commit(self) -> None:
+        await self._before()
+        try:
+            await super().commit()
+        finally:
+            self._release()
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            self._release()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self._release()
+
+
 class Database:
     """An engine and its session factory, opened once per process."""
 
     def __init__(self, settings: Settings, engine: AsyncEngine | None = None) -> None:
         self.engine = engine or create_engine(settings)
-        self.sessionmaker: Callable[[], AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
-        )
+        if self.engine.dialect.name == "sqlite":
+            self.sessionmaker: Callable[[], AsyncSession] = async_sessionmaker(
+                self.engine,
+                class_=TurnTakingSession,
+                expire_on_commit=False,
+                write_turn=WriteTurn(timeout=max(30.0, settings.db.connect_timeout)),
+            )
+        else:
+            self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -30,4 +30,7 @@ class Metrics:
         )
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        from docuforge.llm.metrics import REGISTRY as LLM_REGISTRY
+
+        # LLM calls are counted where they are made (this process's jobs), in the LLM layer's registry.
+        return generate_latest(self.registry) + generate_latest(LLM_REGISTRY)

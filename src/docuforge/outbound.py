@@ -30,7 +30,7 @@ class UrlNotAllowed(DocuforgeError):
 
 
 class UrlUnavailable(DocuforgeError):
-    """The remote end refused (4xx): retrying will not help."""
+    """The remote end refused (4xx, or no connection at all): retrying will not help."""
 
     status_code = 400
     code = ErrorCode.INVALID_REQUEST
@@ -178,6 +178,10 @@ async def stream_get(
             request = http.build_request("GET", pinned, headers=headers, extensions=extensions)
             try:
                 response = await http.send(request, stream=True)
+            except httpx.ConnectError:
+                # Nothing listens there (refused, unreachable, no TLS): the URL is dead, and
+                # trying again in a few seconds would meet the same answer.
+                raise UrlUnavailable(f"could not connect to {target.host} for the document URL") from None
             except httpx.HTTPError as exc:
                 raise FetchFailed(f"could not fetch {target.host}: {type(exc).__name__}") from None
             if response.is_redirect:

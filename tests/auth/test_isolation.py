@@ -124,6 +124,54 @@ def on_file(method: str) -> Build:
     return build
 
 
+STATEMENT = {
+    "statement_type": "balance_sheet",
+    "company": "Acme Widgets Inc.",
+    "periods": ["2024"],
+    "lines": [
+        {"label": "Cash", "values": {"2024": 5}},
+        {"label": "Inventory", "values": {"2024": 7}},
+        {"label": "Total assets", "values": {"2024": 12}, "is_total": True},
+    ],
+}
+
+
+async def new_statement_id(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    created = await client.post("/statements", json=STATEMENT, headers=tenant.member.headers)
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def on_statement(method: str, suffix: str = "", json: dict | None = None) -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call(method, f"/statements/{await new_statement_id(client, tenant)}{suffix}", json)
+
+    return build
+
+
+def consolidating() -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        return Call("POST", "/consolidations", {"statement_ids": [await new_statement_id(client, tenant)]})
+
+    return build
+
+
+def on_consolidation(suffix: str = "") -> Build:
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        made = await client.post(
+            "/consolidations",
+            json={
+                "statement_ids": [await new_statement_id(client, tenant)],
+                "options": {"embeddings": False},
+            },
+            headers=tenant.member.headers,
+        )
+        assert made.status_code == 201, made.text
+        return Call("GET", f"/consolidations/{made.json()['id']}{suffix}")
+
+    return build
+
+
 def new_user_body() -> dict:
     name = f"made-{uuid.uuid4().hex[:8]}"
     return {"username": name, "email": f"{name}@docuforge-tests.com", "password": "lamp-violet-tractor-9"}
@@ -187,6 +235,24 @@ ROUTES: dict[tuple[str, str], tuple[str | Permission, Build, bool]] = {
     ("DELETE", "/job/{job_id}"): (Permission.write, on_job("DELETE", "/job/{id}"), True),
     ("POST", "/parse_async"): (Permission.write, on_file_input("/parse_async"), True),
     ("POST", "/parse"): (Permission.write, on_file_input("/parse", {"async": {}}), True),
+    ("POST", "/statements/read"): (Permission.write, on_file_input("/statements/read"), True),
+    ("GET", "/statements"): (Permission.read, fixed("GET", "/statements"), False),
+    ("POST", "/statements"): (Permission.write, fixed("POST", "/statements", STATEMENT), False),
+    ("GET", "/statements/{statement_id}"): (Permission.read, on_statement("GET"), True),
+    ("PATCH", "/statements/{statement_id}"): (
+        Permission.write,
+        on_statement("PATCH", json={"company": "Acme Widgets Inc."}),
+        True,
+    ),
+    ("DELETE", "/statements/{statement_id}"): (Permission.write, on_statement("DELETE"), True),
+    ("GET", "/statements/{statement_id}/export"): (Permission.read, on_statement("GET", "/export"), True),
+    ("POST", "/consolidations"): (Permission.write, consolidating(), True),
+    ("GET", "/consolidations/{consolidation_id}"): (Permission.read, on_consolidation(), True),
+    ("GET", "/consolidations/{consolidation_id}/export"): (
+        Permission.read,
+        on_consolidation("/export"),
+        True,
+    ),
     ("POST", "/configure_webhook"): (Permission.manage_webhooks, fixed("POST", "/configure_webhook"), False),
     ("GET", "/webhooks"): (Permission.manage_webhooks, fixed("GET", "/webhooks"), False),
     ("PUT", "/webhooks"): (Permission.manage_webhooks, fixed("PUT", "/webhooks", {"url": None}), False),

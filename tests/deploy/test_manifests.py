@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import typer
 import yaml
@@ -19,6 +21,7 @@ from pydantic import BaseModel
 from docuforge.cli import app as cli_app
 from docuforge.config import Settings
 from docuforge.server import create_app
+from tests.fixtures.processes import free_port, stop, wait_for
 
 ROOT = Path(__file__).parents[2]
 DEPLOY = ROOT / "deploy"
@@ -101,6 +104,9 @@ def test_compose_settings_make_a_valid_production_configuration(
     assert settings.env == "production" and settings.db_kind == "postgresql"
     assert str(settings.jobs.runner) == "celery" and settings.jobs.broker_url == "redis://redis:6379/1"
     assert str(settings.storage.backend) == "s3" and settings.storage.s3.endpoint_url == "http://minio:9000"
+    # Workspaces share the compose file's Chroma server, on the port its own command serves.
+    chroma_port = OURS["chroma"]["command"][OURS["chroma"]["command"].index("--port") + 1]
+    assert settings.workspaces.vector_url == f"http://chroma:{chroma_port}"
 
 
 def kubernetes(kind: str) -> list[dict[str, Any]]:
@@ -158,11 +164,29 @@ def test_every_command_exists_in_the_cli() -> None:
             continue
         ran.add(cli_command(service["command"]).name)
     assert {"serve", "worker", "upgrade"} <= ran
-    # The Chroma server runs from the chromadb package in the same image.
+
+
+def test_the_chroma_service_runs_and_answers_its_health_check(tmp_path: Path) -> None:
+    """The Chroma server runs from the chromadb package inside the same image: its command, with
+    the port and path of its health check, starts a server that answers that check."""
     chroma = OURS["chroma"]
     assert chroma["entrypoint"] == ["chroma"]
-    binary = Path(__import__("sys").executable).parent / "chroma"
-    assert subprocess.run([binary, *chroma["command"][:1], "--help"], capture_output=True).returncode == 0
+    binary = Path(sys.executable).parent / "chroma"
+    if not binary.exists():
+        pytest.skip("the chromadb package (workspaces' vector server) is not installed here")
+    port, path = probe(chroma["healthcheck"]["test"])
+    verb, *pairs = chroma["command"]
+    options = dict(zip(pairs[::2], pairs[1::2], strict=True))
+    assert verb == "run" and options["--port"] == str(port) and options["--path"]
+    # The same command, on a free local port and a fresh directory.
+    served = free_port()
+    args = [verb, "--host", "127.0.0.1", "--port", str(served), "--path", str(tmp_path / "chroma")]
+    process = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{served}{path}", timeout=60, process=process)
+        assert httpx.get(f"http://127.0.0.1:{served}{path}").status_code == 200
+    finally:
+        stop(process)
 
 
 def app_paths() -> set[str]:
@@ -227,6 +251,8 @@ def test_compose_runs_migrations_once_before_the_api_and_workers() -> None:
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("api", "worker", "docuforge"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("api", "worker"):
+        assert services[name]["depends_on"]["chroma"]["condition"] == "service_healthy"
     assert services["api"]["deploy"]["replicas"] == 2 and services["worker"]["deploy"]["replicas"] == 2
     for name in ("postgres", "redis", "minio", "chroma", "api", "worker", "rabbitmq"):
         assert services[name]["healthcheck"]["test"], name

@@ -20,3 +20,8 @@ def two_years() -> tuple[bytes, bytes, dict[str, GStatement]]:
     latest = make_pdf([(reported(full[k], 0, 2), style) for k in kinds])
     earlier = make_pdf([(reported(full[k], 1, 2, variant_of=worded[k]), style) for k in kinds])
     return latest, earlier, full
+
+
+from tests.jobs.conftest import fresh_database_url  # noqa: E402 - the jobs' fixture, for the API tests
+
+__all__ = ["fresh_database_url"]

@@ -117,3 +117,37 @@ def test_quarters_and_five_periods() -> None:
     assert [p.key for p in statement.period_details] == ["2024Q4", "2024Q3", "2024Q2", "2024Q1", "2023Q4"]
     assert statement.scale == 1
     assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
+
+
+def test_changes_in_equity_columns_are_its_components() -> None:
+    style = Style(layout="ruled")
+    truth = build("equity", random.Random(4), style=style)
+    [statement] = _read([(truth, style)])
+    assert statement.statement_type == "equity"
+    assert statement.periods == ["Share capital", "Retained earnings", "Other reserves", "Total equity"]
+    assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
+    assert [line.is_total for line in statement.lines] == [line.is_total for line in truth.lines]
+    kinds = {c.kind for c in statement.checks}
+    assert kinds == {"sum", "across"} and all(c.ok for c in statement.checks)
+
+
+@pytest.mark.slow
+def test_a_scanned_statement_is_read_through_ocr() -> None:
+    import io as _io
+
+    import pypdfium2
+
+    style = Style(layout="plain", bold=False, size=10)
+    truth = build(
+        "income_statement", random.Random(21), n_periods=2, scale=1_000_000, currency="GBP", style=style
+    )
+    page = pypdfium2.PdfDocument(make_pdf([(truth, style)]))[0]
+    buffer = _io.BytesIO()
+    page.render(scale=200 / 72).to_pil().convert("L").save(buffer, format="PNG")
+    [statement] = read_statements(docuforge.parse(buffer.getvalue(), parse_options(), extension="png"))
+    assert statement.statement_type == "income_statement"
+    assert (statement.scale, statement.currency) == (1_000_000, "GBP")
+    assert [line.label for line in statement.lines] == [line.label.rstrip(":") for line in truth.lines]
+    assert [list(line.values.values()) for line in statement.lines] == [line.values for line in truth.lines]
+    assert [line.level for line in statement.lines] == [line.level for line in truth.lines]
+    assert all(check.ok for check in statement.checks)

@@ -103,3 +103,31 @@ def test_csv_rows_become_records_with_their_fields() -> None:
     ]
     found = record_passages(records, "d", "lots.csv", "csv")
     assert found[1].text == "lot: 2; description: bridges" and found[1].row == 2 and found[1].page == 1
+
+
+def test_rows_of_a_table_merged_across_pages_cite_their_own_page() -> None:
+    cells = [
+        Cell(row=0, col=0, text="Company", bbox=_box(1, 0.8, 0.02)),
+        Cell(row=0, col=1, text="Staff", bbox=_box(1, 0.8, 0.02)),
+    ]
+    for row, (page, name) in enumerate([(1, "Boeing"), (2, "Safeway"), (2, "Oakley")], start=1):
+        cells += [
+            Cell(row=row, col=0, text=name, bbox=_box(page, 0.1 * row, 0.02)),
+            Cell(row=row, col=1, text=str(10 * row), bbox=_box(page, 0.1 * row, 0.02)),
+        ]
+    table = Table(n_rows=4, n_cols=2, cells=cells)
+    document = Document(
+        pages=[
+            Page(number=1, original_number=1, width=612, height=792,
+                 blocks=[Block(id="p1-b0", type=BlockType.TABLE, bbox=_box(1, 0.8, 0.15), table=table)]),
+            Page(number=2, original_number=2, width=612, height=792,
+                 blocks=[Block(id="p2-b0", type=BlockType.TABLE, bbox=_box(2, 0.1, 0.2),
+                               table=table.model_copy(), extra={"merged_into": "p1-b0"})]),
+        ]
+    )  # fmt: skip
+    found = passages(document, "w")
+    assert [(p.page, p.text) for p in found] == [
+        (1, "Company: Boeing; Staff: 10"),
+        (2, "Company: Safeway; Staff: 20\nCompany: Oakley; Staff: 30"),
+    ]
+    assert found[1].bbox is not None and found[1].bbox.top == pytest.approx(0.2)

@@ -94,6 +94,24 @@ async def test_jobs_run_on_a_celery_worker(redis_cluster: Cluster) -> None:
     assert ready["components"]["broker"]["status"] == "ok"
 
 
+async def test_a_burst_of_submissions_is_published_in_batches(redis_cluster: Cluster) -> None:
+    c = redis_cluster
+    publisher = c.app.state.runner._publisher
+    sent: list[int] = []
+    send = publisher._send
+    publisher._send = lambda batch: (sent.append(len(batch)), send(batch))[1]
+    ids = await asyncio.gather(*(submit(c.client, c.tenant, "test.echo", {"n": n}) for n in range(24)))
+    for _ in range(100):
+        rows = [await c.job(job_id) for job_id in ids]
+        if all(row.published_at is not None for row in rows):
+            break
+        await asyncio.sleep(0.05)
+    assert all(row.published_at is not None for row in rows)
+    # The burst went out in batches (the sweeper may publish a job again; claiming dedupes).
+    assert sum(sent) >= 24 and max(sent) > 1 and len(sent) < sum(sent), sent
+    assert redis.Redis.from_url(BROKER_REDIS).llen("standard") >= 24
+
+
 def worker_logs(workdir: Path) -> str:
     """The workers' own logs, for a failure message: they run in other processes, so pytest
     captures nothing of them."""

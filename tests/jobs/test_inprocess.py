@@ -118,6 +118,7 @@ async def test_cancel_a_running_job_stops_it(
     assert next(j for j in listed if j["job_id"] == job_id)["status"] == "Cancelled"
     again = await jobs_client.post(f"/cancel/{job_id}", headers=jobs_tenant.member.headers)
     assert again.status_code == 409 and again.json()["error"]["name"] == "JOB_STATE_ERROR"
+    assert again.headers["x-should-retry"] == "false"  # a job that ended stays ended
 
 
 async def test_a_cancelled_pending_job_never_starts(

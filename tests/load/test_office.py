@@ -6,7 +6,6 @@ Every input is written here with python-docx, python-pptx, openpyxl or as plain 
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import zipfile
 
@@ -17,6 +16,7 @@ import pytest
 from pptx.chart.data import ChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches, Pt
+from tests.fixtures.services import skip_unless_ci
 
 import docuforge
 from docuforge.document.model import BlockType, Document
@@ -66,9 +66,9 @@ def without_libreoffice(monkeypatch):
     monkeypatch.setattr(libreoffice, "binary", lambda: None)
 
 
-needs_libreoffice = pytest.mark.skipif(
-    shutil.which("soffice") is None and os.environ.get("CI") != "true",
-    reason="LibreOffice (soffice) is not installed; make install-test installs it",
+needs_libreoffice = skip_unless_ci(
+    shutil.which("soffice") is None,
+    "LibreOffice (soffice) is not installed; make install-test installs it",
 )
 
 

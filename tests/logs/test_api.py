@@ -11,9 +11,12 @@ import time
 
 import httpx
 import pyarrow.parquet as pq
+import pytest
 
 from tests.fixtures.identity import Tenant
 from tests.logs.samples import T0, mixed_jsonl
+
+pytestmark = pytest.mark.slow  # real jobs in worker processes, on SQLite and PostgreSQL
 
 
 async def seed_job(
@@ -208,3 +211,28 @@ async def test_refusals(jobs_client: httpx.AsyncClient, jobs_tenant: Tenant) -> 
     assert missing.status_code == 404
     assert (await jobs_client.get("/jobs", params={"status": "WAITING"}, headers=headers)).status_code == 400
     assert json.loads((await jobs_client.get(f"/jobs/{job_id}", headers=headers)).text)["status"] == "CREATED"
+
+
+async def test_a_failing_blob_store_is_retried_with_backoff(
+    jobs_client: httpx.AsyncClient, jobs_tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docuforge.logs import storage as log_storage
+
+    real_store = log_storage.store
+    calls = []
+
+    async def flaky_store(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionResetError("the blob store hung up")
+        return await real_store(*args, **kwargs)
+
+    # The in-process runner runs the task in this process: its first attempt meets the failure.
+    monkeypatch.setattr(log_storage, "store", flaky_store)
+    sample = mixed_jsonl(200)
+    job_id = await seed_job(jobs_client, jobs_tenant, sample.text.encode(), "jsonl")
+    views = await wait_seed(jobs_client, jobs_tenant, job_id)
+    assert views[-1]["status"] == "COMPLETED" and views[-1]["retry_count"] == 1, views[-1]
+    assert len(calls) == 2
+    summary = (await jobs_client.get(f"/logs/{job_id}/summary", headers=jobs_tenant.member.headers)).json()
+    assert summary["records"] == sample.records

@@ -65,6 +65,7 @@ async def test_seed_flow_on_postgres_s3_and_celery(tmp_path: Path) -> None:
                 assert row.lease_owner is None and row.artifacts == [
                     f"logs/{row.organization_id}/{job_id}/records.parquet",
                     f"logs/{row.organization_id}/{job_id}/malformed.parquet",
+                    f"logs/{row.organization_id}/{job_id}/rollup.parquet",
                 ]
                 # Nothing local holds the records but the query cache, filled from S3.
                 cached = tmp_path / "data" / "cache" / "logs" / str(row.organization_id) / job_id

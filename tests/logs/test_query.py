@@ -137,3 +137,39 @@ def test_export(tmp_path: Path, fmt: str) -> None:
     else:
         lines = target.read_text().splitlines()
         assert lines[0].startswith("job_id,seq,timestamp,zone,level,message") and len(lines) == 5
+
+
+def test_summary_from_rollups_equals_summary_from_records(tmp_path: Path) -> None:
+    a = write_job(tmp_path, "a", "api", 300)
+    b = write_job(tmp_path, "b", "billing", 200, start=T0 + dt.timedelta(minutes=3))
+    records, malformed = [a.records_path, b.records_path], [a.malformed_path, b.malformed_path]
+    rollups = [a.rollup_path, b.rollup_path]
+    cases = [
+        (query.RecordFilter(), 60),
+        (query.RecordFilter(), None),  # auto: a span under 20 minutes wants 10 s buckets
+        (query.RecordFilter(levels=["error", "warn"]), 120),
+        (query.RecordFilter(since=T0 + dt.timedelta(minutes=2), until=T0 + dt.timedelta(minutes=5)), 60),
+        # Not in whole minutes, or with a text filter: the records answer.
+        (query.RecordFilter(since=T0 + dt.timedelta(seconds=90)), 60),
+        (query.RecordFilter(text="failed"), 60),
+    ]
+    for wanted, bucket in cases:
+        rolled = query.summary(records, malformed, wanted, bucket_seconds=bucket, rollup_paths=rollups)
+        raw = query.summary(records, malformed, wanted, bucket_seconds=bucket)
+        assert rolled == raw, wanted
+    assert rolled["records"] == 100 and rolled["templates"][0]["level"] == "error"
+    assert query._rollup_answers(query.RecordFilter(levels=["info"]), rollups, 2)
+    assert not query._rollup_answers(query.RecordFilter(fields={"service": "api"}), rollups, 2)
+    assert not query._rollup_answers(query.RecordFilter(), rollups[:1], 2)
+
+
+def test_a_job_with_too_many_templates_has_no_usable_rollup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docuforge.logs import rollup
+
+    monkeypatch.setattr(rollup, "MAX_GROUPS", 5)
+    sink = write_job(tmp_path, "a", "api", 100)
+    assert not rollup.usable(sink.rollup_path) and rollup.usable(tmp_path / "missing.parquet") is False
+    summary = query.summary([sink.records_path], [sink.malformed_path], rollup_paths=[sink.rollup_path])
+    assert summary["records"] == 100

@@ -28,6 +28,7 @@ from tests.fixtures.images import (
     page,
     two_columns,
 )
+from tests.fixtures.services import skip_unless_ci
 
 import docuforge
 from docuforge.document.model import BlockType, Document
@@ -764,9 +765,9 @@ def test_a_letterheads_logo_is_a_figure_and_a_light_header_band_around_its_words
 CHINESE_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian's fonts-wqy-microhei
 
 
-@pytest.mark.skipif(
-    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
-    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+@skip_unless_ci(
+    not os.path.exists(CHINESE_FONT),
+    "needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
 )
 def test_a_chinese_scan_is_read_without_spaces_between_its_characters():
     """RapidOCR makes a word of each Chinese character, and the text was joined with a space
@@ -785,9 +786,9 @@ def test_a_chinese_scan_is_read_without_spaces_between_its_characters():
         assert sentence in text, text
 
 
-@pytest.mark.skipif(
-    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
-    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+@skip_unless_ci(
+    not os.path.exists(CHINESE_FONT),
+    "needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
 )
 def test_a_chinese_pages_body_lines_are_text_and_its_headlines_are_headings():
     """Chinese lines were sized by Latin rules: a line with a digit in it by its capitals' height
@@ -823,9 +824,9 @@ def test_a_chinese_pages_body_lines_are_text_and_its_headlines_are_headings():
         assert line in text.replace("\n", ""), text
 
 
-@pytest.mark.skipif(
-    not os.path.exists(CHINESE_FONT) and os.environ.get("CI") != "true",
-    reason="needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
+@skip_unless_ci(
+    not os.path.exists(CHINESE_FONT),
+    "needs Debian's fonts-wqy-microhei (scripts/system-packages.sh --test)",
 )
 def test_a_chinese_tables_caption_travels_with_its_table():
     """Chinese captions read 表 1 and 图 1 where English ones read Table 1 and Figure 1: the

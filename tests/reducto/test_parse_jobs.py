@@ -115,17 +115,21 @@ async def test_images_are_stored_linked_and_deleted_with_the_job(
     blocks = result.json()["result"]["chunks"][0]["blocks"]
     linked = [b for b in blocks if b.get("image_url")]
     assert {b["type"] for b in linked} == {"Figure", "Table"}
+    # A whole page's image has no place in Reducto's result: said so rather than made for nothing.
+    assert "settings.return_images=page" in result.json()["result"]["custom"]["unsupported_options"]
+    pdf_url = httpx.URL(result.json()["pdf_url"])
+    served = await jobs_client.get(f"{pdf_url.path}?{pdf_url.query.decode()}")
+    assert served.status_code == 200 and served.headers["content-type"] == "application/pdf"
     for block in linked:
         url = httpx.URL(block["image_url"])
         image = await jobs_client.get(f"{url.path}?{url.query.decode()}")
         assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        assert image.headers["content-type"] == "image/png"
     job_id = result.json()["job_id"]
     async with jobs_app.state.db.session() as session:
         job = (await session.execute(select(Job).where(Job.id == uuid.UUID(job_id)))).scalar_one()
     artifacts = list(job.artifacts)
-    assert (
-        any(key.startswith("documents/") for key in artifacts) and len(artifacts) == 4
-    )  # document, 2 crops, page
+    assert any(key.startswith("documents/") for key in artifacts) and len(artifacts) == 3  # document, 2 crops
     assert (await jobs_client.delete(f"/job/{job_id}", headers=headers)).status_code == 202
     for _ in range(50):
         if all([await jobs_app.state.storage.stat(key) is None for key in artifacts]):

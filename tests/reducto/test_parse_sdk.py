@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from reducto.types import JobGetAllResponse, ParseResponse, Upload
 from reducto.types.shared.parse_response import ResultFullResult
 from tests.fixtures.pdfs import LOREM, Heading, Page, Paragraph, Table, make_pdf
 from tests.fixtures.processes import bootstrap_key, docuforge_server
+from tests.fixtures.services import skip_unless_ci
 
 import reducto
 from docuforge import __version__
@@ -237,9 +237,9 @@ def test_scans_and_office_files_through_the_sdk(client: Reducto) -> None:
     assert "| coffee | 4 |" in found[0].content and found[1].content == "Costs"
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None and os.environ.get("CI") != "true",
-    reason="LibreOffice (soffice) is not installed; make install-test installs it",
+@skip_unless_ci(
+    shutil.which("soffice") is None,
+    "LibreOffice (soffice) is not installed; make install-test installs it",
 )
 def test_a_docx_gets_page_boxes_and_a_pdf_url_from_libreoffice(client: Reducto) -> None:
     import docx

@@ -142,6 +142,9 @@ async def test_s3_presigned_urls_read_and_write_without_credentials(s3_endpoint:
         assert put.status_code == 200
         got = await http.get(s3.url("presigned/in.pdf"))
         assert got.status_code == 200 and got.content == b"%PDF-1.4 presigned"
+        assert got.headers["content-type"] == "application/pdf"  # stored untyped, served by its name
+        typed = await http.get(s3.url("presigned/in.pdf", content_type="application/pdf"))
+        assert typed.headers["content-type"] == "application/pdf"
     # Enforcing the signature is the S3 server's job (moto does not); the URL must carry one.
     assert "X-Amz-Signature=" in s3.url("presigned/in.pdf") and "X-Amz-Expires=3600" in s3.url(
         "presigned/in.pdf"

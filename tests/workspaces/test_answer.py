@@ -71,3 +71,18 @@ def test_fragment_confidence_is_the_share_found_nearly_or_exactly() -> None:
     )
     assert found == ["1,250,000", "City of Ghent"] and score == pytest.approx(2 / 3, abs=1e-3)
     assert fragment_confidence([], "anything", []) == (None, [])
+
+
+def test_a_table_row_answers_with_the_cell_under_the_asked_column() -> None:
+    hits = [
+        _hit(
+            "Table 3 - Issuance by quarter\n"
+            "2007; Q1: 148.8; Q2: 142.3; Total: 633.9\n"
+            "2006; Q1: 74.7; Q2: 84.1; Total: 367.1"
+        )
+    ]
+    found = answer("What was total issuance in 2006?", hits)
+    assert found.value == "367.1" and "2006; Q1: 74.7" in found.answer
+    # Switched off: the first number of the row, which is the year asked about.
+    first = answer("What was total issuance in 2006?", hits, AnswerOptions(nearest_value=False))
+    assert first.value == "2006"

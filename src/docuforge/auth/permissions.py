@@ -28,7 +28,9 @@ class Permission(enum.StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.viewer: frozenset({Permission.read}),
-    Role.member: frozenset({Permission.read, Permission.write}),
+    # Members do everything the Reducto SDK does, configure_webhook included (webhook.run());
+    # only the administration of users and keys is kept for admins.
+    Role.member: frozenset({Permission.read, Permission.write, Permission.manage_webhooks}),
     Role.admin: frozenset(Permission),
 }
 

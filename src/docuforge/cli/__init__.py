@@ -14,6 +14,7 @@ from docuforge.cli import (  # noqa: F401  (each registers its commands)
     pipelines,
     service,
     settings,
+    statements,
     workspaces,
 )
 from docuforge.cli.app import app

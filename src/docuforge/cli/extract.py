@@ -100,7 +100,13 @@ def extract_command(
         fail(ValueError(f"cannot read the schema {schema}: {exc}"))
     llm = None
     if engine is EngineChoice.llm:
-        fail(ValueError("the llm engine is not available in this build; use --engine offline"))
+        from docuforge.cli.app import load_settings
+        from docuforge.llm import client
+
+        llm_options = load_settings().llm.options()
+        if llm_options is None:
+            fail(ValueError("the llm engine needs an LLM provider: set DOCUFORGE_LLM__PROVIDER and its URL"))
+        llm = client(llm_options)
     try:
         options = ParseOptions()
         options.settings.return_citations = True

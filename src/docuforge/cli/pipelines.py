@@ -109,6 +109,35 @@ def pipelines_list(org: Org = "default") -> None:
         typer.echo(f"{pipeline.pipeline_id}  {pipeline.name:<24} {' -> '.join(pipeline.steps)}")
 
 
+def _extract_locally(document, steps, split: dict | None) -> object:
+    """The extract step: the whole document's value, or each split's (and partition's)."""
+    from docuforge.extraction import ExtractOptions, extract
+
+    options = ExtractOptions(
+        **({"system_prompt": steps.extract.system_prompt} if steps.extract.system_prompt else {})
+    )
+    if not (steps.extract.per_split and split):
+        return extract(document, steps.extract.schema_, options).value
+    found = []
+    for item in split["splits"]:
+        for part in item["partitions"] or [None]:
+            pages = set((part or item)["pages"])
+            if not pages:
+                continue
+            piece = document.model_copy(
+                update={"pages": [p for p in document.pages if p.original_number in pages]}
+            )
+            found.append(
+                {
+                    "split_name": item["name"],
+                    "partition": part["name"] if part else None,
+                    "page_range": sorted(pages),
+                    "value": extract(piece, steps.extract.schema_, options).value,
+                }
+            )
+    return found
+
+
 @pipelines_app.command("run")
 def pipelines_run(
     pipeline: Annotated[str, typer.Argument(help="The pipeline's name or id.")],
@@ -119,7 +148,7 @@ def pipelines_run(
     ] = None,
     org: Org = "default",
 ) -> None:
-    """Run a saved pipeline here, on a local file: parse, then split, or fill the form."""
+    """Run a saved pipeline here, on a local file: parse, then split and/or extract, or fill the form."""
     from docuforge.errors import DocuforgeError
     from docuforge.reducto.pipeline.schemas import PipelineSteps
 
@@ -174,6 +203,8 @@ def pipelines_run(
                 ),
             )
             answer["split"] = found.model_dump()
+        if steps.extract is not None:
+            answer["extract"] = _extract_locally(document, steps, answer.get("split"))
     except DocuforgeError as exc:
         typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
         raise typer.Exit(1) from None

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from docuforge import __version__
 from docuforge.cli.app import app, load_settings
 from docuforge.config import Settings
+
+if TYPE_CHECKING:
+    from docuforge.auth.service import Bootstrap
 
 
 @app.command()
@@ -122,16 +126,26 @@ async def _prepare_database(settings: Settings) -> None:
         await database.dispose()
     if first is not None:
         # Printed here, never logged: logs must not carry secrets, and this is shown exactly once.
-        typer.secho(
-            f"\nFirst start: created organization '{first.organization}' with an admin and an API key.\n"
-            f"  admin user:  {first.username}\n"
-            f"  password:    {first.password}\n"
-            f"  API key:     {first.api_key}\n"
-            "Store them now; they are not shown again. Try:\n"
-            f"  curl -H 'Authorization: Bearer {first.api_key}' {settings.server.base_url}/auth/me\n",
-            fg="green",
-            err=True,
-        )
+        # A framed block of plain text on stderr, whatever the log format, so it stands out of
+        # the JSON lines around it; flushed at once so no log line lands in its middle.
+        typer.secho(first_start_banner(first, settings.server.base_url), fg="green", err=True)
+        sys.stderr.flush()
+
+
+def first_start_banner(first: Bootstrap, base_url: str) -> str:
+    """The block the first start prints: the admin's password and an API key, once."""
+    rule = "=" * 78
+    return (
+        f"\n{rule}\n"
+        f"  Docuforge first start: organization '{first.organization}', an admin and an API key.\n"
+        "  Store them now; they are not shown again.\n\n"
+        f"  admin user:  {first.username}\n"
+        f"  password:    {first.password}\n"
+        f"  API key:     {first.api_key}\n\n"
+        f"  Try:  curl -H 'Authorization: Bearer {first.api_key}' {base_url}/auth/me\n"
+        "  Another key, any time:  docuforge keys create --name NAME [--role member|viewer|admin]\n"
+        f"{rule}\n"
+    )
 
 
 @app.command()

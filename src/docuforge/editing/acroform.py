@@ -30,7 +30,8 @@ def _inherited(field: DictionaryObject, key: str) -> Any:
 
 
 def _field_of(annotation: DictionaryObject) -> DictionaryObject:
-    return annotation if "/T" in annotation else annotation["/Parent"].get_object()
+    parent = annotation.get("/Parent")
+    return annotation if "/T" in annotation or parent is None else parent.get_object()
 
 
 def qualified_name(field: DictionaryObject) -> str:

@@ -103,7 +103,12 @@ def fill(
         from docuforge.parse.pipeline import parse
 
         document = parse(data, extension="pdf")
-    found = acroform.read_widgets(reader, document)
+    try:
+        found = acroform.read_widgets(reader, document)
+    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise DocumentError(
+            f"the form's fields could not be read: {exc}", code=ErrorCode.FORM_FILL_FAILED
+        ) from None
     method = "acroform" if found else "overlay"
     if not found and not widgets and document is not None:
         found = flat.detect(document)
@@ -118,7 +123,8 @@ def fill(
         for i, w in enumerate(places)
         if w.fill and id(w) not in fixed
     ]
-    assigned = assign(instructions, targets) if instructions.strip() else {}
+    floor = 0.4 if options.embeddings else None
+    assigned = assign(instructions, targets, meaning_floor=floor) if instructions.strip() else {}
     for key, assignment in assigned.items():
         places[int(key)].value = assignment.value
     writer = PdfWriter(io.BytesIO(data), incremental=True)

@@ -21,6 +21,10 @@ class FillOptions(BaseModel):
         False, description="Text that does not fit its field goes on pages added at the end."
     )
     font: str = Field("Helvetica", description="Standard PDF font for drawn values (flat PDFs).")
+    embeddings: bool = Field(
+        True,
+        description="Pair instructions and fields by meaning too, where the sentence model is installed.",
+    )
 
 
 class Widget(BaseModel):

@@ -7,6 +7,7 @@ result.value, result.cited(), result.confidence
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from docuforge.errors import DocuforgeError, ErrorCode
 from docuforge.extraction.matching import Scorer, load_embedder
 from docuforge.extraction.options import Citation, Engine, Extraction, ExtractOptions, Leaf
 from docuforge.extraction.schema import Field, SchemaError, parse_schema
+from docuforge.llm.types import LLMClient
 
 HIGH = 0.6  # the weakest leaf confidence an answer may hold and still be called high
 
@@ -50,9 +52,13 @@ def extract(
     schema: dict[str, Any],
     options: ExtractOptions | None = None,
     *,
-    llm: Any = None,
+    llm: LLMClient | None = None,
+    on_segment: Callable[[int, int], None] | None = None,
 ) -> Extraction:
-    """Fill a JSON Schema from a document, each leaf cited; a path is parsed first."""
+    """Fill a JSON Schema from a document, each leaf cited; a path is parsed first.
+
+    The llm engine needs `llm` (docuforge.llm.client(...)); `on_segment(done, total)` follows its calls.
+    """
     options = options or ExtractOptions()
     if not isinstance(document, Document):
         from docuforge.parse.options import ParseOptions
@@ -63,11 +69,15 @@ def extract(
         document = parse(Path(document), parse_options)
     root = parse_schema(schema)
     if options.engine is Engine.llm:
-        raise DocuforgeError(
-            "the llm engine needs an LLM provider (DOCUFORGE_LLM__PROVIDER)",
-            code=ErrorCode.INVALID_CONFIG,
-            status_code=400,
-        )
+        if llm is None:
+            raise DocuforgeError(
+                "the llm engine needs an LLM provider (DOCUFORGE_LLM__PROVIDER)",
+                code=ErrorCode.INVALID_CONFIG,
+                status_code=400,
+            )
+        from docuforge.extraction.llm import extract_llm
+
+        value, leaves, usage = extract_llm(document, schema, root, options, llm, on_segment)
     else:
         from docuforge.extraction.offline import extract_offline
 

@@ -14,6 +14,7 @@ from docuforge.document.model import BBox, Block, BlockType, Document, Word
 LABEL_MAX_WORDS = 7
 _COLON = re.compile(r"^\s*([^:\uff1a]{1,60}?)\s*[:\uff1a]\s*(.*)$")
 _GLYPHS = "☐☑☒"
+_DIGITS = re.compile(r"\d{3}")
 
 
 @dataclass
@@ -103,7 +104,8 @@ def _labelish(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped.split()) > LABEL_MAX_WORDS:
         return False
-    return any(ch.isalpha() for ch in stripped)
+    # "PO-88213", "12/03/2024": three digits in a row make a value, not a label ("Tax (8%)" stays one).
+    return any(ch.isalpha() for ch in stripped) and not _DIGITS.search(stripped)
 
 
 def _pairs(segments: list[Segment]) -> list[Pair]:
@@ -127,7 +129,7 @@ def _pairs(segments: list[Segment]) -> list[Pair]:
         tokens = list(re.finditer(r"\S+", text))
         for k in range(1, min(len(tokens), LABEL_MAX_WORDS)):
             label = text[: tokens[k - 1].end()]
-            if not any(ch.isalpha() for ch in label) or colon:
+            if colon or not _labelish(label):
                 continue
             pairs.append(
                 Pair(
@@ -141,10 +143,21 @@ def _pairs(segments: list[Segment]) -> list[Pair]:
     return pairs
 
 
+def _pair_text(text: str) -> bool:
+    """A line that is a label and value of its own ("Invoice #: 123") is nobody else's value."""
+    colon = _COLON.match(text)
+    return bool(colon and _labelish(colon.group(1)) and colon.group(2).strip())
+
+
 def _neighbours(seg: Segment, page: list[Segment], label: str, label_span: Span, pairs: list[Pair]) -> None:
     """The value of a label standing alone: what follows it on its row, or else just under it."""
     right = [
-        o for o in page if o is not seg and _same_row(seg.box, o.box) and o.box.left >= seg.box.right - 0.005
+        o
+        for o in page
+        if o is not seg
+        and _same_row(seg.box, o.box)
+        and o.box.left >= seg.box.right - 0.005
+        and not _pair_text(o.text)
     ]
     if right:
         nearest = min(right, key=lambda o: o.box.left)
@@ -153,6 +166,7 @@ def _neighbours(seg: Segment, page: list[Segment], label: str, label_span: Span,
         o
         for o in page
         if o is not seg
+        and not _pair_text(o.text)
         and o.box.top >= seg.box.bottom - 0.3 * seg.box.height
         and o.box.top - seg.box.bottom < 1.6 * max(seg.box.height, 0.008)
         and min(o.box.right, seg.box.right) - max(o.box.left, seg.box.left)
@@ -213,32 +227,26 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                 if cell is None or (cell.row, cell.col) != (r, c) or (r, c) not in segs:
                     continue
                 label = segs[(r, c)]
+                colon = _COLON.match(label.text)
+                if colon and _labelish(colon.group(1)) and colon.group(2).strip():
+                    # "Order Number: PO-23200" in one cell: a pair of its own.
+                    value = Span(label, colon.start(2), len(label.text))
+                    pairs.append(Pair(colon.group(1), value, Span(label, 0, colon.end(1)), "inline", 1.0))
+                    continue
                 if not _labelish(label.text):
                     continue
-                nxt = c + cell.col_span
-                if nxt < table.n_cols and (r, nxt) in segs:
-                    value = segs[(r, nxt)]
-                    pairs.append(
-                        Pair(
-                            label.text,
-                            Span(value, 0, len(value.text)),
-                            Span(label, 0, len(label.text)),
-                            "table",
-                            0.95,
-                        )
-                    )
+                label_span = Span(label, 0, len(label.text))
+                # The value beside a label is the next filled cell of its row (right-aligned amounts
+                # often sit a few empty columns away); under it, the next filled cell of its column.
+                right = next(
+                    (segs[(r, k)] for k in range(c + cell.col_span, table.n_cols) if (r, k) in segs), None
+                )
+                if right is not None and not _pair_text(right.text):
+                    pairs.append(Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", 0.95))
                 down = r + cell.row_span
-                if down < table.n_rows and (down, c) in segs and table.n_rows <= 3:
+                if down < table.n_rows and (down, c) in segs and not _pair_text(segs[(down, c)].text):
                     value = segs[(down, c)]
-                    pairs.append(
-                        Pair(
-                            label.text,
-                            Span(value, 0, len(value.text)),
-                            Span(label, 0, len(label.text)),
-                            "table",
-                            0.9,
-                        )
-                    )
+                    pairs.append(Pair(label.text, Span(value, 0, len(value.text)), label_span, "table", 0.85))
     return pairs, cells
 
 

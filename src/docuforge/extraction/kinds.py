@@ -107,8 +107,12 @@ def read(kind: str, field: Field, span: Span, date_order: str, checked: bool | N
             return None
         return Reading(m.group(0).strip(), _sub(span, m.start(), m.end()), 1.0)
     cleaned = values.clean_string(text)
-    if not cleaned or sum(ch.isalnum() for ch in cleaned) == 0:
-        return None
+    if (
+        not cleaned
+        or sum(ch.isalnum() for ch in cleaned) == 0
+        or (not stems(cleaned) and not any(c.isdigit() for c in cleaned))
+    ):
+        return None  # nothing but stopwords ("To" after "Billed") is no value
     if kind in ("organisation", "address") and sum(ch.isalpha() for ch in cleaned) < 3:
         return None
     offset = text.find(cleaned)
@@ -121,7 +125,7 @@ def read(kind: str, field: Field, span: Span, date_order: str, checked: bool | N
 # ------------------------------------------------------------------ positional readings (no label)
 
 _SUFFIX = re.compile(
-    r"\b(sdn\.?\s*bhd|bhd|ltd|limited|inc|llc|llp|gmbh|corp|corporation|co\.|company|plc|s\.a\.|pte|"
+    r"\b(sdn\.?\s*bhd|s/b|bhd|ltd|limited|inc|llc|llp|gmbh|corp|corporation|co\.|company|plc|s\.a\.|pte|"
     r"enterprise|trading|restaurant|cafe|café|mart|store|shop|hardware|stationery|bakery|supermarket|services)\b",
     re.I,
 )
@@ -141,6 +145,7 @@ _ADDRESS_CUE = re.compile(
     r"city|state|selangor|kuala|lumpur|johor|district|province|county|zip)\b",
     re.I,
 )
+_GLUED_STOP = re.compile(r"invoice|receipt", re.I)  # OCR glues "TAX INVOICE" into one word
 _REG_CODE = re.compile(r"^\W*\(?\s*(co\.?\s*(reg|no)|company\s+no|roc|\d{3,}[-\s]?[a-z]\b)", re.I)
 
 
@@ -162,10 +167,13 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
             continue
         if letters < 0.5 * len(text.replace(" ", "")):
             continue
-        score = 1.0 - rank * 0.06
+        if sum(ch.isalpha() for ch in _REG_TAIL.sub("", text)) < 3:
+            continue  # a registration number line ("Reg #1101083-T")
+        score = 1.0 - rank * 0.1
         if _SUFFIX.search(text):
-            score += 0.8
-        score += 0.3 * min(1.0, max(0.0, seg.box.height / median - 1.0))
+            score += 0.5
+        # The issuer's name is what the page sets largest near its top.
+        score += 0.8 * min(1.0, max(0.0, seg.box.height / median - 1.0))
         if text.isupper():
             score += 0.1
         if best is None or score > best[0]:
@@ -175,8 +183,23 @@ def organisation(segments: list[Segment]) -> tuple[Segment, float] | None:
     return best[1], min(0.85, 0.45 + 0.25 * best[0])
 
 
+_REG_TAIL = re.compile(
+    r"\s*[(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*(?:no\.?)?\s*[:#]?\s*)?\d[\d\w./-]{3,}.*$", re.I
+)
+
+
+def without_registration(name: str) -> str:
+    """A company name without the registration number printed after it ("ACME SDN BHD (123456-X)")."""
+    cut = _REG_TAIL.sub("", name).strip(" ,;:-")
+    return cut if sum(ch.isalpha() for ch in cut) >= 3 else name
+
+
 def address_lines(segments: list[Segment], after: Segment | None) -> list[Segment]:
-    """The lines of an address: after the issuer's name (or near the top), up to phone, tax or dates."""
+    """The lines of an address: after the issuer's name (or near the top), up to phone, tax or dates.
+
+    Before the first address line, registration numbers, dates and phone lines are stepped over
+    (receipts print them between the name and the address); after it they end the address.
+    """
     start = 0
     if after is not None:
         start = next((i + 1 for i, s in enumerate(segments) if s is after), 0)
@@ -186,13 +209,22 @@ def address_lines(segments: list[Segment], after: Segment | None) -> list[Segmen
         else []
     )
     chosen: list[Segment] = []
-    for seg in pool:
+    for index, seg in enumerate(pool):
         text = seg.text.strip()
-        if not chosen and (_REG_CODE.match(text) or not _ADDRESS_CUE.search(text)):
-            if len(chosen) == 0 and pool.index(seg) > 3:
+        other = bool(
+            _STOP.search(text)
+            or _GLUED_STOP.search(text)
+            or values.find_dates(text)
+            or EMAIL.search(text)
+            or _REG_CODE.match(text)
+            or (PHONE.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 7)
+        )
+        if not chosen:
+            if index > 4:
                 break
-            continue
-        if _STOP.search(text) or values.find_dates(text) or EMAIL.search(text):
+            if other or not _ADDRESS_CUE.search(text):
+                continue
+        elif other:
             break
         if chosen and seg.box.top - chosen[-1].box.bottom > 2.5 * max(seg.box.height, 0.008):
             break

@@ -28,7 +28,21 @@ SYNONYMS: list[set[str]] = [
     {"number", "no", "num", "nr", "#", "id", "ref", "reference", "code"},
     {"quantity", "qty", "units", "count", "pcs"},
     {"amount", "amt", "sum", "value"},
-    {"total", "grand total", "amount due", "balance due", "total due", "total amount", "nett", "net total"},
+    {
+        "total",
+        "grand total",
+        "amount due",
+        "balance due",
+        "total due",
+        "total amount",
+        "nett",
+        "net total",
+        "payable",
+        "total payable",
+        "amount payable",
+        "total inclusive",
+        "total incl",
+    },
     {"price", "rate", "unit price", "unit cost", "cost"},
     {"description", "item", "items", "particulars", "product", "details", "article", "service"},
     {"date", "dated", "day"},
@@ -41,8 +55,16 @@ SYNONYMS: list[set[str]] = [
     {"phone", "tel", "telephone", "mobile", "contact number", "ph"},
     {"email", "e-mail", "mail"},
     {"tax", "vat", "gst", "sales tax"},
-    {"subtotal", "sub total", "sub-total", "net amount"},
-    {"due date", "payment due", "due"},
+    {
+        "subtotal",
+        "sub total",
+        "sub-total",
+        "net amount",
+        "total before tax",
+        "total excl tax",
+        "pre-tax total",
+    },
+    {"due date", "payment due", "due", "pay by", "payable by"},
     {"name", "full name"},
     {"signature", "signed", "sign"},
     {"birth", "dob", "born"},
@@ -82,6 +104,7 @@ def _synonym_stems() -> list[frozenset[frozenset[str]]]:
     return [frozenset(stems(phrase) for phrase in group) for group in SYNONYMS]
 
 
+@lru_cache(maxsize=65536)
 def expand(terms: frozenset[str]) -> frozenset[str]:
     """The terms and every synonym whose phrase the terms contain."""
     out = set(terms)

@@ -10,6 +10,7 @@ objects come from tables; objects whose name heads a section ("Bill to") are rea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from docuforge.document.model import Document
@@ -17,7 +18,7 @@ from docuforge.extraction import kinds, values
 from docuforge.extraction.candidates import Layout, Segment, Span, read_layout
 from docuforge.extraction.citations import cite
 from docuforge.extraction.kinds import kind_of, read
-from docuforge.extraction.matching import Scorer, field_terms
+from docuforge.extraction.matching import FieldTerms, Scorer, field_terms, lexical
 from docuforge.extraction.options import ExtractOptions, Leaf
 from docuforge.extraction.schema import Field
 from docuforge.extraction.tables import table_items
@@ -42,6 +43,17 @@ class Context:
     date_order: str
     choices: dict[Path, Choice]
     used: set[tuple[int, int]]
+    labels: list[FieldTerms]  # every leaf's terms: a value that reads as a label is no value
+    # First every field takes what a label names; only then do the others fall back on position,
+    # so an issuer's name found by position cannot take the line a "Bill to" label names.
+    phase: str = "labels"
+    arrays: dict[Path, list[Any]] = dataclass_field(default_factory=dict)
+
+    def labelness(self, text: str) -> float:
+        stripped = text.strip().rstrip(":\uff1a")
+        if not stripped or any(ch.isdigit() for ch in stripped) or len(stripped.split()) > 5:
+            return 0.0
+        return max((lexical(terms, stripped) for terms in self.labels), default=0.0)
 
 
 def _date_order(document: Document, options: ExtractOptions) -> str:
@@ -75,6 +87,8 @@ def _label_candidates(
         if reading is None:
             continue
         score = label * pair.prior * reading.quality
+        if kind in ("text", "organisation", "address", "enum") and ctx.labelness(pair.value.text) >= 0.4:
+            score *= 0.3  # "Customer | INVOICE NUMBER": the cell beside a label is another label
         span = reading.span
         extra: tuple[Span, ...] = ()
         value = reading.value
@@ -86,8 +100,6 @@ def _label_candidates(
 
 def _lexical_only(ctx: Context, terms: Any, label: str) -> float:
     # Prefix labels are every head of every line: too many to embed, and words suffice for them.
-    from docuforge.extraction.matching import lexical
-
     return lexical(terms, label)
 
 
@@ -112,7 +124,9 @@ def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | N
             seg, confidence = found
             reading = read("organisation", field, Span(seg, 0, len(seg.text)), ctx.date_order)
             if reading:
-                return Choice((), reading.value, reading.span, confidence)
+                name = kinds.without_registration(str(reading.value))
+                span = Span(reading.span.segment, reading.span.start, reading.span.start + len(name))
+                return Choice((), name, span, confidence)
     if kind == "address":
         org = kinds.organisation(segments)
         lines = kinds.address_lines(segments, org[0] if org else None)
@@ -123,7 +137,7 @@ def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | N
     if kind in ("date", "email", "phone"):
         for seg in segments:
             reading = read(kind, field, Span(seg, 0, len(seg.text)), ctx.date_order)
-            if reading is not None:
+            if reading is not None and (seg.order, reading.span.start) not in ctx.used:
                 return Choice((), reading.value, reading.span, 0.5)
     if kind == "boolean":
         return None
@@ -168,7 +182,7 @@ def _fill_object(
         child_path = (*path, prop.name)
         names = [*parents, field.name] if field.name else parents
         out[prop.name] = _fill(prop, child_path, names, ctx, scope)
-    if section is not None:
+    if section is not None and ctx.phase == "fallback":
         _fill_from_section(field, path, section, ctx, out)
     return out
 
@@ -209,15 +223,19 @@ def _fill(field: Field, path: Path, parents: list[str], ctx: Context, within: li
         return _fill_object(field, path, parents, ctx, within)
     if field.type == "array":
         return _fill_array(field, path, parents, ctx)
-    allowed = {s.order for s in within} if within is not None else None
-    candidates = sorted(_label_candidates(field, parents, ctx, allowed), key=lambda c: -c.score)
-    for candidate in candidates:
-        key = (candidate.span.segment.order, candidate.span.start) if candidate.span else None
-        if key is not None and key in ctx.used:
-            continue
-        candidate.path = path
-        _choose(ctx, candidate)
-        return candidate.value
+    if path in ctx.choices:
+        return ctx.choices[path].value
+    if ctx.phase == "labels":
+        allowed = {s.order for s in within} if within is not None else None
+        candidates = sorted(_label_candidates(field, parents, ctx, allowed), key=lambda c: -c.score)
+        for candidate in candidates:
+            key = (candidate.span.segment.order, candidate.span.start) if candidate.span else None
+            if key is not None and key in ctx.used:
+                continue
+            candidate.path = path
+            _choose(ctx, candidate)
+            return candidate.value
+        return None
     fallback = _fallback(field, ctx, within if within is not None else ctx.layout.segments)
     if fallback is not None:
         fallback.path = path
@@ -227,6 +245,12 @@ def _fill(field: Field, path: Path, parents: list[str], ctx: Context, within: li
 
 
 def _fill_array(field: Field, path: Path, parents: list[str], ctx: Context) -> list[Any]:
+    if path not in ctx.arrays:
+        ctx.arrays[path] = _read_array(field, path, parents, ctx)
+    return ctx.arrays[path]
+
+
+def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> list[Any]:
     item = field.items
     if item is None:
         return []
@@ -276,17 +300,29 @@ def _fill_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
     return []
 
 
+def _leaf_terms(field: Field, parents: list[str]) -> list[FieldTerms]:
+    if field.leaf:
+        return [field_terms(field, parents)]
+    if field.type == "array":
+        return _leaf_terms(field.items, [*parents, field.name]) if field.items else []
+    return [
+        t for p in field.properties for t in _leaf_terms(p, [*parents, field.name] if field.name else parents)
+    ]
+
+
 def extract_offline(
     document: Document, root: Field, options: ExtractOptions, scorer: Scorer
 ) -> tuple[Any, list[Leaf]]:
     layout = read_layout(document)
-    ctx = Context(layout, options, scorer, _date_order(document, options), {}, set())
+    ctx = Context(layout, options, scorer, _date_order(document, options), {}, set(), _leaf_terms(root, []))
     if scorer.embed is not None:
         scorer.prepare([p.label for p in layout.pairs if p.source != "prefix"])
-    if root.type == "array":
-        value: Any = _fill_array(root, (), [], ctx)
-    else:
-        value = _fill_object(root, (), [], ctx, None)
+    value: Any = None
+    for phase in ("labels", "fallback"):
+        ctx.phase = phase
+        value = (
+            _fill_array(root, (), [], ctx) if root.type == "array" else _fill_object(root, (), [], ctx, None)
+        )
     leaves = []
     for choice in ctx.choices.values():
         confidence = max(0.0, min(1.0, choice.score))

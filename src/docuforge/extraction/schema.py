@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -116,6 +118,16 @@ def _build(name: str, node: Any, root: dict[str, Any], required: bool, depth: in
     return result
 
 
+@lru_cache(maxsize=256)
+def _schema_problem(schema_json: str) -> str | None:
+    # Checking against the meta-schema costs more than a small extraction: once per distinct schema.
+    try:
+        jsonschema.Draft202012Validator.check_schema(json.loads(schema_json))
+    except jsonschema.SchemaError as error:
+        return str(error.message)
+    return None
+
+
 def parse_schema(schema: Any) -> Field:
     """Check the schema and read it as fields; a bare {name: {...}} mapping is taken as properties."""
     if not isinstance(schema, dict) or not schema:
@@ -126,10 +138,9 @@ def parse_schema(schema: Any) -> Field:
         and all(isinstance(v, dict) for v in schema.values())
     ):
         schema = {"type": "object", "properties": schema}
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as error:
-        raise SchemaError(f"not a valid JSON Schema: {error.message}") from None
+    problem = _schema_problem(json.dumps(schema, sort_keys=True, default=str))
+    if problem:
+        raise SchemaError(f"not a valid JSON Schema: {problem}")
     root = _build("", schema, schema, True, 0)
     if root.type == "array" and root.items is not None:
         return root

@@ -56,7 +56,10 @@ class Period(_Model):
 class Check(_Model):
     """One validation: a total recomputed from its components, or the balance-sheet equation."""
 
-    kind: str = Field(description="sum or balance_sheet_equation.")
+    kind: str = Field(
+        description="sum (a total down its components), balance_sheet_equation, or across (changes in "
+        "equity: the total column along a line)."
+    )
     line: str = Field(description="The line checked.")
     period: str
     expected: float = Field(description="What the components add up to.")

@@ -78,6 +78,8 @@ def parse_amount(text: str, decimal: str | None = None) -> float | None:
     elif s.startswith("(") and s.count("(") == 1 and ")" not in s:
         negative, s = True, s[1:].strip()  # "(1,234" with the parenthesis split off into the next word
     s = _SYMBOLS.sub("", s).strip()
+    if len(s) > 3 and s[:3] in CURRENCY_CODES and not s[:3].isdigit():
+        s = s[3:].strip()  # "CHF1,234", "EUR (12)"
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
     if s.endswith("-") or s.endswith("\u2212"):

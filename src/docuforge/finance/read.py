@@ -3,6 +3,7 @@ values, notes, citations; then totals and checks."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from docuforge.finance.periods import parse_period
 from docuforge.finance.rows import Row, RowOptions, Token
 from docuforge.finance.validate import checks, find_structure, keyword_total
 
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(\s|,|$)", re.I)
 _NOTE_TOKEN = re.compile(r"^\d{1,2}(\.\d{1,2})?[a-z]?$|^\d{1,2}[a-z]?(,\d{1,2}[a-z]?)+$")
 _YEAR = re.compile(r"^(FY)?(19|20)\d{2}[*]?$|^Q[1-4]$", re.I)
 _TITLE_WORDS = re.compile(
@@ -184,12 +186,18 @@ def _bbox(box: tuple[float, float, float, float]) -> tuple[float, float, float, 
 
 
 def _trailing_amounts(row: Row) -> list[Token]:
+    """The numbers that end a row, right to left (a year closing the label stays with the label)."""
     out: list[Token] = []
-    for token in reversed(row.tokens):
-        if is_amount(token.text) or token.text in CURRENCY_SYMBOLS or token.text in (")", "*"):
-            out.append(token)
-        else:
+    tokens = row.tokens
+    for k in range(len(tokens) - 1, -1, -1):
+        token = tokens[k]
+        if not (is_amount(token.text) or token.text in CURRENCY_SYMBOLS or token.text in (")", "*")):
             break
+        if _YEAR.match(token.text) and k > 0 and not is_amount(tokens[k - 1].text):
+            char = (token.box[2] - token.box[0]) / max(1, len(token.text))
+            if token.box[0] - tokens[k - 1].box[2] < 2.5 * char:
+                break  # "Balance at December 31, 2023": a word's width away from the label's words
+        out.append(token)
     return out
 
 
@@ -255,6 +263,9 @@ def _is_header_row(row: Row, columns: list[_Column]) -> bool:
     in_columns = [t for t in row.tokens if t.box[2] > columns[0].left - 0.01]
     if not in_columns:
         return False
+    texts = " ".join(t.text for t in in_columns)
+    if _MONTH.search(texts) and any(_YEAR.match(t.text.rstrip(",")) for t in in_columns):
+        return True  # "31 Dec 2024": the day is a number, the row a header
     for t in in_columns:
         if (
             is_amount(t.text)
@@ -274,6 +285,8 @@ def _frame(rows: list[Row], columns: list[_Column]) -> tuple[list[Row], int, int
         return any(is_amount(t.text) and t.box[0] >= left - 0.02 for t in row.tokens)
 
     data = [i for i, row in enumerate(rows) if has_values(row) and not _is_header_row(row, columns)]
+    if not data:
+        return [], 0, -1, 0  # numbers only in headers: no line items on this page
     first_data, last = data[0], data[-1]
     headers: list[Row] = []
     i = first_data - 1
@@ -319,23 +332,42 @@ def _period_labels(headers: list[Row], columns: list[_Column]) -> list[str]:
     for row in headers:
         phrases = [
             p
-            for p in _phrases(row)
+            for p in _split_at_columns(_phrases(row), value_cols)
             if not p[0].text.lower().startswith("note") and p[-1].box[2] > value_cols[0].left - 0.08
         ]
         if not phrases:
             continue
         texts = [" ".join(t.text for t in p) for p in phrases]
         mids = [(p[0].box[0] + p[-1].box[2]) / 2 for p in phrases]
-        if len(phrases) >= len(value_cols):
-            for text, p in zip(texts, phrases, strict=True):
-                col = _column_of(Token(text, (p[0].box[0], 0, p[-1].box[2], 0), 0), value_cols, 0.03)
-                if col is not None:
-                    parts[col].append(text)
-        else:
+        pitch = statistics.median(b - a for a, b in itertools.pairwise(centres)) if len(centres) > 1 else 0.1
+        spanning = []
+        for k, p in enumerate(phrases):
+            right, wide = p[-1].box[2], p[-1].box[2] - p[0].box[0]
+            aligned = [i for i, c in enumerate(value_cols) if abs(right - c.right) < 0.015]
+            if aligned and (wide < 1.2 * pitch or len(phrases) >= len(value_cols)):
+                parts[aligned[0]].append(texts[k])  # right-aligned over one column: that column's
+            else:
+                spanning.append(k)
+        if spanning:
             for i, centre in enumerate(centres):
-                nearest = min(range(len(phrases)), key=lambda k: abs(mids[k] - centre))
+                nearest = min(spanning, key=lambda k: abs(mids[k] - centre))
                 parts[i].append(texts[nearest])
     return [" ".join(p) for p in parts]
+
+
+def _split_at_columns(phrases: list[list[Token]], columns: list[_Column]) -> list[list[Token]]:
+    """A phrase running over two columns' headers ends where a word ends on a column's right edge."""
+    out: list[list[Token]] = []
+    for phrase in phrases:
+        current: list[Token] = []
+        for k, token in enumerate(phrase):
+            current.append(token)
+            if k < len(phrase) - 1 and any(abs(token.box[2] - c.right) < 0.012 for c in columns):
+                out.append(current)
+                current = []
+        if current:
+            out.append(current)
+    return out
 
 
 def _phrases(row: Row) -> list[list[Token]]:

@@ -177,7 +177,10 @@ def _continues_number(prev: Token, token: Token) -> bool:
     char = (token.box[2] - token.box[0]) / max(1, len(token.text))
     if gap > 1.3 * char or gap < -0.002:  # a thin or a full space (monospace), never a column's gap
         return False
-    head = prev.text.lstrip("(-\u2212$\u20ac\u00a3")
+    head = prev.text
+    if len(head) > 3 and head[:3].isalpha() and head[:3].isupper():
+        head = head[3:]  # a currency code run into the number: "CHF138 481", "CHF(56 046)"
+    head = head.lstrip("(-\u2212$\u20ac\u00a3 ")
     tail = token.text.rstrip(")-*")
     return (
         head.replace("\u00a0", "").isdigit()

@@ -231,6 +231,32 @@ def checks(
             )
     if statement_type == StatementType.BALANCE_SHEET:
         out.extend(_equation(lines, periods))
+    if statement_type == StatementType.EQUITY:
+        out.extend(_across(lines, periods, unit))
+    return out
+
+
+def _across(lines: list[StatementLine], columns: list[str], unit: float) -> list[Check]:
+    """Changes in equity: the Total column adds up the components across each line."""
+    if len(columns) < 3 or not normalise(columns[-1]).startswith("total"):
+        return []
+    out = []
+    for line in lines:
+        total = line.values.get(columns[-1])
+        if total is None:
+            continue
+        expected = sum(line.values.get(c) or 0.0 for c in columns[:-1])
+        out.append(
+            Check(
+                kind="across",
+                line=line.label,
+                period=columns[-1],
+                expected=round(expected, 6),
+                actual=total,
+                ok=abs(expected - total) <= tolerance(unit, len(columns) - 1),
+                lines=columns[:-1],
+            )
+        )
     return out
 
 
@@ -279,3 +305,9 @@ def _equation(lines: list[StatementLine], periods: list[str]) -> list[Check]:
             )
         )
     return out
+
+
+def recheck(lines: list[StatementLine], periods: list[str], statement_type: StatementType) -> list[Check]:
+    """Checks for lines edited or sent by hand (their is_total flags left as given)."""
+    copies = [line.model_copy(deep=True) for line in lines]
+    return checks(copies, periods, find_structure(copies, periods), statement_type)

@@ -40,15 +40,24 @@ def _union(boxes: list[BBox]) -> Box | None:
     )
 
 
-def _table_rows(block: Block) -> list[tuple[str, list[BBox]]]:
-    """Each body row as 'header: value; ...' with the boxes of its cells."""
+def _table_rows(
+    block: Block, inherited: list[str] | None = None
+) -> tuple[list[str], list[tuple[str, list[BBox]]]]:
+    """Each body row as 'header: value; ...' with the boxes of its cells, and the header used.
+
+    A table continued from an earlier page has no header row of its own: it gets the first's.
+    """
     assert block.table is not None
     grid = block.table.grid()
     if not grid:
-        return []
-    header = [cell.text.strip() if cell is not None else "" for cell in grid[0]]
+        return inherited or [], []
+    if inherited is not None and len(inherited) == len(grid[0]):
+        header, body = inherited, grid
+    else:
+        header = [cell.text.strip() if cell is not None else "" for cell in grid[0]]
+        body = grid[1:] if len(grid) > 1 else grid
     rows: list[tuple[str, list[BBox]]] = []
-    for line in grid[1:] if len(grid) > 1 else grid:
+    for line in body:
         parts, boxes, seen = [], [], set()
         for name, cell in zip(header, line, strict=False):
             if cell is None or id(cell) in seen or not cell.text.strip():
@@ -61,7 +70,7 @@ def _table_rows(block: Block) -> list[tuple[str, list[BBox]]]:
                 boxes.append(cell.bbox)
         if parts:
             rows.append(("; ".join(parts), boxes or [block.bbox]))
-    return rows
+    return header, rows
 
 
 def passages(
@@ -74,6 +83,7 @@ def passages(
     """The document's passages, in reading order, ids `<document_id>:<n>`."""
     runs: list[_Run] = []
     heading = ""
+    headers: dict[str, list[str]] = {}  # table block id -> its header row, for its continuations
 
     def flush(run: _Run | None) -> None:
         if run is not None and run.texts:
@@ -90,16 +100,20 @@ def passages(
                 run = _Run(page.number, [block_markdown(block)], [block.bbox], heading="")
                 continue
             if block.type is BlockType.TABLE and block.table is not None:
-                pieces = _table_rows(block)
+                inherited = headers.get(block.continued_from) if block.continued_from else None
+                headers[block.id], pieces = _table_rows(block, inherited)
                 if block.caption:
                     pieces.insert(0, (block.caption, [block.bbox]))
             else:
                 text = block_markdown(block).strip()
                 pieces = [(text, [block.bbox])] if text else []
             for text, boxes in pieces:
-                if run is None or (run.length() + len(text) > size and run.length() > size // 3):
+                # Rows of a table merged across pages keep their own page: cite where they are.
+                where = boxes[0].page if boxes else page.number
+                full = run is not None and run.length() + len(text) > size and run.length() > size // 3
+                if run is None or full or run.page != where:
                     flush(run)
-                    run = _Run(page.number, heading=heading)
+                    run = _Run(where, heading=heading)
                 run.texts.append(text)
                 run.boxes.extend(boxes)
         flush(run)

@@ -27,6 +27,7 @@ BUILTIN_TASK_MODULES: list[str] = [
     "docuforge.reducto.pipeline.tasks",
     "docuforge.workspaces.tasks",
     "docuforge.logs.tasks",
+    "docuforge.finance.tasks",
 ]
 
 

@@ -16,8 +16,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from docuforge.logs.records import Malformed, Record
+from docuforge.logs.rollup import Rollup
 
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 
 RECORDS = pa.schema(
     [
@@ -63,44 +64,31 @@ def _first_line(messages: pa.Array) -> pa.Array:
     return pc.list_element(pc.split_pattern(messages, "\n", max_splits=1), 0)
 
 
-def _json(value: dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return orjson.dumps(value, default=str).decode()
-
-
 class ParquetSink:
-    """Writes records and malformed lines of one job to records.parquet and malformed.parquet."""
+    """Writes one job's records.parquet, malformed.parquet and rollup.parquet."""
 
     def __init__(self, folder: Path, job_id: str, row_group: int = ROW_GROUP) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.records_path = folder / "records.parquet"
         self.malformed_path = folder / "malformed.parquet"
+        self.rollup_path = folder / "rollup.parquet"
+        self._rollup = Rollup()
         self.job_id = job_id
         self.row_group = row_group
         self._records = pq.ParquetWriter(self.records_path, RECORDS, compression="zstd")
         self._malformed = pq.ParquetWriter(self.malformed_path, MALFORMED, compression="zstd")
-        self._columns: list[list[Any]] = [[] for _ in range(11)]
+        self._batch: list[Record] = []
         self._bad: list[list[Any]] = [[], [], []]
-        self.records = 0
+        self.records = 0  # written so far
         self.malformed = 0
 
     def add(self, item: Record | Malformed) -> None:
         if type(item) is Record:
-            columns = self._columns
-            columns[0].append(self.records)
-            columns[1].append(item.timestamp)
-            columns[2].append(item.zone)
-            columns[3].append(item.level)
-            columns[4].append(item.message)
-            columns[5].append(item.logger)
-            columns[6].append(item.service)
-            columns[7].append(item.host)
-            columns[8].append(_json(item.attributes) if item.attributes else None)
-            columns[9].append(item.line)
-            columns[10].append(item.end_line)
-            self.records += 1
-            if len(columns[0]) >= self.row_group:
+            # The attributes as JSON now: a dict per waiting record costs more memory than its text.
+            attributes = item.attributes
+            item.attributes = orjson.dumps(attributes, default=str) if attributes else None  # type: ignore[assignment]
+            self._batch.append(item)
+            if len(self._batch) >= self.row_group:
                 self._flush_records()
         else:
             assert isinstance(item, Malformed)
@@ -112,17 +100,34 @@ class ParquetSink:
                 self._flush_malformed()
 
     def _flush_records(self) -> None:
-        columns = self._columns
-        if not columns[0]:
+        # One comprehension per column beats eleven appends per record.
+        batch = self._batch
+        if not batch:
             return
-        count = len(columns[0])
-        types = [field.type for field in RECORDS if field.name not in ("job_id", "template")]
-        arrays = [pa.array(values, type=kind) for values, kind in zip(columns, types, strict=False)]
-        messages = arrays[4]
-        arrays.insert(5, templates(messages))
-        arrays.insert(0, pa.array([self.job_id] * count, pa.string()).dictionary_encode().cast(pa.string()))
+        count = len(batch)
+        messages = pa.array([r.message for r in batch], pa.string())
+        stamps = pa.array([r.timestamp for r in batch], pa.timestamp("us", tz="UTC"))
+        levels = pa.array([r.level for r in batch], pa.string())
+        masked = templates(messages)
+        self._rollup.add(stamps, levels, masked)
+        arrays = [
+            pa.array([self.job_id] * count, pa.string()),
+            pa.array(range(self.records, self.records + count), pa.int64()),
+            stamps,
+            pa.array([r.zone for r in batch], pa.string()),
+            levels,
+            messages,
+            masked,
+            pa.array([r.logger for r in batch], pa.string()),
+            pa.array([r.service for r in batch], pa.string()),
+            pa.array([r.host for r in batch], pa.string()),
+            pa.array([r.attributes for r in batch], pa.binary()).cast(pa.string()),
+            pa.array([r.line for r in batch], pa.int64()),
+            pa.array([r.end_line for r in batch], pa.int64()),
+        ]
         self._records.write_table(pa.Table.from_arrays(arrays, schema=RECORDS), row_group_size=count)
-        self._columns = [[] for _ in range(11)]
+        self.records += count
+        self._batch = []
 
     def _flush_malformed(self) -> None:
         bad = self._bad
@@ -140,3 +145,4 @@ class ParquetSink:
         self._flush_malformed()
         self._records.close()
         self._malformed.close()
+        self._rollup.write(self.rollup_path, self.job_id)

@@ -27,15 +27,13 @@ SERVICE_KEYS = ("service", "service.name", "service_name", "app", "application",
 HOST_KEYS = ("host", "hostname", "host.name", "host_name", "server")
 
 
-def _take(entry: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        if key in entry:
-            value = entry[key]
-            if isinstance(value, dict | list):
-                continue
-            del entry[key]
-            return value
-    return None
+# key -> (role, rank): one dict lookup per key of the entry instead of a scan per role.
+_ROLES = ("time", "level", "message", "logger", "service", "host")
+ROLE_OF: dict[str, tuple[int, int]] = {}
+for _role, _keys in enumerate((TIME_KEYS, LEVEL_KEYS, MESSAGE_KEYS, LOGGER_KEYS, SERVICE_KEYS, HOST_KEYS)):
+    for _rank, _key in enumerate(_keys):
+        ROLE_OF.setdefault(_key, (_role, _rank))
+_SCALAR = (str, int, float, bool)
 
 
 def _nested(entry: dict[str, Any], outer: str, inner: tuple[str, ...]) -> Any:
@@ -52,41 +50,49 @@ def _nested(entry: dict[str, Any], outer: str, inner: tuple[str, ...]) -> Any:
     return None
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
 def from_entry(
     entry: dict[str, Any], line: int, default_zone: dt.tzinfo, end_line: int | None = None
 ) -> Record:
     """A record from one entry; the fields it does not name become its attributes."""
-    stamp = _take(entry, TIME_KEYS)
-    level_value = _take(entry, LEVEL_KEYS)
-    if level_value is None:
+    chosen: list[Any] = [None] * 6
+    ranks = [99] * 6
+    keys: list[str | None] = [None] * 6
+    role_of = ROLE_OF
+    for key in entry:
+        role = role_of.get(key)
+        if role is not None and role[1] < ranks[role[0]]:
+            value = entry[key]
+            if value is not None and type(value) in _SCALAR:
+                chosen[role[0]], ranks[role[0]], keys[role[0]] = value, role[1], key
+    for key in keys:
+        if key is not None:
+            del entry[key]
+    stamp, level_value, message, logger, service, host = chosen
+    if level_value is None and "log" in entry:
         level_value = _nested(entry, "log", ("level",))
-    message = _take(entry, MESSAGE_KEYS)
-    logger = _take(entry, LOGGER_KEYS) or _nested(entry, "log", ("logger",))
-    service = _take(entry, SERVICE_KEYS) or _nested(entry, "service", ("name",))
-    host = _take(entry, HOST_KEYS) or _nested(entry, "host", ("name", "hostname"))
+    if logger is None and "log" in entry:
+        logger = _nested(entry, "log", ("logger",))
+    if service is None and "service" in entry:
+        service = _nested(entry, "service", ("name",))
+    if host is None and "host" in entry:
+        host = _nested(entry, "host", ("name", "hostname"))
     parsed = timestamps.parse(stamp, default_zone) if stamp is not None else None
     if stamp is not None and parsed is None:
         entry["_timestamp"] = stamp  # kept where it can be seen, not silently dropped
-    level = levels.normalize(level_value)
+    level = levels.normalize(level_value) if level_value is not None else None
     if level is None and level_value is not None:
         entry["_level"] = level_value
     return Record(
-        line=line,
-        end_line=end_line,
-        timestamp=parsed[0] if parsed else None,
-        zone=parsed[1] if parsed else None,
-        level=level,
-        message=_text(message) or "",
-        logger=_text(logger),
-        service=_text(service),
-        host=_text(host),
-        attributes=entry or None,
+        line,
+        parsed[0] if parsed else None,
+        parsed[1] if parsed else None,
+        level,
+        message if type(message) is str else ("" if message is None else str(message)),
+        logger if logger is None or type(logger) is str else str(logger),
+        service if service is None or type(service) is str else str(service),
+        host if host is None or type(host) is str else str(host),
+        entry or None,
+        end_line,
     )
 
 

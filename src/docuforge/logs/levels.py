@@ -19,8 +19,19 @@ SYSLOG = ("fatal", "fatal", "fatal", "error", "warn", "info", "info", "debug")
 _NUMBERS = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}
 
 
+# The spellings as written most often (INFO, Info, info), found without any string work.
+_EXACT: dict[object, str] = {}
+for _spelling, _level in SPELLINGS.items():
+    for _variant in (_spelling, _spelling.upper(), _spelling.capitalize()):
+        _EXACT[_variant] = _level
+
+
 def normalize(value: object) -> str | None:
     """trace/debug/info/warn/error/fatal, or None when the value names no level."""
+    if type(value) is str:
+        found = _EXACT.get(value)
+        if found is not None:
+            return found
     if value is None:
         return None
     if isinstance(value, bool):

@@ -18,6 +18,7 @@ import duckdb
 import orjson
 from pydantic import BaseModel, Field
 
+from docuforge.logs import rollup
 from docuforge.logs.records import LEVELS
 
 # Columns a field filter names directly; any other name is looked up among the attributes.
@@ -73,6 +74,7 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
         config["threads"] = threads
     connection = duckdb.connect(config=config)
     connection.execute("SET TimeZone = 'UTC'")
+    connection.execute("SET enable_progress_bar = false")  # it would write to the server's or CLI's terminal
     return connection
 
 
@@ -83,14 +85,14 @@ def _source(paths: Sequence[Path]) -> str:
     return f"read_parquet([{listed}])"
 
 
-def _where(query: RecordFilter) -> tuple[str, list[Any]]:
+def _where(query: RecordFilter, time_column: str = "ts") -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if query.since is not None:
-        clauses.append("ts >= ?")
+        clauses.append(f"{time_column} >= ?")
         params.append(_aware(query.since))
     if query.until is not None:
-        clauses.append("ts < ?")
+        clauses.append(f"{time_column} < ?")
         params.append(_aware(query.until))
     if query.levels:
         unknown = [level for level in query.levels if level not in LEVELS]
@@ -181,6 +183,23 @@ def _bucket_seconds(first: dt.datetime | None, last: dt.datetime | None, wanted:
     return next((size for size in BUCKETS if span / size <= 120), BUCKETS[-1])
 
 
+def _minute_aligned(value: dt.datetime | None) -> bool:
+    return value is None or (value.second == 0 and value.microsecond == 0)
+
+
+def _rollup_answers(query: RecordFilter, rollup_paths: Sequence[Path] | None, count: int) -> bool:
+    """Whether the rollups hold the answer: whole minutes, no text or field filter, every job rolled up."""
+    return bool(
+        rollup_paths
+        and len(rollup_paths) == count
+        and not query.text
+        and not query.fields
+        and _minute_aligned(query.since)
+        and _minute_aligned(query.until)
+        and all(rollup.usable(path) for path in rollup_paths)
+    )
+
+
 def summary(
     paths: Sequence[Path],
     malformed_paths: Sequence[Path],
@@ -188,33 +207,60 @@ def summary(
     *,
     bucket_seconds: int | None = None,
     top: int = 20,
+    rollup_paths: Sequence[Path] | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, Any]:
-    """Counts by level and by time bucket, the commonest message templates, first/last time, malformed."""
+    """Counts by level and by time bucket, the commonest message templates, first/last time, malformed.
+
+    Read from the jobs' rollups when they hold the answer (see rollup.py), else from the records.
+    """
     db = connection or connect()
-    where, params = _where(query or RecordFilter())
-    source = _source(paths)
+    query = query or RecordFilter()
+    if _rollup_answers(query, rollup_paths, len(paths)) and (bucket_seconds or 60) % 60 == 0:
+        assert rollup_paths is not None
+        source, counted, first_ts, last_ts, time_column = (
+            _source(rollup_paths),
+            "sum(count)",
+            "min(first_ts)",
+            "max(last_ts)",
+            "minute",
+        )
+    else:
+        source, counted, first_ts, last_ts, time_column = (
+            _source(paths),
+            "count(*)",
+            "min(ts)",
+            "max(ts)",
+            "ts",
+        )
+    where, params = _where(query, time_column)
     total, first, last = db.execute(
-        f"SELECT count(*), min(ts), max(ts) FROM {source}{where}", params
+        f"SELECT coalesce({counted}, 0), {first_ts}, {last_ts} FROM {source}{where}", params
     ).fetchone()  # type: ignore[misc]
+    size = _bucket_seconds(first, last, bucket_seconds)
+    if time_column == "minute" and size % 60:
+        # A span under twenty minutes wants buckets finer than the rollup's minutes.
+        return summary(paths, malformed_paths, query, bucket_seconds=bucket_seconds, top=top, connection=db)
     by_level = dict(
         db.execute(
-            f"SELECT coalesce(level, 'none'), count(*) FROM {source}{where} GROUP BY 1", params
+            f"SELECT coalesce(level, 'none'), {counted} FROM {source}{where} GROUP BY 1", params
         ).fetchall()
     )
-    size = _bucket_seconds(first, last, bucket_seconds)
     step = size * 1_000_000
     buckets = db.execute(
-        f"SELECT make_timestamptz((epoch_us(ts) // {step}) * {step}) AS bucket, level, count(*)"
-        f" FROM {source}{where}{' AND' if where else ' WHERE'} ts IS NOT NULL GROUP BY ALL ORDER BY 1",
+        f"SELECT make_timestamptz((epoch_us({time_column}) // {step}) * {step}) AS bucket, level, {counted}"
+        f" FROM {source}{where}{' AND' if where else ' WHERE'} {time_column} IS NOT NULL"
+        " GROUP BY ALL ORDER BY 1",
         params,
     ).fetchall()
     series: dict[dt.datetime, dict[str, int]] = {}
     for start, level, count in buckets:
-        series.setdefault(start, {})[level or "none"] = count
+        series.setdefault(start, {})[level or "none"] = int(count)
+    # A template's level is its commonest one.
     templates = db.execute(
-        f"SELECT template, count(*) AS n, any_value(level) FROM {source}{where}"
-        " GROUP BY template ORDER BY n DESC, template LIMIT ?",
+        f"SELECT template, sum(n) AS total, arg_max(level, n) FROM ("
+        f"SELECT template, level, {counted} AS n FROM {source}{where} GROUP BY template, level"
+        ") GROUP BY template ORDER BY total DESC, template LIMIT ?",
         [*params, top],
     ).fetchall()
     malformed = (
@@ -223,17 +269,19 @@ def summary(
         else 0
     )
     return {
-        "records": total,
+        "records": int(total),
         "malformed": malformed,
         "first_timestamp": first,
         "last_timestamp": last,
-        "levels": {level: by_level.get(level, 0) for level in (*LEVELS, "none")},
+        "levels": {level: int(by_level.get(level, 0)) for level in (*LEVELS, "none")},
         "bucket_seconds": size,
         "timeline": [
             {"start": start, "count": sum(counts.values()), "levels": counts}
             for start, counts in series.items()
         ],
-        "templates": [{"template": text, "count": count, "level": level} for text, count, level in templates],
+        "templates": [
+            {"template": text, "count": int(count), "level": level} for text, count, level in templates
+        ],
     }
 
 

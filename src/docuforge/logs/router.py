@@ -124,7 +124,7 @@ async def records_across_jobs(
     )
     if not found:
         return LogRecordPage(records=[])
-    paths, _ = await service.files_of(storage, settings, found)
+    paths, _, _ = await service.files_of(storage, settings, found)
     rows, next_cursor = await _run(
         query.records,
         paths,
@@ -163,13 +163,14 @@ async def summary_across_jobs(
     )
     if not found:
         raise NotFound("no completed log job matches")
-    paths, malformed = await service.files_of(storage, settings, found)
+    paths, malformed, rollups = await service.files_of(storage, settings, found)
     result = await _run(
         query.summary,
         paths,
         malformed,
         wanted,
         bucket_seconds=bucket_seconds,
+        rollup_paths=rollups,
         connection=_connection(settings),
     )
     return LogSummary.model_validate({**result, "job_ids": [str(job.id) for job in found]})
@@ -197,7 +198,7 @@ async def job_records(
 ) -> LogRecordPage:
     """A page of a log job's records: time range, levels, text, field equality; cursor pagination."""
     job = await service.completed_job(session, principal, job_id)
-    paths, _ = await service.files_of(storage, settings, [job])
+    paths, _, _ = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, q, field)
     rows, next_cursor = await _run(
         query.records,
@@ -228,7 +229,7 @@ async def job_summary(
 ) -> LogSummary:
     """Counts by level and time bucket, top message templates (numbers and ids masked), first/last time."""
     job = await service.completed_job(session, principal, job_id)
-    paths, malformed = await service.files_of(storage, settings, [job])
+    paths, malformed, rollups = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, None, [])
     result = await _run(
         query.summary,
@@ -237,6 +238,7 @@ async def job_summary(
         wanted,
         bucket_seconds=bucket_seconds,
         top=top,
+        rollup_paths=rollups,
         connection=_connection(settings),
     )
     return LogSummary.model_validate({**result, "job_ids": [str(job.id)]})
@@ -254,7 +256,7 @@ async def job_malformed(
 ) -> MalformedPage:
     """The lines that could not be read, with their numbers and why."""
     job = await service.completed_job(session, principal, job_id)
-    _, malformed = await service.files_of(storage, settings, [job])
+    _, malformed, _ = await service.files_of(storage, settings, [job])
     lines = await _run(
         query.malformed_lines, malformed, limit=limit, offset=offset, connection=_connection(settings)
     )
@@ -282,7 +284,7 @@ async def job_export(
 ) -> FileResponse:
     """The job's records (filtered like /records), oldest first, as a CSV, JSON lines or Parquet file."""
     job = await service.completed_job(session, principal, job_id)
-    paths, _ = await service.files_of(storage, settings, [job])
+    paths, _, _ = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, q, field)
     folder = Path(tempfile.mkdtemp(prefix="docuforge-export-"))
     target = folder / f"{job.id}.{format}"

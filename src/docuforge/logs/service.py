@@ -66,13 +66,17 @@ def cache_dir(settings: Settings) -> Path:
     return settings.logfiles.cache_dir or settings.data_dir / "cache" / "logs"
 
 
-async def files_of(storage: BlobStore, settings: Settings, found: list[Job]) -> tuple[list[Path], list[Path]]:
-    records, malformed = [], []
+async def files_of(
+    storage: BlobStore, settings: Settings, found: list[Job]
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """The records, malformed lines and rollups of these jobs, as local Parquet files."""
+    records, malformed, rollups = [], [], []
     for job in found:
-        pair = await log_storage.local_files(storage, cache_dir(settings), job.organization_id, job.id)
-        records.append(pair[0])
-        malformed.append(pair[1])
-    return records, malformed
+        files = await log_storage.local_files(storage, cache_dir(settings), job.organization_id, job.id)
+        records.append(files[0])
+        malformed.append(files[1])
+        rollups.append(files[2])
+    return records, malformed, rollups
 
 
 async def jobs_for(

@@ -16,7 +16,7 @@ import anyio
 
 from docuforge.storage import CHUNK, BlobStore
 
-FILES = ("records.parquet", "malformed.parquet")
+FILES = ("records.parquet", "malformed.parquet", "rollup.parquet")
 
 
 def key(organization_id: uuid.UUID, job_id: uuid.UUID, name: str) -> str:
@@ -41,8 +41,8 @@ async def store(storage: BlobStore, organization_id: uuid.UUID, job_id: uuid.UUI
 
 async def local_files(
     storage: BlobStore, cache_dir: Path, organization_id: uuid.UUID, job_id: uuid.UUID
-) -> tuple[Path, Path]:
-    """(records, malformed) Parquet of a job as local files DuckDB can read."""
+) -> tuple[Path, Path, Path]:
+    """(records, malformed, rollup) Parquet of a job as local files DuckDB can read."""
     paths = []
     for name in FILES:
         blob = key(organization_id, job_id, name)
@@ -59,4 +59,4 @@ async def local_files(
                     await handle.write(chunk)
             os.replace(partial, target)  # readers never see a half-written file
         paths.append(target)
-    return paths[0], paths[1]
+    return paths[0], paths[1], paths[2]

@@ -130,9 +130,9 @@ def logfmt_line(number: int, text: str, zone: dt.tzinfo) -> Item | None:
         return None
     entry: dict[str, object] = {}
     covered = 0
-    for match in _PAIR.finditer(text):
-        entry[match.group(1)] = _unquote(match.group(2))
-        covered += match.end() - match.start()
+    for key, value in _PAIR.findall(text):
+        entry[key] = _unquote(value) if value[:1] == '"' else value
+        covered += len(key) + len(value) + 1
     # logfmt is pairs and spaces: a line mostly of other text is not logfmt.
     if not entry or covered < 0.6 * len(text.strip()):
         return Malformed(number, "not key=value pairs", text[:2000])

@@ -6,10 +6,13 @@ stops it at once); progress is the share of the file's bytes read.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from docuforge.errors import DocuforgeError, ServiceUnavailable
 from docuforge.files import inputs
 from docuforge.jobs import processes
 from docuforge.jobs.registry import JobContext, TaskResult, task
@@ -29,10 +32,23 @@ def ingest_in_worker(source: str, options_json: str, out_dir: str, job_id: str) 
     )
 
 
+@contextlib.asynccontextmanager
+async def _blob_errors_retried(doing: str) -> AsyncIterator[None]:
+    """A blob store that fails (network, S3 5xx) fails this attempt only: the job is retried with
+    backoff, as seed 002's flow chart has it; errors about the input itself are not retried."""
+    try:
+        yield
+    except DocuforgeError:
+        raise
+    except Exception as error:
+        raise ServiceUnavailable(f"{doing} failed: {type(error).__name__}: {error}"[:500]) from error
+
+
 @task("logs", reducto_type="Logs")
 async def logs_job(ctx: JobContext) -> TaskResult:
     options = ParseOptions.model_validate(ctx.config.get("options") or {})
-    source, _extension = await inputs.fetch(ctx)
+    async with _blob_errors_retried("reading the log file"):
+        source, _extension = await inputs.fetch(ctx)
     out_dir = ctx.workdir / "parquet"
 
     def on_message(message: tuple[str, float]) -> None:
@@ -47,6 +63,9 @@ async def logs_job(ctx: JobContext) -> TaskResult:
         str(ctx.job_id),
         on_message=on_message,
     )
-    artifacts = await log_storage.store(ctx.storage, ctx.organization_id, uuid.UUID(str(ctx.job_id)), out_dir)
+    async with _blob_errors_retried("storing the records"):
+        artifacts = await log_storage.store(
+            ctx.storage, ctx.organization_id, uuid.UUID(str(ctx.job_id)), out_dir
+        )
     response = {"response_type": "logs", **stats}
     return TaskResult(response=response, payload=stats, artifacts=artifacts)

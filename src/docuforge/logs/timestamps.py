@@ -49,8 +49,30 @@ def from_epoch(number: float) -> tuple[dt.datetime, str]:
     return dt.datetime.fromtimestamp(number, UTC), "Z"
 
 
+_OFFSETS: dict[dt.timedelta, str | None] = {}
+
+
+def _zone_text(parsed: dt.datetime) -> str | None:
+    offset = parsed.utcoffset()
+    try:
+        return _OFFSETS[offset]  # type: ignore[index]
+    except KeyError:
+        text = _OFFSETS[offset] = offset_text(parsed)  # type: ignore[index]
+        return text
+
+
 def parse(value: object, default_zone: dt.tzinfo = UTC) -> tuple[dt.datetime, str | None] | None:
     """(UTC datetime, source zone) or None; a zoneless value is read in default_zone (zone None)."""
+    if type(value) is str and len(value) >= 20 and value[10] == "T" and value[19] != ",":
+        # The common case, RFC 3339 with a zone: no string work before fromisoformat.
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                zone = _zone_text(parsed)
+                return (parsed if zone == "Z" else parsed.astimezone(UTC)), zone
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -83,7 +105,7 @@ def parse(value: object, default_zone: dt.tzinfo = UTC) -> tuple[dt.datetime, st
             return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=default_zone).astimezone(UTC), None
-    return parsed.astimezone(UTC), offset_text(parsed)
+    return parsed.astimezone(UTC), _zone_text(parsed)
 
 
 _FORMATS = (

@@ -7,6 +7,7 @@ from docuforge.models.job import Job
 from docuforge.models.organization import Organization, OrganizationOwned
 from docuforge.models.pipeline import Pipeline
 from docuforge.models.refresh_token import RefreshToken, RevokedAccessToken
+from docuforge.models.statement import Consolidation, FinancialStatement
 from docuforge.models.user import User
 from docuforge.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from docuforge.models.workspace import (
@@ -20,7 +21,9 @@ from docuforge.models.workspace import (
 __all__ = [
     "ApiKey",
     "Base",
+    "Consolidation",
     "File",
+    "FinancialStatement",
     "Job",
     "Organization",
     "OrganizationOwned",

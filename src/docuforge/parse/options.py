@@ -165,6 +165,9 @@ class ParseOptions(_Options):
             found.append(f"formatting.include={name}")
         if self.settings.embed_pdf_metadata:
             found.append("settings.embed_pdf_metadata")
+        if "page" in self.settings.return_images:
+            # Reducto's result has no place for a whole page's image (blocks carry image_url).
+            found.append("settings.return_images=page")
         return found
 
     def pages(self, total: int) -> list[int]:

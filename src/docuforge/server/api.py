@@ -6,6 +6,7 @@ from docuforge.admission.router import router as admission_router
 from docuforge.auth.router import router as auth_router
 from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
+from docuforge.finance.router import router as finance_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
 from docuforge.logs.router import processing as logs_processing_router
@@ -46,6 +47,7 @@ ROUTERS = [
     logs_router,
     parse_pages_router,
     studio_router,
+    finance_router,
 ]
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import swagger_ui
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         debug=settings.debug,
         docs_url=None,
         redoc_url=None,
+        # Starlette routes /prefix/parse and /parse alike under a root path: a proxy may strip it or not.
+        root_path=settings.server.root_path,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -111,13 +113,14 @@ def _mount_docs(app: FastAPI) -> None:
     app.mount("/docs/static", StaticFiles(directory=SWAGGER_STATIC), name="docs-static")
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=root + (app.openapi_url or "/openapi.json"),
             title="Docuforge API",
-            swagger_js_url="/docs/static/swagger-ui-bundle.js",
-            swagger_css_url="/docs/static/swagger-ui.css",
-            swagger_favicon_url="/docs/static/favicon-32x32.png",
+            swagger_js_url=f"{root}/docs/static/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs/static/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs/static/favicon-32x32.png",
         )
 
 

@@ -115,7 +115,7 @@ def _scores(
         matched.append(words)
     if options.embeddings:
         similar = embedding.similarities(
-            [f"{s.name}: {s.description}" for s in sections], [p.text[:1500] or " " for p in pages]
+            [f"{s.name}: {s.description}" for s in sections], [p.text[:700] or " " for p in pages]
         )
         if similar is not None:
             for i, row in enumerate(scores):

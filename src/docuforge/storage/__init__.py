@@ -39,8 +39,10 @@ class BlobStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
-    def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
-        """A link that reads (GET) or writes (PUT) this one object without other credentials."""
+    def url(
+        self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
+    ) -> str:
+        """A link that reads (GET) or writes (PUT) this one object; a GET serves `content_type`."""
 
     async def check(self) -> None:
         """Raise if the store cannot be reached (readiness probe)."""

@@ -85,7 +85,10 @@ class LocalStore:
     async def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
-    def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
+    def url(
+        self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
+    ) -> str:
+        # content_type is not needed here: the service serves each object by what its bytes are.
         expires = int(time.time()) + (expires_in or self._default_expiry)
         query = urlencode(
             {"expires": expires, "sig": signature(self._secret, method, check_key(key), expires)}

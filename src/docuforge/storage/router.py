@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from fastapi import Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from sqlalchemy import select
 from docuforge.db import SessionDep
 from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import NotFound, PermissionDenied
+from docuforge.load import detect as formats
 from docuforge.models import File
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
@@ -40,7 +43,17 @@ async def read_blob(
     path = store.path(key)
     if not path.is_file():
         raise NotFound("the object does not exist")
-    return FileResponse(path, headers={"Cache-Control": "private, no-store"})
+    # Keys carry no extension (uploads are named by id): the bytes say what the object is.
+    with path.open("rb") as handle:
+        kind = formats.sniff(handle.read(8192))
+    return FileResponse(
+        path, media_type=media_type(kind, key), headers={"Cache-Control": "private, no-store"}
+    )
+
+
+def media_type(kind: str | None, key: str) -> str:
+    guessed = mimetypes.guess_type(f"x.{kind}")[0] if kind else None
+    return guessed or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
 @router.put("/{key:path}")

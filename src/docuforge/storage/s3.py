@@ -7,6 +7,7 @@ service talks to.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
@@ -150,11 +151,19 @@ class S3Store:
     async def delete(self, key: str) -> None:
         await self._call("delete_object", Bucket=self.bucket, Key=self._key(key))
 
-    def url(self, key: str, method: Method = "GET", expires_in: int | None = None) -> str:
+    def url(
+        self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
+    ) -> str:
         operation = "get_object" if method == "GET" else "put_object"
+        params = {"Bucket": self.bucket, "Key": self._key(key)}
+        # Objects are stored without a type (presigned PUTs set none): the link names it, or the
+        # key's extension does, so a filled PDF is served as a PDF, as the local store does.
+        kind = (content_type or mimetypes.guess_type(key)[0]) if method == "GET" else None
+        if kind:
+            params["ResponseContentType"] = kind
         return self._signer.generate_presigned_url(
             operation,
-            Params={"Bucket": self.bucket, "Key": self._key(key)},
+            Params=params,
             ExpiresIn=expires_in or self._default_expiry,
         )
 

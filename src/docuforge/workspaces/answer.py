@@ -53,11 +53,18 @@ PARTY = re.compile(
 )
 _CAPITALIZED = re.compile(r"\b[A-Z][\w&'\-]+(?:\s+(?:of|and|&|de|der|van|von|the)?\s*[A-Z][\w&'\-]+){1,5}")
 _NEGATION = re.compile(r"\b(no|not|never|none|without|neither|nor|n't|excluded|shall not|does not)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(])|\n+")
+# Sentences end at . ! ? before a capital or digit, and at line ends (a table row is one line).
+_WORDS = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 
 
 class AnswerOptions(BaseModel):
     typed_values: bool = Field(True, description="Put the value a typed question asks for first.")
+    nearest_value: bool = Field(
+        True,
+        description="Of several values of the kind asked in a sentence, take the one nearest after the "
+        "question's words (a table row's cell under the asked column), not the first.",
+    )
     rank_weight: float = Field(
         0.35, ge=0, description="How much a passage's retrieval rank adds to its sentences."
     )
@@ -65,6 +72,9 @@ class AnswerOptions(BaseModel):
         400, ge=50, description="Characters of a supporting sentence kept in the answer."
     )
     citations: int = Field(3, ge=1, le=20, description="Passages cited with an answer.")
+    context_weight: float = Field(
+        0.3, ge=0, le=1, description="Share of credit for question words found in the sentence's passage."
+    )
 
 
 class Answer(BaseModel):
@@ -110,7 +120,7 @@ def question_kind(question: str) -> Kind:
 
 def _sentences(hit: Hit) -> list[str]:
     if hit.row is not None:
-        return [part.strip() for part in hit.text.split("; ") if part.strip()] or [hit.text]
+        return [hit.text.strip()]  # a record is read whole: its fields explain each other
     lines = []
     for piece in _SENTENCE.split(hit.text):
         piece = piece.strip().lstrip("#-* ").strip()
@@ -119,20 +129,53 @@ def _sentences(hit: Hit) -> list[str]:
     return lines or [hit.text.strip()]
 
 
-def _value(kind: Kind, sentence: str) -> str | None:
+def _matches(kind: Kind, sentence: str) -> list[re.Match[str]]:
     if kind == "amount":
-        found = AMOUNT.search(sentence) or PLAIN_NUMBER.search(sentence)
-    elif kind == "percentage":
-        found = PERCENT.search(sentence)
-    elif kind == "count":
-        found = PLAIN_NUMBER.search(sentence)
-    elif kind == "date":
-        found = DATE.search(sentence)
-    elif kind == "party":
-        found = PARTY.search(sentence) or _CAPITALIZED.search(sentence)
-    else:
+        return list(AMOUNT.finditer(sentence)) or list(PLAIN_NUMBER.finditer(sentence))
+    if kind == "percentage":
+        return list(PERCENT.finditer(sentence))
+    if kind == "count":
+        return list(PLAIN_NUMBER.finditer(sentence))
+    if kind == "date":
+        return list(DATE.finditer(sentence))
+    if kind == "party":
+        return list(PARTY.finditer(sentence)) or list(_CAPITALIZED.finditer(sentence))
+    return []
+
+
+_LABEL = re.compile(
+    r"\b(table|figure|fig\.|chart|section|note|page|no\.|item|chapter|article|appendix|annex|example)\s*$",
+    re.I,
+)
+
+
+def _value(kind: Kind, sentence: str, asked: set[str] | None = None) -> str | None:
+    """The value of the kind asked; with `asked` (the question's words), the one nearest after them."""
+    found = [
+        m
+        for m in _matches(kind, sentence)
+        if m.group(0).strip(" .,;") and not _LABEL.search(sentence[max(0, m.start() - 12) : m.start()])
+    ]
+    if asked:
+        # A value the question itself names (the year in "issuance in 2007") is not the answer.
+        found = [m for m in found if not set(tokens(m.group(0))) <= asked] or found
+    if not found:
         return None
-    return found.group(0).strip(" .,;") if found else None
+    best = found[0]
+    if asked and len(found) > 1:
+        anchors = [
+            m.end()
+            for m in _WORDS.finditer(sentence)
+            if tokens(m.group(0))[:1] and tokens(m.group(0))[0] in asked
+        ]
+        if anchors:
+
+            def distance(match: re.Match[str]) -> float:
+                before = [match.start() - end for end in anchors if end <= match.start()]
+                return min(before) if before else 10_000 + min(abs(match.start() - end) for end in anchors)
+
+            best = min(found, key=distance)
+    return best.group(0).strip(" .,;")
 
 
 def _yes_no(question: str, sentence: str) -> str:
@@ -158,11 +201,21 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
         return math.log(1 + (total + 1) / (frequency.get(term, 0) + 0.5))
 
     possible = sum(weight(term) for term in asked) or 1.0
+    context = [set(tokens(f"{hit.filename} {hit.text}")) for hit in hits]
     scored: list[tuple[float, float, int, str, str | None]] = []
     for rank, sentence, words in candidates:
         present = set(words)
         coverage = sum(weight(term) for term in asked if term in present) / possible
-        value = _value(kind, sentence) if options.typed_values else None
+        # Words of the question found elsewhere in the passage (a table's title over its row) count a little.
+        around = (
+            sum(weight(term) for term in asked if term not in present and term in context[rank]) / possible
+        )
+        coverage = min(1.0, coverage + options.context_weight * around)
+        value = (
+            _value(kind, sentence, set(asked) if options.nearest_value else None)
+            if options.typed_values
+            else None
+        )
         score = coverage + options.rank_weight / (1 + rank) + (0.25 if value else 0.0)
         scored.append((score, coverage, rank, sentence, value))
     scored.sort(key=lambda item: (-item[0], item[2]))

@@ -40,12 +40,22 @@ log = get_logger(__name__)
 
 
 def prepare_in_worker(
-    source: str, extension: str | None, kind: str, document_id: str, filename: str, size: int, out: str
+    source: str,
+    extension: str | None,
+    kind: str,
+    document_id: str,
+    filename: str,
+    size: int,
+    out: str,
+    blas_threads: int | None = 1,
 ) -> dict[str, Any]:
     """Parse or read the file, cut it into passages and embed them; written to `out`."""
     from docuforge.index import records
     from docuforge.index.passages import passages
     from docuforge.index.retrieval import default_embedder
+    from docuforge.workspaces.vectors import limit_blas_threads
+
+    limit_blas_threads(blas_threads)
 
     pages = 1
     if kind in ("json", "csv"):
@@ -152,6 +162,7 @@ async def _index_one(
         document.filename,
         ctx.settings.workspaces.passage_size,
         str(folder),
+        ctx.settings.workspaces.blas_threads,
         on_message=on_message,
     )
     found = [Passage.model_validate(p) for p in json.loads((folder / "passages.json").read_text())]

@@ -14,6 +14,14 @@ _retrievers: dict[tuple[str | None, Path | None], Retriever] = {}
 _lock = threading.Lock()
 
 
+def limit_blas_threads(threads: int | None) -> None:
+    """Embedding is many small matrix products: threads of one process fight those of the others."""
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+
+
 def retriever(settings: Settings) -> Retriever:
     """One per vector location and process: its BM25 cache is worth keeping between requests."""
     config = settings.workspaces
@@ -22,6 +30,7 @@ def retriever(settings: Settings) -> Retriever:
     with _lock:
         found = _retrievers.get(key)
         if found is None:
+            limit_blas_threads(config.blas_threads)
             found = _retrievers[key] = Retriever(ChromaStore(path=path, url=config.vector_url))
         return found
 

@@ -67,13 +67,14 @@ class CeleryRunner:
         self.app = make_celery(settings)
         self.dispatcher = Dispatcher(settings, database, storage, publish=self.publish)
         self._sweeper: asyncio.Task[None] | None = None
+        self._publisher = BatchPublisher(self.app, database)
 
     async def start(self) -> None:
         registry.load(self.settings)
         self._sweeper = asyncio.create_task(self.dispatcher.run_forever())
 
     async def publish(self, job_id: uuid.UUID, queue: str) -> bool:
-        return await publish(self.app, self.database, job_id, queue)
+        return await self._publisher.publish(job_id, queue)
 
     async def check(self) -> None:
         """Readiness: the broker accepts a connection."""
@@ -102,6 +103,68 @@ async def publish(app: Celery, database: Database, job_id: uuid.UUID, queue: str
     async with database.session() as session:
         await session.execute(update(Job).where(Job.id == job_id).values(published_at=utcnow()))
     return True
+
+
+class BatchPublisher:
+    """Job ids to the broker in batches: what arrives while one batch is sent goes in the next.
+
+    One thread hop, one broker connection and one UPDATE per batch: a burst of submissions costs
+    the service's thread pool and its database connections (which the requests need) a few
+    sends, not one each.
+    """
+
+    def __init__(self, app: Celery, database: Database) -> None:
+        self.app = app
+        self.database = database
+        self._pending: list[tuple[uuid.UUID, str, asyncio.Future[bool]]] = []
+        self._sending: asyncio.Task[None] | None = None
+
+    async def publish(self, job_id: uuid.UUID, queue: str) -> bool:
+        sent = asyncio.get_running_loop().create_future()
+        self._pending.append((job_id, queue, sent))
+        if self._sending is None or self._sending.done():
+            self._sending = asyncio.create_task(self._drain())
+        return await sent
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await asyncio.wait_for(asyncio.to_thread(self._send, batch), timeout=_PUBLISH_TIMEOUT)
+            except Exception as error:
+                # Those sent before the error are sent again by the sweeper; claiming dedupes.
+                log.warning(
+                    "broker unavailable; jobs will be published later", jobs=len(batch), error=str(error)
+                )
+                _settle(batch, False)
+                continue
+            try:
+                async with self.database.session() as session:
+                    await session.execute(
+                        update(Job)
+                        .where(Job.id.in_([job for job, _, _ in batch]))
+                        .values(published_at=utcnow())
+                    )
+            except Exception as error:
+                log.warning("could not record the jobs as published", jobs=len(batch), error=str(error))
+            _settle(batch, True)
+
+    def _send(self, batch: list[tuple[uuid.UUID, str, asyncio.Future[bool]]]) -> None:
+        with self.app.producer_or_acquire() as producer:
+            for job_id, queue, _ in batch:
+                self.app.send_task(
+                    TASK,
+                    args=[str(job_id)],
+                    queue=queue if queue in QUEUES else "standard",
+                    retry=False,
+                    producer=producer,
+                )
+
+
+def _settle(batch: list[tuple[uuid.UUID, str, asyncio.Future[bool]]], value: bool) -> None:
+    for _, _, sent in batch:
+        if not sent.done():
+            sent.set_result(value)
 
 
 # ---------------------------------------------------------------- the worker side

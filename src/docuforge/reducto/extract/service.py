@@ -35,9 +35,9 @@ async def submit(
 ) -> Job:
     parse_schema(request.json_schema)  # a bad schema is the request's fault: 400 now, not a failed job
     engine = engine_of(request, settings)
-    if engine == "llm":
+    if engine == "llm" and settings.llm.provider == "none":
         raise DocuforgeError(
-            "the llm engine is not available in this build; use settings.engine offline",
+            "the llm engine needs an LLM provider: set DOCUFORGE_LLM__PROVIDER (or use engine offline)",
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
             headers={"x-should-retry": "false"},

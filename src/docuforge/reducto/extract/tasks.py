@@ -87,14 +87,7 @@ def extract_in_worker(
     extraction = extract(document, json.loads(schema_json), options)
     result = wire_result(extraction, document, json.loads(citations_json))
     Path(out).write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
-    return {
-        "num_fields": extraction.num_fields,
-        "num_pages": extraction.num_pages,
-        "confidence": extraction.confidence,
-        "confidence_reason": extraction.confidence_reason,
-        "engine": str(extraction.engine),
-        "tokens": extraction.usage,
-    }
+    return summary_of(extraction)
 
 
 # ---------------------------------------------------------------- in the runner
@@ -125,12 +118,47 @@ async def _earlier_document(ctx: JobContext, path: Path) -> None:
     raise DocumentError("the jobid:// chain is too long", code=ErrorCode.NOT_FOUND)
 
 
-def options_of(request: ExtractRequest, engine: str) -> ExtractOptions:
+def options_of(request: ExtractRequest, engine: str, max_tokens: int = 1024) -> ExtractOptions:
     return ExtractOptions(
         engine=engine,  # type: ignore[arg-type]
         system_prompt=request.prompt,
         array_extract=request.settings.array_extract,
+        max_tokens=max_tokens,
     )
+
+
+def summary_of(extraction: Extraction) -> dict[str, Any]:
+    return {
+        "num_fields": extraction.num_fields,
+        "num_pages": extraction.num_pages,
+        "confidence": extraction.confidence,
+        "confidence_reason": extraction.confidence_reason,
+        "engine": str(extraction.engine),
+        "tokens": extraction.usage,
+    }
+
+
+async def _extract_with_llm(
+    ctx: JobContext, document_path: Path, request: ExtractRequest, options: ExtractOptions, out: Path
+) -> dict[str, Any]:
+    """In a thread of the runner: LLM calls wait on the network, and the endpoint's circuit breaker
+    must be the one every job of this process shares (a pool process would have its own)."""
+    from docuforge.extraction import extract
+    from docuforge.llm import client
+
+    llm = client(ctx.settings.llm.options())
+    document = Document.model_validate_json(await anyio.Path(document_path).read_text())
+
+    def on_segment(done: int, total: int) -> None:
+        anyio.from_thread.run_sync(ctx.progress, 0.85 + 0.15 * done / total)
+
+    def run() -> dict[str, Any]:
+        extraction = extract(document, request.json_schema, options, llm=llm, on_segment=on_segment)
+        result = wire_result(extraction, document, request.settings.citations.model_dump())
+        out.write_text(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+        return summary_of(extraction)
+
+    return await anyio.to_thread.run_sync(run)
 
 
 @task("extract", reducto_type="Extract")
@@ -162,15 +190,18 @@ async def extract_job(ctx: JobContext) -> TaskResult:
         artifacts.append(key)
     ctx.progress(0.85)
     result_path = ctx.workdir / "result.json"
-    options = options_of(request, engine)
-    summary = await ctx.run_cpu(
-        extract_in_worker,
-        str(document_path),
-        json.dumps(request.json_schema),
-        options.model_dump_json(),
-        request.settings.citations.model_dump_json(),
-        str(result_path),
-    )
+    options = options_of(request, engine, ctx.settings.llm.max_tokens)
+    if engine == "llm":
+        summary = await _extract_with_llm(ctx, document_path, request, options, result_path)
+    else:
+        summary = await ctx.run_cpu(
+            extract_in_worker,
+            str(document_path),
+            json.dumps(request.json_schema),
+            options.model_dump_json(),
+            request.settings.citations.model_dump_json(),
+            str(result_path),
+        )
     cited = request.settings.citations.enabled
     response: dict[str, Any] = {
         "response_type": "v3_extract" if cited else "extract",

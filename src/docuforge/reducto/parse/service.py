@@ -72,10 +72,13 @@ async def wait(database: Database, job: Job, storage: BlobStore, settings: Setti
         if current.status in ("failed", "cancelled"):
             error = jobs.error_of(current)
             assert error is not None
+            # The job ran (and retried what was transient) already: the same request would end
+            # the same way, a cancelled one included (499, as the job shows it, never a 409).
             raise DocuforgeError(
                 error["message"],
                 code=ErrorCode(error["name"]),
-                status_code=error["code"] if error["code"] != 499 else 409,
+                status_code=error["code"],
+                transient=False,
             )
         if time.monotonic() > deadline:
             raise RequestTimeout(

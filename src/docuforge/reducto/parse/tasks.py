@@ -64,12 +64,14 @@ def parse_in_worker(
         converted_pdf=converted,
     )
     images: dict[str, str] = {}
-    if options.settings.return_images:
+    # Only crops a block can link to: a whole page has nowhere to go in the result.
+    kinds = [kind for kind in options.settings.return_images if kind != "page"]
+    if kinds:
         (folder / "images").mkdir(exist_ok=True)
         for name, png in crops(
             Path(source),
             document,
-            list(options.settings.return_images),
+            kinds,
             options.settings.document_password,
             converted if converted.exists() else None,
         ):
@@ -178,15 +180,17 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             key = f"images/{ctx.organization_id}/{ctx.job_id}/{name}.png"
             await _upload_file(ctx, key, Path(image_path))
             artifacts.append(key)
-            image_urls[name] = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS)
+            image_urls[name] = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS, content_type="image/png")
         if parsed["converted_pdf"]:
             key = f"converted/{ctx.organization_id}/{ctx.job_id}.pdf"
             await _upload_file(ctx, key, Path(parsed["converted_pdf"]))
             artifacts.append(key)
-            pdf_url = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS)
+            pdf_url = ctx.storage.url(key, expires_in=IMAGE_LINK_SECONDS, content_type="application/pdf")
         elif "file_id" in ctx.input and (extension or "pdf") == "pdf":
             pdf_url = ctx.storage.url(
-                f"uploads/{ctx.organization_id}/{ctx.input['file_id']}", expires_in=IMAGE_LINK_SECONDS
+                f"uploads/{ctx.organization_id}/{ctx.input['file_id']}",
+                expires_in=IMAGE_LINK_SECONDS,
+                content_type="application/pdf",
             )
         elif "url" in ctx.input:
             pdf_url = ctx.input["url"]

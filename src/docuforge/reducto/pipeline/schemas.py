@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docuforge.parse.options import ParseOptions
 from docuforge.reducto.edit.schemas import EditOptions, EditWidget
+from docuforge.reducto.extract.schemas import CitationSettings
 from docuforge.reducto.shared_schemas import OperationRequest, UploadRef
 from docuforge.reducto.split.schemas import SplitCategory, SplitSettings
 
@@ -21,10 +22,13 @@ class SplitStep(BaseModel):
 
 
 class ExtractStep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema of what to extract.")
     system_prompt: str | None = None
-    per_split: bool = Field(False, description="With a split step: extract from every split on its own.")
+    per_split: bool = Field(
+        False, description="With a split step: extract from every split (and partition) on its own."
+    )
+    citations: CitationSettings = Field(default_factory=CitationSettings)
 
 
 class EditStep(BaseModel):

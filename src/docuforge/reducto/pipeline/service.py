@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from docuforge.auth.principal import Principal
 from docuforge.auth.tenancy import scoped
 from docuforge.config import Settings
-from docuforge.errors import Conflict, ErrorCode, InvalidRequest, NotFound
+from docuforge.errors import Conflict, ErrorCode, NotFound
+from docuforge.extraction.schema import parse_schema
 from docuforge.jobs.runners import Runner
 from docuforge.models import Job, Pipeline
 from docuforge.reducto import submission
@@ -38,8 +39,7 @@ def read(pipeline: Pipeline) -> PipelineRead:
 async def create(session: AsyncSession, principal: Principal, body: PipelineCreate) -> Pipeline:
     config = PipelineSteps.model_validate(body.model_dump(exclude={"name", "description"}, by_alias=True))
     if config.extract is not None:
-        # The extract engine is not part of this build yet: refuse rather than skip the step.
-        raise InvalidRequest("extract steps are not available in this version", code=ErrorCode.NOT_APPLICABLE)
+        parse_schema(config.extract.schema_)  # a schema the extractors cannot fill is refused now
     pipeline = Pipeline(
         id=uuid.uuid4(),
         organization_id=principal.organization_id,

@@ -1,0 +1,323 @@
+"""Workspaces benchmark: retrieval recall@5 and offline answer accuracy on questions written
+from the bench documents, `ask` latency over a workspace of 1,000+ documents, indexing speed.
+
+The real documents (the ones the questions are about, and the rest of the bench's text PDFs as
+distractors) are parsed, cut into passages, embedded and stored in an embedded Chroma exactly as
+a workspace's indexing job does; generated documents bring the workspace to --documents. Every
+question is then asked of the whole workspace. Tuning and reporting halves are scored apart.
+
+    .venv/bin/python benchmarks/workspaces/run.py [--documents 1000] [--skip-ablations]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from docuforge.document.model import BBox, Block, BlockType, Document, Page
+from docuforge.index.chroma import ChromaStore
+from docuforge.index.passages import passages
+from docuforge.index.retrieval import RetrievalOptions, Retriever
+from docuforge.index.store import Hit, Passage
+from docuforge.workspaces.answer import AnswerOptions, answer
+from docuforge.workspaces.fragments import found, normalize
+from docuforge.workspaces.vectors import limit_blas_threads
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+RESULTS = ROOT / "benchmarks" / "results"
+COLLECTION = "ws-benchmark"
+# Text-layer PDFs of the bench besides those the questions are about: they compete for retrieval.
+DISTRACTOR_GLOBS = ["docling/pdf/*.pdf", "icdar2013_tables/*.pdf", "pdfplumber_tables/*.pdf"]
+OCR_EXTENSIONS = {".png", ".jpg", ".jpeg"}
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def real_documents(questions: list[dict[str, Any]], bench: Path) -> list[Path]:
+    chosen = {bench / q["doc"] for q in questions}
+    for pattern in DISTRACTOR_GLOBS:
+        chosen.update(bench.glob(pattern))
+    return sorted(path for path in chosen if path.exists())
+
+
+def index_real(retriever: Retriever, paths: list[Path], bench: Path) -> dict[str, Any]:
+    import docuforge
+
+    pages = parse_s = embed_s = store_s = 0.0
+    count = 0
+    started = time.perf_counter()
+    for path in paths:
+        t0 = time.perf_counter()
+        document = docuforge.parse(path)
+        t1 = time.perf_counter()
+        found_passages = passages(document, path.relative_to(bench).as_posix(), path.name)
+        vectors = retriever.embedder([p.text for p in found_passages]) if found_passages else None
+        t2 = time.perf_counter()
+        if found_passages:
+            retriever.add(COLLECTION, found_passages, vectors)
+        t3 = time.perf_counter()
+        pages += len(document.pages)
+        count += len(found_passages)
+        parse_s, embed_s, store_s = parse_s + t1 - t0, embed_s + t2 - t1, store_s + t3 - t2
+    total = time.perf_counter() - started
+    return {
+        "documents": len(paths),
+        "pages": int(pages),
+        "passages": count,
+        "seconds": round(total, 2),
+        "pages_per_second": round(pages / total, 2),
+        "parse_seconds": round(parse_s, 2),
+        "embed_seconds": round(embed_s, 2),
+        "store_seconds": round(store_s, 2),
+    }
+
+
+_ORGS = ["Northwind Holdings", "Contoso Transit", "Fabrikam Energy", "Tailspin Logistics", "Litware Health",
+         "Adatum Water", "Proseware Rail", "Woodgrove Civic", "Lucerne Ports", "Margie Mobility"]  # fmt: skip
+_TOPICS = ["road resurfacing", "school catering", "street lighting", "waste collection",
+           "hospital cleaning", "bridge inspection", "office furniture", "network equipment",
+           "fleet leasing", "park maintenance"]  # fmt: skip
+_CITIES = [
+    "Avondale",
+    "Brookfield",
+    "Cedar Falls",
+    "Dunmore",
+    "Eastvale",
+    "Fairhaven",
+    "Glenrock",
+    "Harborview",
+]
+
+
+def generated_document(number: int, rng: random.Random) -> Document:
+    """A plausible tender of 1-2 pages: what a workspace full of documents looks like."""
+    org, topic, city = rng.choice(_ORGS), rng.choice(_TOPICS), rng.choice(_CITIES)
+    sentences = [
+        f"Tender {number:05d} concerns {topic} for the municipality of {city}.",
+        f"The contracting authority is {org}, acting for the {city} district council.",
+        f"The estimated value of the contract is EUR {rng.randint(50, 9000) * 1000:,} excluding VAT.",
+        f"Offers must be submitted before {rng.randint(1, 28)} {rng.choice(['March', 'June', 'October'])} "
+        f"{rng.randint(2026, 2029)}.",
+        f"The contract runs for {rng.randint(12, 60)} months with an option to extend once.",
+        f"A performance guarantee of {rng.randint(2, 10)}% of the contract price is required.",
+        f"Penalties of {rng.randint(1, 9) / 10:.1f}% per day of delay apply, "
+        f"capped at {rng.randint(5, 15)}%.",
+        f"Bidders must show an annual turnover of at least EUR {rng.randint(1, 40)} million.",
+        f"The {topic} services cover {rng.randint(3, 90)} sites across {city}.",
+        "Award is made on the most economically advantageous tender: price 60%, quality 40%.",
+        f"Questions may be sent to the procurement office of {org} until ten days before the deadline.",
+        f"In {rng.randint(2015, 2025)} the district spent EUR {rng.randint(1, 900)} thousand on {topic}.",
+    ]
+    pages = []
+    for page_number in range(1, rng.randint(1, 2) + 1):
+        blocks = []
+        for index in range(rng.randint(2, 3)):
+            text = " ".join(rng.sample(sentences, rng.randint(2, 4)))
+            top = 0.1 + 0.17 * index
+            box = BBox(left=0.1, top=top, width=0.8, height=0.12, page=page_number, original_page=page_number)
+            blocks.append(Block(id=f"p{page_number}-b{index}", type=BlockType.TEXT, bbox=box, content=text))
+        pages.append(
+            Page(number=page_number, original_number=page_number, width=612, height=792, blocks=blocks)
+        )
+    return Document(pages=pages, total_pages=len(pages))
+
+
+def index_generated(retriever: Retriever, count: int) -> dict[str, Any]:
+    rng = random.Random(20261207)
+    started = time.perf_counter()
+    pages = 0
+    batch: list[Passage] = []
+    for number in range(count):
+        document = generated_document(number, rng)
+        pages += len(document.pages)
+        batch += passages(document, f"generated/{number:05d}", f"tender-{number:05d}.pdf")
+        if len(batch) >= 256 or number == count - 1:
+            retriever.add(COLLECTION, batch)
+            batch = []
+    total = time.perf_counter() - started
+    return {
+        "documents": count,
+        "pages": pages,
+        "seconds": round(total, 2),
+        "pages_per_second": round(pages / total, 2),
+    }
+
+
+def _hits_contain(hits: list[Hit], fragments: list[str]) -> tuple[bool, bool]:
+    """(every fragment is in some hit, one hit holds every fragment)."""
+    texts = [normalize(f"{h.filename}\n{h.text}") for h in hits]
+    union = all(any(found(f, t) for t in texts) for f in fragments)
+    single = any(all(found(f, t) for f in fragments) for t in texts)
+    return union, single
+
+
+def evaluate(
+    retriever: Retriever,
+    questions: list[dict[str, Any]],
+    options: RetrievalOptions,
+    answer_options: AnswerOptions,
+    timed: bool = False,
+) -> dict[str, Any]:
+    rows, latencies = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        hits = retriever.search(COLLECTION, q["question"], options)
+        result = answer(q["question"], hits, answer_options)
+        latencies.append(time.perf_counter() - t0)
+        union, single = _hits_contain(hits[:5], q["expected_fragments"])
+        from_doc = any(h.document_id == q["doc"] for h in hits[:5])
+        text = normalize(result.answer)
+        correct = all(found(f, text) for f in q["expected_fragments"])
+        rows.append({"id": q["id"], "split": q["split"], "recall": union, "single": single, "doc": from_doc,
+                     "correct": correct, "answer": result.answer[:300], "kind": result.kind})  # fmt: skip
+    out: dict[str, Any] = {"rows": rows}
+    for split in ("tune", "report"):
+        chosen = [r for r in rows if r["split"] == split]
+        n = len(chosen) or 1
+        out[split] = {
+            "questions": len(chosen),
+            "recall_at_5": round(sum(r["recall"] for r in chosen) / n, 4),
+            "recall_at_5_one_passage": round(sum(r["single"] for r in chosen) / n, 4),
+            "document_at_5": round(sum(r["doc"] for r in chosen) / n, 4),
+            "answer_accuracy": round(sum(r["correct"] for r in chosen) / n, 4),
+        }
+    if timed:
+        ordered = sorted(latencies)
+        out["latency_ms"] = {
+            "p50": round(statistics.median(ordered) * 1000, 1),
+            "p95": round(ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000, 1),
+            "max": round(ordered[-1] * 1000, 1),
+            "asks": len(ordered),
+        }
+    return out
+
+
+def llm_status() -> str:
+    try:
+        import docuforge.llm  # noqa: F401
+    except ImportError:
+        return "not measured: the LLM layer (docuforge.llm) is not in this build yet"
+    return "not measured: the workspaces LLM engine is not wired in this build"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    main = report["runs"]["hybrid"]
+    real, generated = report["indexing"]["real"], report["indexing"]["generated"]
+    report_half = main["report"]
+    lines = [
+        "# Workspaces benchmark",
+        "",
+        f"{report['questions']} questions written from `../shared/bench` documents (papers, reports, "
+        f"financial tables, forms): {report['split_sizes']['tune']} for tuning, "
+        f"{report['split_sizes']['report']} for reporting. Workspace: {report['workspace']['documents']} "
+        f"documents ({real['documents']} real, {generated['documents']} generated), "
+        f"{report['workspace']['passages']} passages, embedded Chroma. Machine: {report['machine']}.",
+        "",
+        "## Reporting half (hybrid retrieval, offline extractive engine)",
+        "",
+        "| metric | value | target |",
+        "|---|---|---|",
+        f"| recall@5 (the fragments in the top 5 passages) | {report_half['recall_at_5']:.3f} | >= 0.90 |",
+        f"| recall@5, one passage holding every fragment | {report_half['recall_at_5_one_passage']:.3f} | |",
+        f"| right document in the top 5 | {report_half['document_at_5']:.3f} | |",
+        f"| offline answer fragment accuracy | {report_half['answer_accuracy']:.3f} | >= 0.80 |",
+        f"| ask p50 / p95 (ms, {main['latency_ms']['asks']} asks) | {main['latency_ms']['p50']} / "
+        f"{main['latency_ms']['p95']} | p95 < 1000 |",
+        f"| LLM engine | {report['llm']} | |",
+        "",
+        "## Every run (tune / report)",
+        "",
+        "| run | recall@5 tune | recall@5 report | accuracy tune | accuracy report |",
+        "|---|---|---|---|---|",
+    ]
+    for name, run in report["runs"].items():
+        lines.append(
+            f"| {name} | {run['tune']['recall_at_5']:.3f} | {run['report']['recall_at_5']:.3f} | "
+            f"{run['tune']['answer_accuracy']:.3f} | {run['report']['answer_accuracy']:.3f} |"
+        )
+    lines += [
+        "",
+        "## Indexing",
+        "",
+        f"- Real documents: {real['documents']} documents, {real['pages']} pages, {real['passages']} "
+        f"passages in {real['seconds']} s: **{real['pages_per_second']} pages/s** (parse "
+        f"{real['parse_seconds']} s, embed {real['embed_seconds']} s, store {real['store_seconds']} s).",
+        f"- Generated documents (no parsing: passages, embeddings, store): {generated['documents']} "
+        f"documents, {generated['pages']} pages in {generated['seconds']} s: "
+        f"{generated['pages_per_second']} pages/s.",
+        f"- Peak memory of the process (parser, MiniLM, Chroma, BM25): {report['peak_rss_mb']:.0f} MB.",
+        "",
+        "The machine is shared (2 cores, several other jobs); timings vary with its load.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000, help="Documents in the workspace, at least.")
+    parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--skip-ablations", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="Only the first 3 documents: check the script.")
+    args = parser.parse_args()
+    limit_blas_threads(1)
+    questions = json.loads((HERE / "questions.json").read_text())["questions"]
+    with tempfile.TemporaryDirectory(prefix="docuforge-ws-bench-") as tmp:
+        retriever = Retriever(ChromaStore(path=Path(tmp) / "chroma"))
+        retriever.embedder(["warm up"])
+        paths = real_documents(questions, args.bench)
+        if args.smoke:
+            paths = [args.bench / q for q in dict.fromkeys(q["doc"] for q in questions)][:3]
+            questions = [q for q in questions if args.bench / q["doc"] in paths]
+        real = index_real(retriever, paths, args.bench)
+        print("real documents indexed", real, flush=True)
+        generated = index_generated(retriever, max(0, args.documents - len(paths)))
+        print("generated documents indexed", generated, flush=True)
+        total_passages = retriever.store.count(COLLECTION)
+        retriever.search(COLLECTION, "warm up the lexical index")
+        runs = {"hybrid": evaluate(retriever, questions, RetrievalOptions(), AnswerOptions(), timed=True)}
+        print("hybrid", {k: runs["hybrid"][k] for k in ("tune", "report", "latency_ms")}, flush=True)
+        if not args.skip_ablations:
+            runs["dense only"] = evaluate(
+                retriever, questions, RetrievalOptions(mode="dense"), AnswerOptions()
+            )
+            runs["lexical only"] = evaluate(
+                retriever, questions, RetrievalOptions(mode="lexical"), AnswerOptions()
+            )
+            runs["no typed values"] = evaluate(
+                retriever, questions, RetrievalOptions(), AnswerOptions(typed_values=False)
+            )
+            runs["top_k 10"] = evaluate(retriever, questions, RetrievalOptions(top_k=10), AnswerOptions())
+    report = {
+        "questions": len(questions),
+        "split_sizes": {s: sum(q["split"] == s for q in questions) for s in ("tune", "report")},
+        "workspace": {"documents": real["documents"] + generated["documents"], "passages": total_passages},
+        "indexing": {"real": real, "generated": generated},
+        "runs": runs,
+        "peak_rss_mb": round(_rss_mb(), 1),
+        "llm": llm_status(),
+        "machine": f"{platform.machine()} {platform.processor() or ''} shared, 2 cores".strip(),
+    }
+    if args.smoke:
+        print(markdown(report))
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "workspaces.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    (RESULTS / "workspaces.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
