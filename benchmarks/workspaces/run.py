@@ -349,7 +349,7 @@ def main() -> None:
         full = json.loads((RESULTS / "workspaces.json").read_text())
         full["question_documents_only"] = report
         (RESULTS / "workspaces.json").write_text(json.dumps(full, indent=1, ensure_ascii=False) + "\n")
-        (RESULTS / "workspaces.md").write_text(markdown(full) + quick_markdown(report))
+        (RESULTS / "workspaces.md").write_text(markdown(full) + "\n" + quick_markdown(report))
         print(quick_markdown(report))
         return
     (RESULTS / "workspaces.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
