@@ -17,7 +17,9 @@ from tests.fixtures.studio import CHROMIUM, CI, WIDE, Studio
 ROOT = Path(__file__).parents[2]
 
 
-@pytest.fixture(scope="session")
+# Package-scoped: Playwright's sync API runs an event loop on the main thread while it is open,
+# and the async tests of the packages after this one need that thread free.
+@pytest.fixture(scope="package")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     workdir = tmp_path_factory.mktemp("studio")
     shots = Path(os.environ.get("DOCUFORGE_TEST_SCREENSHOTS") or workdir / "screenshots")
@@ -37,7 +39,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         yield Studio(base, bootstrap_key(workdir / "server.log"), password.group(1), shots)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
     if not Path(CHROMIUM).exists():

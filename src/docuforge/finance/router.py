@@ -57,7 +57,7 @@ async def list_statements(
     statement_type: StatementType | None = Query(None, alias="type"),
     period: str | None = Query(None, description="A period: 2024, FY2024, 2024Q3, 2024-12-31..."),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
 ) -> StatementList:
     """Stored statements, newest first, filtered by company, type and period."""
     rows, total = await service.list_statements(

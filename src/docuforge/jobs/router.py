@@ -51,7 +51,9 @@ async def list_jobs(
         str | None, Query(description="Seed 002 view: CREATED, QUEUED, PROCESSING, COMPLETED or FAILED.")
     ] = None,
     job_type: Annotated[str | None, Query(description="Seed 002 view: job type (LOGS, PARSE...).")] = None,
-    offset: Annotated[int | None, Query(ge=0, description="Seed 002 view: jobs to skip.")] = None,
+    offset: Annotated[
+        int | None, Query(ge=0, le=2**31 - 1, description="Seed 002 view: jobs to skip.")
+    ] = None,
 ) -> JobList | JSONResponse:
     """Your organization's jobs, newest first; given status, job_type or offset, a seed 002 list."""
     if status is not None or job_type is not None or offset is not None:

@@ -252,7 +252,7 @@ async def job_malformed(
     storage: StorageDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> MalformedPage:
     """The lines that could not be read, with their numbers and why."""
     job = await service.completed_job(session, principal, job_id)

@@ -41,7 +41,8 @@ router = make_router(RouteGroup.default, tags=["workspaces"])
 uploads = make_router(RouteGroup.upload, tags=["workspaces"])
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+# Bounded: a database takes no OFFSET past a 64-bit integer, and no real listing is near this.
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Items to skip.")]
 
 
 @router.post("/workspaces", response_model=WorkspaceView, status_code=201)
