@@ -20,6 +20,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+if typing.TYPE_CHECKING:
+    from docuforge.parse.ocr.options import OcrOptions
+
 # Values that must never reach production: the ones in our docs, and the usual examples.
 WEAK_SECRETS = frozenset({"", "changeme", "changethis", "secret", "docuforge", "development", "test"})
 DEFAULT_S3_CREDENTIALS = frozenset(
@@ -316,6 +319,20 @@ class OcrSettings(BaseModel):
         description="Runtime of the OCR models on the CPU: auto is OpenVINO (faster) where installed.",
     )
     tesseract_lang: str = Field("eng", description="Tesseract languages, e.g. eng+deu (data installed).")
+
+    def options(self) -> OcrOptions:
+        """The engine's typed options: how the service and the CLI hand these settings over."""
+        # Imported here: the engine package is heavy and most readers of Settings never parse.
+        from docuforge.parse.ocr.options import OcrOptions
+
+        return OcrOptions(
+            engine=self.engine,
+            runtime=self.runtime,
+            device=self.device,
+            threads=self.threads,
+            page_workers=self.page_workers,
+            tesseract_lang=self.tesseract_lang,
+        )
 
 
 class LlmSettings(BaseModel):
