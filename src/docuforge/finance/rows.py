@@ -23,6 +23,9 @@ class RowOptions(BaseModel):
     join_space_groups: bool = Field(
         True, description='Join "1 234 567": digit groups split at a thin space into separate words.'
     )
+    word_bold: bool = Field(
+        True, description="Bold from each word's font (inside tables too), not only from a bold block."
+    )
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Token:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 normalised, origin top-left
     page: int
     bold: bool = False
+    confidence: float = 1.0  # below 1 only for words read by OCR
 
     @property
     def height(self) -> float:
@@ -65,7 +69,7 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
         if block.type in _SKIP and block.type != BlockType.HEADER:
             continue
         bold = bool(block.extra.get("bold")) and block.type != BlockType.TABLE
-        tokens = [t for line in block.lines for t in _line_tokens(line, page.number, bold)]
+        tokens = [t for line in block.lines for t in _line_tokens(line, page.number, bold, options.word_bold)]
         if not tokens and block.content and block.type != BlockType.TABLE:
             b = block.bbox
             tokens = _split_evenly(block.content, (b.left, b.top, b.right, b.bottom), page.number, bold)
@@ -89,18 +93,26 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
     return rows
 
 
-def _line_tokens(line: Line, page: int, bold: bool) -> list[Token]:
+def _line_tokens(line: Line, page: int, bold: bool, word_bold: bool = True) -> list[Token]:
     if line.words:
         return [
-            Token(w.text, (w.bbox.left, w.bbox.top, w.bbox.right, w.bbox.bottom), page, bold)
+            Token(
+                w.text,
+                (w.bbox.left, w.bbox.top, w.bbox.right, w.bbox.bottom),
+                page,
+                bold or (word_bold and w.bold),
+                w.confidence,
+            )
             for w in line.words
             if w.text.strip()
         ]
     b = line.bbox
-    return _split_evenly(line.text, (b.left, b.top, b.right, b.bottom), page, bold)
+    return _split_evenly(line.text, (b.left, b.top, b.right, b.bottom), page, bold, line.confidence)
 
 
-def _split_evenly(text: str, box: tuple[float, float, float, float], page: int, bold: bool) -> list[Token]:
+def _split_evenly(
+    text: str, box: tuple[float, float, float, float], page: int, bold: bool, confidence: float = 1.0
+) -> list[Token]:
     """Word boxes estimated from character offsets when the Document carries no word boxes."""
     if not text.strip():
         return []
@@ -110,7 +122,13 @@ def _split_evenly(text: str, box: tuple[float, float, float, float], page: int, 
     for word in text.split(" "):
         if word:
             tokens.append(
-                Token(word, (x0 + pos * per_char, y0, x0 + (pos + len(word)) * per_char, y1), page, bold)
+                Token(
+                    word,
+                    (x0 + pos * per_char, y0, x0 + (pos + len(word)) * per_char, y1),
+                    page,
+                    bold,
+                    confidence,
+                )
             )
         pos += len(word) + 1
     return tokens
@@ -166,6 +184,7 @@ def _join_groups(tokens: list[Token]) -> list[Token]:
                 (prev.box[0], min(prev.box[1], token.box[1]), token.box[2], max(prev.box[3], token.box[3])),
                 prev.page,
                 prev.bold,
+                min(prev.confidence, token.confidence),
             )
         else:
             out.append(token)
@@ -175,7 +194,9 @@ def _join_groups(tokens: list[Token]) -> list[Token]:
 def _continues_number(prev: Token, token: Token) -> bool:
     gap = token.box[0] - prev.box[2]
     char = (token.box[2] - token.box[0]) / max(1, len(token.text))
-    if gap > 1.3 * char or gap < -0.002:  # a thin or a full space (monospace), never a column's gap
+    # a thin or a full space (monospace), never a column's gap; OCR boxes end a little short of the ink
+    ocr = prev.confidence < 1.0 or token.confidence < 1.0
+    if gap > (1.7 if ocr else 1.3) * char or gap < -0.002:
         return False
     head = prev.text
     if len(head) > 3 and head[:3].isalpha() and head[:3].isupper():
