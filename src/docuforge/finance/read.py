@@ -36,6 +36,8 @@ from docuforge.finance.validate import Structure, checks, find_structure
 
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(\s|,|$)", re.I)
 _NOTE_TOKEN = re.compile(r"^\d{1,2}(\.\d{1,2})?[a-z]?$|^\d{1,2}[a-z]?(,\d{1,2}[a-z]?)+$")
+_MARK_LOOKALIKES = frozenset({"f", "S", "E", "C", "e"})  # how OCR misreads a lone £, $ or €
+_DECIMALS = re.compile(r"\d[.,]\d{1,2}\)?[-\u2212]?\*?$")  # 1,234.5 or (12,3): a number with decimals
 _YEAR = re.compile(r"^(FY)?(19|20)\d{2}[*]?$|^Q[1-4]$", re.I)
 _TITLE_WORDS = re.compile(
     r"thousand|million|billion|statement|balance sheet|'000|^\(?in [a-z.]+|"
@@ -67,6 +69,11 @@ class ReadOptions(BaseModel):
         True, description='"Total ...", "Net cash ...", "Gross profit" lines are totals.'
     )
     wrap_labels: bool = Field(True, description="Join a label that wraps onto the next row.")
+    ocr_separators: bool = Field(
+        True,
+        description="Where a statement prints no decimals, an OCR-read 87.982 is 87,982 (a comma read as "
+        "a point, or the reverse).",
+    )
     lost_dashes: bool = Field(
         True,
         description="On a scanned page, a label-only line among indented siblings with values, heading no "
@@ -135,6 +142,7 @@ def read_statement(
         lines = _join_wrapped(lines, options.wrap_below_values)
     texts = [text for line in lines for text, _ in line.values.values()]
     decimal = guess_decimal_mark(texts)
+    whole = options.ocr_separators and not any(_DECIMALS.search(t) for t in texts)
     periods = _unique([lab or f"Column {i + 1}" for i, lab in enumerate(labels)])
     out: list[StatementLine] = []
     bold: list[bool] = []
@@ -145,7 +153,12 @@ def read_statement(
         for col, (text, box) in sorted(line.values.items()):
             if col >= value_columns:
                 continue
-            values[periods[col]] = parse_amount(text, decimal)
+            value = parse_amount(text, decimal)
+            if whole and value is not None and col in line.read_by_ocr and not float(value).is_integer():
+                # the statement prints no decimals: a separator OCR read as the other one groups thousands
+                other = parse_amount(text, "," if decimal == "." else ".")
+                value = other if other is not None and float(other).is_integer() else value
+            values[periods[col]] = value
             cells[periods[col]] = CellRef(page=line.page, bbox=_bbox(box))
         for p in periods:
             values.setdefault(p, 0.0 if (line.values and options.blank_as_zero) or k in lost else None)
@@ -233,6 +246,15 @@ def _trailing_amounts(row: Row) -> list[Token]:
     for k in range(len(tokens) - 1, -1, -1):
         token = tokens[k]
         if not (is_amount(token.text) or token.text in CURRENCY_SYMBOLS or token.text in (")", "*")):
+            if (
+                token.text in _MARK_LOOKALIKES
+                and token.confidence < 1.0
+                and out
+                and k > 0
+                and (is_amount(tokens[k - 1].text) or tokens[k - 1].text in CURRENCY_SYMBOLS)
+            ):
+                out.append(token)  # a currency sign OCR read as a letter, between two amounts
+                continue
             break
         if _YEAR.match(token.text) and k > 0 and not is_amount(tokens[k - 1].text):
             char = (token.box[2] - token.box[0]) / max(1, len(token.text))
@@ -247,7 +269,7 @@ def _columns(rows: list[Row], options: ReadOptions) -> list[_Column]:
     edges: list[tuple[float, float, int, str]] = []
     for r, row in enumerate(rows):
         for token in _trailing_amounts(row):
-            if token.text in CURRENCY_SYMBOLS or token.text in (")", "*"):
+            if token.text in CURRENCY_SYMBOLS or token.text in (")", "*") or token.text in _MARK_LOOKALIKES:
                 continue
             edges.append((token.box[2], token.box[0], r, token.text))
     if not edges:
@@ -434,6 +456,8 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
     value_cols = [c for c in columns if not c.notes]
     notes_col = columns[0] if columns[0].notes else None
     left = min(c.left for c in value_cols) - 0.005
+    # OCR marks its words with a confidence below 1, if not every one: a page is scanned or it is not
+    scanned = any(t.confidence < 1.0 for row in rows for t in row.tokens)
     out: list[_Line] = []
     for row in rows:
         if _is_header_row(row, columns) and not any(t.box[2] < left for t in row.tokens):
@@ -447,6 +471,8 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
             if id(token) in trailing:
                 if token.text in CURRENCY_SYMBOLS:
                     marks.append(token.text)
+                    continue
+                if token.text in _MARK_LOOKALIKES:
                     continue
                 col = _column_of(token, columns, options.column_tolerance)
                 if col is not None and columns[col] is notes_col:
@@ -465,10 +491,9 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
         }
         x0 = label_tokens[0].box[0] if label_tokens else box[0]
         bold = bool(label_tokens) and all(t.bold for t in label_tokens)
-        ocr = {i for i, ts in cells.items() if any(t.confidence < 1.0 for t in ts)}
+        ocr = set(cells) if scanned else set()
         height = statistics.median(t.height for t in label_tokens) if label_tokens else 0.0
-        read = any(t.confidence < 1.0 for t in row.tokens)
-        out.append(_Line(label, x0, bold, row.page, box, values, note, marks, ocr, height, read))
+        out.append(_Line(label, x0, bold, row.page, box, values, note, marks, ocr, height, scanned))
     return out
 
 
@@ -515,8 +540,7 @@ def _join_wrapped(lines: list[_Line], below_values: bool = True) -> list[_Line]:
 def _dashes_lost(lines: list[_Line], tolerance: float = 0.006) -> set[int]:
     """Scanned label-only lines that head nothing: the line below is not indented past them and the line
     above, at their indentation, has values. OCR drops a row's dashes (zeros) more often than its words."""
-    xs = [line.x0 for line in lines if line.label]
-    if not xs or max(xs) - min(xs) <= tolerance:
+    if not indented([line.x0 for line in lines if line.label]):
         return set()  # no indentation: a heading cannot be told from a line without values
     out = set()
     for k in range(1, len(lines) - 1):

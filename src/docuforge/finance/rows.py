@@ -23,6 +23,11 @@ class RowOptions(BaseModel):
     join_space_groups: bool = Field(
         True, description='Join "1 234 567": digit groups split at a thin space into separate words.'
     )
+    deskew: bool = Field(
+        True,
+        description="On a scanned page whose words still lie on a slant, straighten their positions "
+        "before gathering rows and columns (the slope measured along the OCR's text lines).",
+    )
     word_bold: bool = Field(
         True, description="Bold from each word's font (inside tables too), not only from a bold block."
     )
@@ -84,6 +89,12 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
         if key not in seen:
             seen.add(key)
             unique.append((token, kind))
+    if options.deskew and any(t.confidence < 1.0 for t, _ in unique):
+        slope = _slope(page)
+        if abs(slope * page.height / max(1.0, page.width)) > _MIN_SLANT:
+            aspect = (page.height / max(1.0, page.width)) ** 2
+            for token, _ in unique:
+                token.box = _straighten(token.box, slope, aspect)
     rows = tabled + _cluster(unique, page.number)
     rows.sort(key=lambda r: r.top)
     for row in rows:
@@ -91,6 +102,46 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
         if options.join_space_groups:
             row.tokens = _join_groups(row.tokens)
     return rows
+
+
+_MIN_SLANT = 0.002  # tan of about 0.1 degree: less moves no word off its row
+
+
+def _slope(page: Page) -> float:
+    """The page's slant, dy/dx in page-normalised units: the median slope of its OCR text lines, each
+    fitted through its words' centres (lines of two words or more, spanning a tenth of the page)."""
+    slopes: list[tuple[float, float]] = []
+    for block in page.blocks:
+        for line in block.lines:
+            words = [w for w in line.words if w.text.strip() and w.confidence < 1.0]
+            if len(words) < 2:
+                continue
+            xs = [(w.bbox.left + w.bbox.right) / 2 for w in words]
+            ys = [w.bbox.top + w.bbox.height / 2 for w in words]
+            span = max(xs) - min(xs)
+            if span < 0.1:
+                continue
+            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+            den = sum((x - mx) ** 2 for x in xs)
+            slopes.append((sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den, span))
+    if len(slopes) < 3:
+        return 0.0
+    slopes.sort()
+    half, acc = sum(w for _, w in slopes) / 2, 0.0
+    for slope, weight in slopes:  # the span-weighted median
+        acc += weight
+        if acc >= half:
+            return slope
+    return 0.0
+
+
+def _straighten(
+    box: tuple[float, float, float, float], slope: float, aspect: float
+) -> tuple[float, float, float, float]:
+    """A box turned back by the page's slant about the page's centre (small angles: a shear each way)."""
+    cx, cy = (box[0] + box[2]) / 2 - 0.5, (box[1] + box[3]) / 2 - 0.5
+    dx, dy = cy * slope * aspect, -cx * slope
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
 
 
 def _line_tokens(line: Line, page: int, bold: bool, word_bold: bool = True) -> list[Token]:
