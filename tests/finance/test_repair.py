@@ -1,11 +1,14 @@
-"""OCR misreads repaired from the sums they break, and label rows read from word positions."""
+"""Scanned statements: OCR misreads repaired from the sums they break, slanted words straightened into
+rows, lost dashes; and labels that wrap under their values."""
 
 from __future__ import annotations
 
+from docuforge.document import Block, BlockType, Document, Page
+from docuforge.document.model import BBox, Line, Word
 from docuforge.finance.model import Detection, StatementLine, StatementType
 from docuforge.finance.read import ReadOptions, read_statement
 from docuforge.finance.repair import one_edit_apart, repair
-from docuforge.finance.rows import Row, Token
+from docuforge.finance.rows import Row, RowOptions, Token, page_rows
 from docuforge.finance.validate import find_structure
 
 PERIODS = ["2024", "2023"]
@@ -162,3 +165,29 @@ def test_a_scanned_line_whose_dashes_were_lost_reads_zero() -> None:
     assert all(c.ok for c in statement.checks)
     off = _statement(rows, ReadOptions(lost_dashes=False))
     assert off.lines[2].values == {"2024": None, "2023": None}
+
+
+def test_words_of_a_slanted_scan_are_gathered_into_their_rows() -> None:
+    slope = 0.03  # dy per dx, page-normalised: about 1.4 degrees on a letter page
+    lines = []
+    for r in range(8):
+        y = 0.2 + 0.02 * r
+        words = []
+        for x, text in ((0.10, f"Item{r}"), (0.16, "and"), (0.60, "1,234"), (0.80, "5,678")):
+            top = y + slope * x
+            box = BBox(left=x, top=top, width=0.05, height=0.012, page=1, original_page=1)
+            words.append(Word(text=text, bbox=box, confidence=0.93))
+        box = BBox(left=0.1, top=y, width=0.75, height=0.04, page=1, original_page=1)
+        lines.append(Line(text=" ".join(w.text for w in words), bbox=box, words=words, confidence=0.93))
+    block = Block(
+        id="p1-b0",
+        type=BlockType.TEXT,
+        bbox=BBox(left=0.1, top=0.2, width=0.75, height=0.2, page=1, original_page=1),
+        lines=lines,
+    )
+    page = Page(number=1, original_number=1, width=612, height=792, blocks=[block], ocr=True)
+    document = Document(pages=[page])
+    rows = page_rows(document, page)
+    assert [r.text for r in rows] == [f"Item{r} and 1,234 5,678" for r in range(8)]
+    crooked = page_rows(document, page, RowOptions(deskew=False))
+    assert [r.text for r in crooked] != [r.text for r in rows]

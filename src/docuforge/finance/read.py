@@ -456,8 +456,8 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
     value_cols = [c for c in columns if not c.notes]
     notes_col = columns[0] if columns[0].notes else None
     left = min(c.left for c in value_cols) - 0.005
-    # OCR marks its words with a confidence below 1, if not every one: a page is scanned or it is not
-    scanned = any(t.confidence < 1.0 for row in rows for t in row.tokens)
+    # a page is scanned or it is not (OCR may be sure of a word, never of every word)
+    scanned = any(row.scanned or any(t.confidence < 1.0 for t in row.tokens) for row in rows)
     out: list[_Line] = []
     for row in rows:
         if _is_header_row(row, columns) and not any(t.box[2] < left for t in row.tokens):

@@ -55,6 +55,7 @@ class Row:
     tokens: list[Token] = field(default_factory=list)
     page: int = 1
     block_type: BlockType | None = None
+    scanned: bool = False  # its words were read by OCR
 
     @property
     def top(self) -> float:
@@ -89,7 +90,8 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
         if key not in seen:
             seen.add(key)
             unique.append((token, kind))
-    if options.deskew and any(t.confidence < 1.0 for t, _ in unique):
+    scanned = page.ocr or any(t.confidence < 1.0 for t, _ in unique)
+    if options.deskew and scanned:
         slope = _slope(page)
         if abs(slope * page.height / max(1.0, page.width)) > _MIN_SLANT:
             aspect = (page.height / max(1.0, page.width)) ** 2
@@ -98,6 +100,7 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
     rows = tabled + _cluster(unique, page.number)
     rows.sort(key=lambda r: r.top)
     for row in rows:
+        row.scanned = scanned
         row.tokens.sort(key=lambda t: (t.box[0], t.box[1]))
         if options.join_space_groups:
             row.tokens = _join_groups(row.tokens)
