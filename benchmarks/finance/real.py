@@ -90,16 +90,12 @@ def render(name: str) -> Path:
     return pdf
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--ablate", default="", help="ReadOptions/RowOptions switches to turn off")
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
+REAL_SWITCHES = ("word_bold", "wrap_below_values", "bold_totals", "keyword_totals")
+
+
+def measure(options: FinanceOptions) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     rows: list[dict[str, Any]] = []
     failures: dict[str, list[str]] = {}
-    options = FinanceOptions()
-    for switch in filter(None, args.ablate.split(",")):
-        switch_off(options, switch)
     for name, want in truth().items():
         path = render(name)
         start = time.perf_counter()
@@ -109,16 +105,33 @@ def main() -> None:
         s = score(want, got)
         rows.append({"score": s, "seconds": seconds, "name": name})
         failures[name] = s.failures
-        print(name, "type", got.statement_type.value if got else None, s.failures[:12])
-    report = {
+    return rows, failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ablate", default="", help="ReadOptions/RowOptions switches to turn off")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    options = FinanceOptions()
+    for switch in filter(None, args.ablate.split(",")):
+        switch_off(options, switch)
+    rows, failures = measure(options)
+    report: dict[str, Any] = {
         "machine": machine(),
         "ablated": args.ablate or None,
         "statements": summarise(rows),
         "failures": failures,
     }
     if args.no_write:
-        print(json.dumps(report["statements"], indent=1))
+        print(json.dumps(report, indent=1))
         return
+    ablations = {}
+    for switch in REAL_SWITCHES:
+        off = FinanceOptions()
+        switch_off(off, switch)
+        ablations[switch] = summarise(measure(off)[0])
+    report["ablations"] = ablations
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "finance_real.json").write_text(json.dumps(report, indent=2) + "\n")
     metrics = [k for k in report["statements"] if k != "statements"]
@@ -126,17 +139,29 @@ def main() -> None:
         "# Finance: real published statements",
         "",
         f"{len(rows)} statements of the U.S. Access Board (a federal agency; public domain) from its "
-        "Performance and Accountability Reports FY2021-FY2023, as published in HTML, printed to PDF by "
-        "Chromium and read like any upload; ground truth labelled by hand (benchmarks/finance/real/). "
-        "Statements of changes in net position are scored as statements of changes in equity.",
+        "Performance and Accountability Reports FY2021-FY2023 (two balance sheets, two statements of changes "
+        "in net position), as published in HTML, printed to PDF by Chromium and read like any upload; ground "
+        "truth labelled by hand (benchmarks/finance/real/). Statements of changes in net position are scored "
+        "as statements of changes in equity. Tuned on: nothing of it was held out (four statements are too "
+        "few to split); what it led to is listed in the report, each switchable below.",
         "",
         f"Machine: {report['machine']}.",
         "",
-        "| metric | value |",
-        "|---|---|",
-        *[f"| {m} | {report['statements'][m]} |" for m in metrics],
+        "| metric | all on | " + " | ".join(f"{s} off" for s in REAL_SWITCHES) + " |",
+        "|---" * (len(REAL_SWITCHES) + 2) + "|",
+        *[
+            f"| {m} | {report['statements'][m]} | "
+            + " | ".join(str(ablations[s][m]) for s in REAL_SWITCHES)
+            + " |"
+            for m in metrics
+        ],
         "",
-        "What went wrong, statement by statement:",
+        "Every one of the four published statements has at least one total that does not add up as printed, "
+        "so validation_pass_rate 0 is the reader reporting them (with keyword_totals off it finds no totals "
+        "to check, hence 1.0). What went wrong, statement by statement: the failed checks are the "
+        "publication's own figures, except where a wrong total makes the reader group lines around it "
+        "differently (Total Assets 2021, Total Cumulative Results of Operations (Consolidated) 2023); the "
+        "level misses are nesting deeper than the page indents.",
         "",
     ]
     for name, items in failures.items():

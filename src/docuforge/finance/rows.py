@@ -29,7 +29,9 @@ class RowOptions(BaseModel):
         "before gathering rows and columns (the slope measured along the OCR's text lines).",
     )
     word_bold: bool = Field(
-        True, description="Bold from each word's font (inside tables too), not only from a bold block."
+        True,
+        description="Bold from each word's font (inside tables too), not only from a bold block; text "
+        "layers only (a scan's bold is guessed from stroke width).",
     )
 
 
@@ -75,7 +77,11 @@ def page_rows(document: Document, page: Page, options: RowOptions | None = None)
         if block.type in _SKIP and block.type != BlockType.HEADER:
             continue
         bold = bool(block.extra.get("bold")) and block.type != BlockType.TABLE
-        tokens = [t for line in block.lines for t in _line_tokens(line, page.number, bold, options.word_bold)]
+        tokens = [
+            t
+            for line in block.lines
+            for t in _line_tokens(line, page.number, bold, options.word_bold and not page.ocr)
+        ]
         if not tokens and block.content and block.type != BlockType.TABLE:
             b = block.bbox
             tokens = _split_evenly(block.content, (b.left, b.top, b.right, b.bottom), page.number, bold)
@@ -154,7 +160,7 @@ def _line_tokens(line: Line, page: int, bold: bool, word_bold: bool = True) -> l
                 w.text,
                 (w.bbox.left, w.bbox.top, w.bbox.right, w.bbox.bottom),
                 page,
-                bold or (word_bold and w.bold),
+                bold or (word_bold and w.bold and w.confidence >= 1.0),  # a font's weight, not a scan's guess
                 w.confidence,
             )
             for w in line.words
