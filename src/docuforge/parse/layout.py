@@ -348,7 +348,10 @@ def _bbox(raw: RawPage, page: Page, box: Box):
 
 def _line(raw: RawPage, page: Page, segment: Segment, keep_words: bool) -> Line:
     words = (
-        [Word(text=w.text, bbox=_bbox(raw, page, w.box), confidence=w.confidence) for w in segment.words]
+        [
+            Word(text=w.text, bbox=_bbox(raw, page, w.box), confidence=w.confidence, bold=w.bold)
+            for w in segment.words
+        ]
         if keep_words
         else []
     )
