@@ -892,7 +892,7 @@ def test_a_box_ocr_read_as_the_ideograph_drawn_like_it_is_a_checkbox_in_latin_te
     Chinese too, reads it as 区 (crossed) or 口 (empty): in a line of Latin text that is a box."""
     import numpy as np
 
-    from docuforge.load.pdf import RawPage, RawWord
+    from docuforge.document.raw import RawPage, RawWord
     from docuforge.parse.checkboxes import CHECKED, UNCHECKED, marks_from_image
 
     def word(text, x0, run):

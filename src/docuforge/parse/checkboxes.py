@@ -12,7 +12,7 @@ import numpy as np
 
 from docuforge.document.geometry import Box
 from docuforge.document.model import Block, BlockType, Page
-from docuforge.load.pdf import RawPage, RawWord
+from docuforge.document.raw import RawPage, RawWord
 from docuforge.parse.lines import ideographic
 
 CHECKED, UNCHECKED = "\u2611", "\u2610"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box, area, center_in, union
-from docuforge.load.pdf import RawPage
+from docuforge.document.raw import RawPage
 from docuforge.parse.lines import Segment
 
 # Of the page: a logo is a figure (0.2% of a letter page is a square about 0.4 inches across);

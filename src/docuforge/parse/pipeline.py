@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from docuforge.document.model import Document, Page
+from docuforge.document.raw import RawPage
 from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge
 from docuforge.load import detect
 from docuforge.load.images import ImageSource
-from docuforge.load.pdf import PdfSource, RawPage
+from docuforge.load.pdf import PdfSource
 from docuforge.parse import office
 from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
 from docuforge.parse.furniture import assign_heading_levels, mark_furniture
