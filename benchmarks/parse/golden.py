@@ -87,13 +87,13 @@ WRITTEN = {
 def options(wire: dict[str, Any]) -> tuple[Any, Any]:
     """(engine options, wire options) for a `parsing` object, in this tree's API."""
     try:
-        from docuforge.reducto.parse.options import WireParseOptions, engine_options
+        from docuforge.reducto.parse.options import ParseOptions, engine_options
     except ImportError:  # before the engine had options of its own: the wire schema was them
         from docuforge.parse.options import ParseOptions
 
         parsed = ParseOptions.model_validate(wire)
         return parsed, parsed
-    parsed = WireParseOptions.model_validate(wire)
+    parsed = ParseOptions.model_validate(wire)
     return engine_options(parsed), parsed
 
 

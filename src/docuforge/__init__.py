@@ -15,7 +15,7 @@ from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
 from docuforge.editing import fill
 from docuforge.extraction import Extraction, ExtractOptions, extract
-from docuforge.parse import ParseOptions
+from docuforge.parse.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
 from docuforge.splitting import split

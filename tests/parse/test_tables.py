@@ -75,7 +75,7 @@ def test_merge_tables_joins_a_table_continued_on_the_next_page() -> None:
     separate = blocks(docuforge.parse(pdf), BlockType.TABLE)
     assert [t.table.n_rows for t in separate] == [6, 4]
     merged_document = docuforge.parse(
-        pdf, ParseOptions.model_validate({"formatting": {"merge_tables": True}})
+        pdf, ParseOptions(merge_tables=True)
     )
     tables = blocks(merged_document, BlockType.TABLE)
     assert tables[0].table.n_rows == 9  # the repeated header is dropped

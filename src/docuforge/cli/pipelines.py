@@ -184,9 +184,10 @@ def pipelines_run(
             typer.echo(f"wrote {target}", err=True)
             return
         from docuforge.parse.pipeline import parse
+        from docuforge.reducto.parse.options import engine_options
 
         with progress_bar(file.name) as on_page:
-            document = parse(file, steps.parse, on_page=on_page)
+            document = parse(file, engine_options(steps.parse), on_page=on_page)
         answer: dict[str, object] = {"parse": {"pages": len(document.pages)}}
         if steps.split is not None:
             from docuforge.splitting import Section, SplitOptions, split

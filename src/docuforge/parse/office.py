@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docuforge.document.model import Block, BlockType, Document, Page
 from docuforge.errors import DocumentError, ErrorCode, UnsupportedDocument
-from docuforge.parse.options import ParseOptions, select_pages
+from docuforge.parse.options import ParseOptions
 from docuforge.parse.reading_order import order
 
 SPREADSHEETS = frozenset({"xlsx", "xlsm", "csv", "tsv"})
@@ -121,34 +121,27 @@ def _spreadsheet(source: str | Path | bytes, kind: str, options: ParseOptions) -
     from docuforge.load.spreadsheet import read_spreadsheet
 
     sheet = options.spreadsheet
-    spec = options.settings.page_range
-    names = (
-        [item for item in spec if isinstance(item, str) and not _is_page_spec(item)]
-        if isinstance(spec, list)
-        else []
-    )
-    size = sheet.split_large_tables.size
-    rows, cols = (size, None) if isinstance(size, int) else (size.get("row"), size.get("column"))
+    names = options.sheet_names()
     document = read_spreadsheet(
         _readable(source),
         kind,
         sheets=names or None,
         clustering=sheet.clustering,
-        exclude=frozenset(sheet.exclude),
-        include=frozenset(sheet.include),
+        exclude=sheet.exclude,
+        include=sheet.include,
         max_cell_count=sheet.max_cell_count,
-        split_tables=sheet.split_large_tables.enabled,
-        split_rows=rows,
-        split_cols=cols,
+        split_tables=sheet.split_tables,
+        split_rows=sheet.split_rows,
+        split_cols=sheet.split_cols,
     )
     return document if names else _select(document, options)
 
 
 def _select(document: Document, options: ParseOptions) -> Document:
     """Keep the pages (slides, sheets) page_range asks for, renumbered as the output's pages."""
-    if options.settings.page_range in (None, []):
+    if not options.page_range:
         return document
-    wanted = {index + 1 for index in select_pages(options.settings.page_range, document.total_pages)}
+    wanted = {index + 1 for index in options.pages(document.total_pages)}
     kept = [page for page in document.pages if page.original_number in wanted]
     if not kept:
         raise DocumentError(
@@ -162,11 +155,6 @@ def _select(document: Document, options: ParseOptions) -> Document:
             block.bbox.page = number
     document.pages = kept
     return document
-
-
-def _is_page_spec(item: str) -> bool:
-    stripped = item.replace(" ", "")
-    return stripped.isdigit() or (stripped.count("-") == 1 and stripped.replace("-", "").isdigit())
 
 
 def _readable(source: str | Path | bytes) -> Path | bytes:

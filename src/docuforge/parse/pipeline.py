@@ -36,7 +36,7 @@ Source = str | Path | bytes
 
 def source_format(source: Source, options: ParseOptions, extension: str | None = None) -> str:
     """What the input is: forced, then declared, then its name, then its bytes."""
-    forced = detect.normalize(options.settings.force_file_extension)
+    forced = detect.normalize(options.file_format)
     if forced:
         return forced
     if isinstance(source, bytes):
@@ -86,14 +86,14 @@ def parse(
     """
     options = options or ParseOptions()
     kind = source_format(source, options, extension)
-    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or "rapidocr"
+    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or options.ocr.engine
     if engine not in OCR_ENGINES:
         raise DocumentError(
             f"unknown OCR engine {engine!r}; use one of {', '.join(OCR_ENGINES)}",
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
         )
-    budget = _Budget(options.settings.time_budget)
+    budget = _Budget(options.time_budget)
     if kind == "pdf":
         document = _parse_pdf(source, options, on_page, max_pages, engine, budget)
     elif kind in IMAGE_FORMATS:
@@ -105,13 +105,13 @@ def parse(
         return document
     mark_furniture(document)
     assign_heading_levels(document)
-    if options.formatting.merge_tables:
+    if options.merge_tables:
         merge_tables(document)
     return document
 
 
 class _Budget:
-    """settings.time_budget: once spent, no further page starts; the first page always does."""
+    """options.time_budget: once spent, no further page starts; the first page always does."""
 
     def __init__(self, seconds: float | None) -> None:
         self.deadline = None if seconds is None else time.monotonic() + seconds
@@ -130,7 +130,7 @@ class _Budget:
 def missing_pages(document: Document, options: ParseOptions) -> list[int]:
     """The 1-based source pages a spent time budget left unparsed (none for office formats)."""
     paged = document.format == "pdf" or document.format in IMAGE_FORMATS
-    if options.settings.time_budget is None or not paged:
+    if options.time_budget is None or not paged:
         return []
     return [index + 1 for index in options.pages(document.total_pages)[len(document.pages) :]]
 
@@ -180,13 +180,13 @@ def _parse_pdf(
     engine: str,
     budget: _Budget,
 ) -> Document:
-    keep_words = options.settings.return_ocr_data or options.settings.return_citations
-    force_ocr = options.settings.extraction_mode == "ocr"
-    never_ocr = options.settings.extraction_mode == "metadata"
-    with PdfSource(source, options.settings.document_password) as pdf, _Reader(engine) as reader:
+    keep_words = options.word_boxes
+    force_ocr = options.ocr_mode == "ocr"
+    never_ocr = options.ocr_mode == "metadata"
+    with PdfSource(source, options.password) as pdf, _Reader(engine) as reader:
         selected = _selected(options, pdf.page_count, max_pages)
         document = Document(format="pdf", total_pages=pdf.page_count)
-        if options.settings.extract_document_properties:
+        if options.document_properties:
             document.properties = pdf.properties()
         pages = _Pages(document, keep_words)
         reader.pages = len(selected)
@@ -244,7 +244,7 @@ def _parse_image(
     engine: str,
     budget: _Budget,
 ) -> Document:
-    keep_words = options.settings.return_ocr_data or options.settings.return_citations
+    keep_words = options.word_boxes
     with ImageSource(source, kind) as images, _Reader(engine) as reader:
         selected = _selected(options, images.page_count, max_pages)
         document = Document(format=kind, total_pages=images.page_count)
