@@ -18,6 +18,11 @@ OcrMode = Literal["hybrid", "ocr", "metadata"]
 Clustering = Literal["accurate", "fast", "disabled"]
 SheetExclusion = Literal["hidden_sheets", "hidden_rows", "hidden_cols", "styling", "spreadsheet_images"]
 SheetInclusion = Literal["cell_colors", "formula", "dropdowns"]
+# The stages a parse can do without (parse/stages.py), to be switched off for an ablation.
+OptionalStage = Literal[
+    "checkbox_marks", "checkboxes", "column_tables", "ocr_confidence", "slide_order", "furniture", "headings",
+    "merge_tables",
+]  # fmt: skip
 
 
 class _Options(BaseModel):
@@ -83,6 +88,9 @@ class ParseOptions(_Options):
         "pages finished so far are returned, with a warning naming those missing (PDFs and images).",
     )
     spreadsheet: SpreadsheetOptions = Field(default_factory=SpreadsheetOptions)
+    skip_stages: frozenset[OptionalStage] = Field(
+        frozenset(), description="Pipeline stages not to run, by name (for ablations)."
+    )
 
     def pages(self, total: int) -> list[int]:
         """The 0-based source pages to process, in order, from page_range."""
