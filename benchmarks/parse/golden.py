@@ -39,38 +39,73 @@ CITED = {
 SAMPLE: list[tuple[str, Path | str, dict[str, Any]]] = [
     ("arxiv-table", DOCLING / "pdf" / "2305.03393v1-pg9.pdf", {}),
     ("arxiv-table-ocr", DOCLING / "pdf" / "2305.03393v1-pg9.pdf", {"settings": {"extraction_mode": "ocr"}}),
-    ("handbook", DOCLING / "pdf" / "amt_handbook_sample.pdf", {"settings": {"extract_document_properties": True}}),
+    (
+        "handbook",
+        DOCLING / "pdf" / "amt_handbook_sample.pdf",
+        {"settings": {"extract_document_properties": True}},
+    ),
     ("redbook-cited", DOCLING / "pdf" / "redp5110_sampled.pdf", CITED),
-    ("mislabeled", DOCLING / "pdf" / "table_mislabeled_as_picture.pdf", {"formatting": {"table_output_format": "md"}}),
+    (
+        "mislabeled",
+        DOCLING / "pdf" / "table_mislabeled_as_picture.pdf",
+        {"formatting": {"table_output_format": "md"}},
+    ),
     (
         "multi-page-range",
         DOCLING / "pdf" / "multi_page.pdf",
-        {"settings": {"page_range": {"start": 2, "end": 3}}, "retrieval": {"chunking": {"chunk_mode": "page"}}},
+        {
+            "settings": {"page_range": {"start": 2, "end": 3}},
+            "retrieval": {"chunking": {"chunk_mode": "page"}},
+        },
     ),
     ("rtl", DOCLING / "pdf" / "right_to_left_01.pdf", {}),
-    ("code-metadata", DOCLING / "pdf" / "code_and_formula.pdf", {"settings": {"extraction_mode": "metadata"}}),
+    (
+        "code-metadata",
+        DOCLING / "pdf" / "code_and_formula.pdf",
+        {"settings": {"extraction_mode": "metadata"}},
+    ),
     ("icdar-eu-001", ICDAR / "eu-001.pdf", {}),
     ("icdar-eu-004", ICDAR / "eu-004.pdf", {"formatting": {"table_output_format": "json"}}),
     ("icdar-eu-014", ICDAR / "eu-014.pdf", {}),
     ("icdar-us-003", ICDAR / "us-003.pdf", {"formatting": {"table_output_format": "jsonbbox"}}),
     ("icdar-us-015", ICDAR / "us-015.pdf", {"formatting": {"merge_tables": True}}),
     ("icdar-us-027", ICDAR / "us-027.pdf", {"retrieval": {"chunking": {"chunk_mode": "section"}}}),
-    ("nics", BENCH / "pdfplumber_tables" / "nics-background-checks-2015-11.pdf", {"formatting": {"merge_tables": True}}),
-    ("scotus", BENCH / "pdfplumber_tables" / "scotus-transcript-p1.pdf", {"retrieval": {"chunking": {"chunk_mode": "block"}}}),
+    (
+        "nics",
+        BENCH / "pdfplumber_tables" / "nics-background-checks-2015-11.pdf",
+        {"formatting": {"merge_tables": True}},
+    ),
+    (
+        "scotus",
+        BENCH / "pdfplumber_tables" / "scotus-transcript-p1.pdf",
+        {"retrieval": {"chunking": {"chunk_mode": "block"}}},
+    ),
     ("earnings", OLMOCR / "earnings.pdf", {}),
-    ("crazy-table", OLMOCR / "discoverworld_crazy_table4.pdf", {"formatting": {"table_output_format": "csv"}}),
+    (
+        "crazy-table",
+        OLMOCR / "discoverworld_crazy_table4.pdf",
+        {"formatting": {"table_output_format": "csv"}},
+    ),
     ("multi-column", OLMOCR / "multi_column_miss.pdf", {}),
     ("scan", DOCLING / "ocr" / "ocr_test.pdf", {"settings": {"return_ocr_data": True}}),
     ("scan-rotated-90", DOCLING / "ocr" / "ocr_test_rotated_90.pdf", {}),
     ("webp", DOCLING / "ocr" / "webp-test.webp", {}),
     ("funsd-form", BENCH / "funsd_test" / "images" / "82092117.png", CITED),
     ("word-tables", DOCLING / "office" / "word_tables.docx", {}),
-    ("word-lists", DOCLING / "office" / "docx_lists.docx", {"retrieval": {"chunking": {"chunk_mode": "variable"}}}),
+    (
+        "word-lists",
+        DOCLING / "office" / "docx_lists.docx",
+        {"retrieval": {"chunking": {"chunk_mode": "variable"}}},
+    ),
     ("slides", DOCLING / "office" / "powerpoint_sample.pptx", {"settings": {"page_range": [2, 3]}}),
     ("xlsx", DOCLING / "office" / "xlsx_01.xlsx", {"spreadsheet": {"split_large_tables": {"size": 10}}}),
     ("xlsx-title", DOCLING / "office" / "xlsx_05_table_with_title.xlsx", {}),
     ("xlsx-edge", DOCLING / "office" / "xlsx_06_edge_cases_.xlsx", {"spreadsheet": {"clustering": "fast"}}),
-    ("xlsm", DOCLING / "office" / "xlsx_02_sample_sales_data.xlsm", {"spreadsheet": {"clustering": "disabled"}}),
+    (
+        "xlsm",
+        DOCLING / "office" / "xlsx_02_sample_sales_data.xlsm",
+        {"spreadsheet": {"clustering": "disabled"}},
+    ),
     ("csv", "csv", {}),
     ("markdown", "md", {"retrieval": {"chunking": {"chunk_mode": "section"}}}),
     ("html", "html", {}),
@@ -98,7 +133,9 @@ def options(wire: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--only", default="", help="comma-separated labels")
     args = parser.parse_args()

@@ -7,8 +7,8 @@ from tests.fixtures.pdfs import LOREM, Figure, Heading, Page, Paragraph, make_pd
 
 import docuforge
 from docuforge.chunk import chunk
-from docuforge.document.model import BlockType, Document
 from docuforge.chunk.options import ChunkOptions
+from docuforge.document.model import BlockType, Document
 
 
 @pytest.fixture(scope="module")

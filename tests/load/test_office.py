@@ -214,7 +214,9 @@ def test_xlsx_sheets_tables_titles_merges_hidden_and_splits():
     assert all(t.cells[0].text == "Day" and t.cells[0].header for t in pieces)
     options = ParseOptions(
         page_range=["Sales"],
-        spreadsheet=SpreadsheetOptions(exclude=frozenset({"hidden_rows", "hidden_sheets"}), split_tables=False),
+        spreadsheet=SpreadsheetOptions(
+            exclude=frozenset({"hidden_rows", "hidden_sheets"}), split_tables=False
+        ),
     )
     chosen = docuforge.parse(data, options, extension="xlsx")
     assert [p.name for p in chosen.pages] == ["Sales"]

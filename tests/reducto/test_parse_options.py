@@ -88,9 +88,9 @@ def test_every_page_range_shape_selects_the_same_pages_as_before() -> None:
         wire = ParseOptions.model_validate({"settings": {"page_range": spec}})
         assert select_pages(page_specs(wire.settings.page_range), 6) == expected, name
     assert page_specs(None) is None
-    assert engine_options(ParseOptions.model_validate({"settings": {"page_range": ["Sales", "2"]}})).sheet_names() == [
-        "Sales"
-    ]
+    assert engine_options(
+        ParseOptions.model_validate({"settings": {"page_range": ["Sales", "2"]}})
+    ).sheet_names() == ["Sales"]
 
 
 def test_options_the_engine_does_not_honour_are_listed() -> None:

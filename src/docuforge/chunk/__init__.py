@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from docuforge.document.model import Block, BlockType, Chunk, Document
 from docuforge.chunk.options import ChunkOptions
+from docuforge.document.model import Block, BlockType, Chunk, Document
 from docuforge.render.markdown import block_markdown
 
 DEFAULT_SIZE = 1000

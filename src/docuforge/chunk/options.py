@@ -31,4 +31,6 @@ class ChunkOptions(BaseModel):
     filter_blocks: list[BlockType] = Field(
         default_factory=list, description="Block types left out of content and embed."
     )
-    embedding_optimized: bool = Field(False, description="Write `embed` for embedding models (tables as text).")
+    embedding_optimized: bool = Field(
+        False, description="Write `embed` for embedding models (tables as text)."
+    )

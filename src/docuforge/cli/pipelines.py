@@ -29,24 +29,11 @@ def _principal(organization_id):
 
 def _find(session, org: str, ident: str):
     """The organization's pipeline by id or by name."""
-    from sqlalchemy import select
-
-    from docuforge.errors import ErrorCode, NotFound
-    from docuforge.models import Pipeline
     from docuforge.reducto.pipeline import service
 
     async def find():
         organization_id = await find_organization(session, org)
-        try:
-            return await service.get(session, _principal(organization_id), ident)
-        except NotFound:
-            row = await session.execute(
-                select(Pipeline).where(Pipeline.organization_id == organization_id, Pipeline.name == ident)
-            )
-            found = row.scalar_one_or_none()
-            if found is None:
-                raise NotFound(f"no pipeline {ident!r}", code=ErrorCode.PIPELINE_NOT_FOUND) from None
-            return found
+        return await service.find(session, _principal(organization_id), ident)
 
     return find()
 

@@ -420,7 +420,13 @@ def read_spreadsheet(
             status_code=400,
         )
     workbook = read_workbook(
-        source, kind, sheets=sheets, pages=pages, exclude=exclude, include=include, max_cell_count=max_cell_count
+        source,
+        kind,
+        sheets=sheets,
+        pages=pages,
+        exclude=exclude,
+        include=include,
+        max_cell_count=max_cell_count,
     )
     return sheet_pages(
         workbook,

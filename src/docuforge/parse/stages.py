@@ -228,4 +228,3 @@ def table_merging(ctx: Context) -> None:
     """A table continued on the next page is joined to it (options.merge_tables)."""
     if ctx.paged and ctx.options.merge_tables:
         merge_tables(ctx.document)
-

@@ -21,8 +21,8 @@ from docuforge.jobs import service as jobs
 from docuforge.jobs.registry import JobContext
 from docuforge.jobs.runners import Runner
 from docuforge.models import Job
-from docuforge.reducto.parse.options import ParseOptions, engine_options
 from docuforge.reducto.parse import tasks as parse_tasks
+from docuforge.reducto.parse.options import ParseOptions, engine_options
 from docuforge.reducto.parse.service import wait
 from docuforge.storage import BlobStore
 from docuforge.webhooks import service as webhooks

@@ -8,9 +8,9 @@ from typing import Any
 
 from docuforge.jobs.registry import JobContext, TaskResult, task
 from docuforge.parse.options import select_pages
-from docuforge.reducto.parse.options import ParseOptions, page_specs
 from docuforge.reducto import submission
 from docuforge.reducto.classify.schemas import DEFAULT_PAGES, MAX_PAGES, ClassifyRequest
+from docuforge.reducto.parse.options import ParseOptions, page_specs
 
 
 def classify_in_worker(document_path: str, categories_json: str, options_json: str) -> dict[str, Any]:

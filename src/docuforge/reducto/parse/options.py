@@ -178,7 +178,9 @@ def page_specs(spec: PageRange | list[PageRange] | list[int] | list[str] | None)
     if spec is None:
         return None
     items = spec if isinstance(spec, list) else [spec]
-    return [PageSpan(start=item.start, end=item.end) if isinstance(item, PageRange) else item for item in items]
+    return [
+        PageSpan(start=item.start, end=item.end) if isinstance(item, PageRange) else item for item in items
+    ]
 
 
 def engine_options(options: ParseOptions, ocr: OcrOptions | None = None) -> EngineOptions:
