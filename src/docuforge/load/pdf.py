@@ -3,9 +3,9 @@
 One page at a time, so memory does not grow with the page count. Coordinates come out in
 points, origin top-left, of the page as displayed (its /Rotate applied).
 
-Speed matters here: per character, pdfium calls cost about 2 us each from Python. Words are
-found in the page's text string (one call); only each word's first and last character are
-asked for boxes and font, which keeps extraction near 2-5 ms per page.
+Speed matters here: calls into pdfium from Python cost more than the work they do, so they are
+not made per character. Words are found in the page's text string (one call); only each word's
+first and last character are asked for boxes and font.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ left/top are the 0-based column/row of a block's first cell, width/height the co
 spans (`Document.layout == "cell"`). This module reads cells as Excel displays them; how a sheet's
 cells become tables, titles and notes is the parse stage `parse/sheet_tables.py`.
 
-Workbooks are loaded with `read_only=False`: read-only mode saves about 15% on a 100,000-cell
-sheet but has no merged cells, hidden rows and columns, or data validations, all of which we use.
+Workbooks are loaded with `read_only=False`: read-only mode is a little quicker but has no merged
+cells, hidden rows and columns, or data validations, all of which we use.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from docuforge.document.model import Document, DocumentProperties
 from docuforge.errors import DocumentError, ErrorCode
 from docuforge.load.cell_format import display
 from docuforge.load.flow import open_zip
-from docuforge.load.sheet_drawings import drawings
 from docuforge.load.sheet import Sheet, Workbook, visible_index, visible_span
+from docuforge.load.sheet_drawings import drawings
 
 MAX_CELLS = 5_000_000  # cells in one file: beyond this a spreadsheet is a database dump
 MAX_FIELD = 10 * 1024**2  # bytes in one CSV field
