@@ -15,9 +15,10 @@ from starlette.background import BackgroundTask
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, NotFound
 from docuforge.files import inputs
+from docuforge.jobs.deps import RunnerDep
 from docuforge.logs import query, service
 from docuforge.logs.schemas import (
     LogIngestRequest,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from docuforge.document.geometry import Box, to_bbox, union
 from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, Word
-from docuforge.load.pdf import RawPage
+from docuforge.document.raw import RawPage
 from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
 from docuforge.parse.lines import Segment, body_size, joined, read_signs, rows_and_segments, spaced
