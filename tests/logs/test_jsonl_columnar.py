@@ -29,32 +29,57 @@ def realistic(count: int, seed: int = 7) -> list[str]:
         when = T0 + dt.timedelta(milliseconds=37 * n)
         iso = when.isoformat().replace("+00:00", "Z")
         kind = n % 9
+        local = when.astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat()
+        west = when.astimezone(dt.timezone(dt.timedelta(hours=-5, minutes=-30))).isoformat()
+        entry: dict[str, object]
         if kind == 0:  # pino: numeric level, epoch milliseconds
-            entry = {"level": rng.choice([20, 30, 30, 40, 50, 60]), "time": int(when.timestamp() * 1000),
-                     "pid": 4242, "hostname": "web-1", "msg": f"request {n} completed", "reqId": f"req-{n}"}  # fmt: skip
+            entry = {
+                "level": rng.choice([20, 30, 30, 40, 50, 60]),
+                "time": int(when.timestamp() * 1000),
+                "pid": 4242,
+                "hostname": "web-1",
+                "msg": f"request {n} completed",
+                "reqId": f"req-{n}",
+            }
         elif kind == 1:  # logrus
-            entry = {"level": rng.choice(["info", "warning", "error", "debug"]), "msg": f"user {n} logged in",
-                     "time": when.astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat(), "user_id": n}  # fmt: skip
+            level = rng.choice(["info", "warning", "error", "debug"])
+            entry = {"level": level, "msg": f"user {n} logged in", "time": local, "user_id": n}
         elif kind == 2:  # zap: float seconds
-            entry = {"level": "info", "ts": when.timestamp() + 0.000123, "caller": "main.go:42",
-                     "msg": "flushed", "count": n}  # fmt: skip
+            entry = {"level": "info", "ts": when.timestamp() + 0.000123, "msg": "flushed", "count": n}
         elif kind == 3:  # ECS with dotted and nested keys
-            entry = {"@timestamp": iso, "log.level": "ERROR", "message": f"payment {n} declined\n\tat pay()",
-                     "service": {"name": "billing"}, "host": {"name": "db-1"},
-                     "http": {"response": {"status_code": 502}}, "labels": ["a", "b"]}  # fmt: skip
+            entry = {
+                "@timestamp": iso,
+                "log.level": "ERROR",
+                "message": f"payment {n} declined\n\tat pay()",
+                "service": {"name": "billing"},
+                "host": {"name": "db-1"},
+                "http": {"response": {"status_code": 502}},
+                "labels": ["a", "b"],
+            }
         elif kind == 4:  # structlog, naive timestamp, unicode and escapes
-            entry = {"timestamp": when.replace(tzinfo=None).isoformat(sep=" "), "level": "Warning",
-                     "event": f'cache "miss" for clé {n} \u2013 retrying', "logger": "app.cache",
-                     "ratio": 0.25, "ok": False, "none": None}  # fmt: skip
+            entry = {
+                "timestamp": when.replace(tzinfo=None).isoformat(sep=" "),
+                "level": "Warning",
+                "event": f'cache "miss" for clé {n} \u2013 retrying',
+                "logger": "app.cache",
+                "ratio": 0.25,
+                "ok": False,
+                "none": None,
+            }
         elif kind == 5:  # Serilog compact
-            entry = {"@t": iso, "@l": "Information", "@mt": "Order {OrderId} shipped", "OrderId": n,
-                     "SourceContext": "Shop.Orders"}  # fmt: skip
+            entry = {"@t": iso, "@l": "Information", "@mt": "Order {OrderId} shipped", "OrderId": n}
         elif kind == 6:  # a level nobody normalises, a time nobody reads, a message that is a number
             entry = {"time": "yesterday at noon", "level": "chatty", "msg": n, "service": "api"}
         elif kind == 7:  # ints and offsets
-            entry = {"time": when.astimezone(dt.timezone(dt.timedelta(hours=-5, minutes=-30))).isoformat(),
-                     "severity": "CRIT", "message": f"disk {n % 4} at 9{n % 10}%", "service": "storage",
-                     "host": 17, "logger": "disk.watch", "sizes": [1, 2.5, -3]}  # fmt: skip
+            entry = {
+                "time": west,
+                "severity": "CRIT",
+                "message": f"disk {n % 4} at 9{n % 10}%",
+                "service": "storage",
+                "host": 17,
+                "logger": "disk.watch",
+                "sizes": [1, 2.5, -3],
+            }
         else:  # plain
             entry = {"ts": iso, "lvl": "dbg", "msg": f"tick {n}", "svc": "worker", "component": "loop"}
         lines.append(json.dumps(entry, ensure_ascii=n % 2 == 0))

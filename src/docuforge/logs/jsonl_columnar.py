@@ -70,7 +70,11 @@ def _level_case(column: str) -> str:
     return f"CASE {whens} END"
 
 
-_NUMBER_LEVELS = " ".join(f"WHEN {number} THEN '{name}'" for number, name in ((10, "trace"), (20, "debug"), (30, "info"), (40, "warn"), (50, "error"), (60, "fatal")))  # fmt: skip
+# bunyan/pino numbers, as levels.normalize reads an integer.
+_NUMBER_LEVELS = " ".join(
+    f"WHEN {number} THEN '{name}'"
+    for number, name in ((10, "trace"), (20, "debug"), (30, "info"), (40, "warn"), (50, "error"), (60, "fatal"))
+)
 
 
 @dataclass
@@ -152,7 +156,8 @@ def _records_sql(attributes_sql: str, extracted: str, naive_ok: bool) -> str:
     )
     level = (
         f"CASE WHEN regexp_matches({lv}, '^\"[A-Za-z]+\"$') THEN {_level_case(f'lower({lv}[2:-2])')}"
-        f" WHEN regexp_matches({lv}, '^[0-9]{{1,4}}$') THEN CASE TRY_CAST({lv} AS INTEGER) {_NUMBER_LEVELS} END END"
+        f" WHEN regexp_matches({lv}, '^[0-9]{{1,4}}$')"
+        f" THEN CASE TRY_CAST({lv} AS INTEGER) {_NUMBER_LEVELS} END END"
     )
     return f"""
         SELECT line, ts, zone, level,
@@ -170,7 +175,9 @@ def _records_sql(attributes_sql: str, extracted: str, naive_ok: bool) -> str:
     """
 
 
-def chunks(stream: BinaryIO, max_bytes: int, size: int = CHUNK_BYTES) -> Iterator[tuple[int, list[bytes], list[Malformed]]]:
+def chunks(
+    stream: BinaryIO, max_bytes: int, size: int = CHUNK_BYTES
+) -> Iterator[tuple[int, list[bytes], list[Malformed]]]:
     """(number of the chunk's first line, its lines, the ones longer than max_bytes as malformed).
 
     Lines are cut as streams.lines cuts them (a longer line's rest is skipped, never held); a cut
@@ -293,8 +300,10 @@ class ColumnarJsonl:
             f" CASE WHEN json_valid(text) AND NOT regexp_matches(text, {_sql_text(_LENIENT)})"
             " THEN json_keys(text) END AS k FROM chunk_table)"
         )
+        # Grouped by the keys' hash (an integer); two shapes of one hash are both left out below.
         found = db.execute(
-            "SELECT k, h FROM parsed WHERE len(k) > 0 GROUP BY k, h ORDER BY count(*) DESC"
+            "SELECT k, h FROM (SELECT h, count(*) AS n, min(k) AS k, max(k) AS other FROM parsed"
+            " WHERE len(k) > 0 GROUP BY h) WHERE k = other ORDER BY n DESC"
         ).fetchall()
         hashes = [h for _, h in found]
         shapes: list[Shape] = []
@@ -316,11 +325,13 @@ class ColumnarJsonl:
                 [*(result.column(name) for name, _ in RECORD_COLUMNS[:-1]), result.column("line")],
                 schema=pa.schema(RECORD_COLUMNS),
             )
-            rest = chunk_table.filter(pc.invert(pc.is_in(chunk_table.column("line"), value_set=fast.column("line"))))
+            done = pc.is_in(chunk_table.column("line"), value_set=fast.column("line"))
+            rest = chunk_table.filter(pc.invert(done))
         else:
             fast = pa.table({name: pa.array([], kind) for name, kind in RECORD_COLUMNS})
             rest = chunk_table
-        for number, line in zip(rest.column("line").to_pylist(), rest.column("text").to_pylist(), strict=True):
+        numbers_left, lines_left = rest.column("line").to_pylist(), rest.column("text").to_pylist()
+        for number, line in zip(numbers_left, lines_left, strict=True):
             self._reference(others, number, line.encode())
         self.fast += fast.num_rows
         return fast, others

@@ -232,9 +232,8 @@ def _groups_of(path: str, mtime_ns: int, size: int) -> tuple[tuple[int | None, i
         if stats is None or not stats.has_min_max:
             groups.append((None, None, group.num_rows, group.num_rows))
             continue
-        groups.append(
-            (_micros(stats.min), _micros(stats.max), group.num_rows, stats.null_count if stats.has_null_count else group.num_rows)
-        )
+        nulls = stats.null_count if stats.has_null_count else group.num_rows
+        groups.append((_micros(stats.min), _micros(stats.max), group.num_rows, nulls))
     return tuple(groups)
 
 
