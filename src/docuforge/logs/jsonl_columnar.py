@@ -124,7 +124,13 @@ def _shape_sql(shapes: list[Shape], hashes: list[int]) -> tuple[str, str, str]:
             attributes.append(f"WHEN {sid} THEN {' || '.join(pieces)} || '}}'")
     attribute_sql = f"CASE sid {' '.join(attributes)} END" if attributes else "NULL"
     sid = " ".join(f"WHEN {h} THEN {sid}" for sid, h in enumerate(hashes))
-    return f"CASE p.h {sid} END", f"CASE p.h {' '.join(extract)} END", attribute_sql
+    # A line with no keys (invalid, or not an object) never takes a shape, whatever its hash.
+    keyed = "len(p.k) > 0"
+    return (
+        f"CASE WHEN {keyed} THEN CASE p.h {sid} END END",
+        f"CASE WHEN {keyed} THEN CASE p.h {' '.join(extract)} END END",
+        attribute_sql,
+    )
 
 
 def _string_or_integer(column: str) -> str:
