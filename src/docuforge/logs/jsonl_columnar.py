@@ -32,7 +32,7 @@ from docuforge.logs.fields import ROLE_OF
 from docuforge.logs.records import Malformed, ParseOptions, Record
 from docuforge.logs.structured import jsonl_line
 
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 MAX_SHAPES = 64  # shapes per chunk taken fast; lines of rarer ones go the reference way
 ROLES = ("time", "level", "message", "logger", "service", "host")
 _ABSENT = '$."\\u0001absent"'  # a path no key matches: json_extract answers NULL
@@ -237,7 +237,7 @@ def chunks(
 class ColumnarJsonl:
     """Reads JSON lines into a ParquetSink, chunk by chunk, with one single-threaded DuckDB."""
 
-    def __init__(self, options: ParseOptions, zone: dt.tzinfo, memory_limit: str = "256MB") -> None:
+    def __init__(self, options: ParseOptions, zone: dt.tzinfo, memory_limit: str = "128MB") -> None:
         import duckdb
 
         self.options = options
