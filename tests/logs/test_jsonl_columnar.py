@@ -98,7 +98,7 @@ BAD_LINES = [
     '{"msg": "nul \\u0000 inside"}',
     '{"msg": "dup", "msg": "dup wins"}',
     '{"level": "info", "level": "error", "msg": "dup level"}',
-    '[1, 2, 3]',
+    "[1, 2, 3]",
     '"just a string"',
     "42",
     "{}",

@@ -36,7 +36,7 @@ def remote_query(
         fail(RuntimeError(f"cannot reach {server}: {exc}"))
 
 
-def _query(  # noqa: PLR0913 - the query's parts, passed on
+def _query(
     server: str,
     headers: dict[str, str],
     job: str,

@@ -45,14 +45,9 @@ def job_folder(cache_dir: Path, organization_id: uuid.UUID, job_id: uuid.UUID) -
 
 async def fetch(storage: BlobStore, blob: str, target: Path, bounds: CacheLimits | None) -> Path:
     """The blob as a local file at target, downloaded on first use; a cache hit is touched."""
-    if target.exists():
-        try:
-            os.utime(target)
-        except FileNotFoundError:  # evicted between the check and the touch
-            pass
-        else:
-            return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if await anyio.to_thread.run_sync(_touch, target):
+        return target
+    await anyio.to_thread.run_sync(lambda: target.parent.mkdir(parents=True, exist_ok=True))
     partial = target.with_suffix(f".{uuid.uuid4().hex}.part")
     try:
         async with await anyio.open_file(partial, "wb") as handle:
@@ -65,6 +60,15 @@ async def fetch(storage: BlobStore, blob: str, target: Path, bounds: CacheLimits
         # target is cache_dir/organization/job/name
         await anyio.to_thread.run_sync(prune, target.parents[2], bounds)
     return target
+
+
+def _touch(target: Path) -> bool:
+    """Mark a cached copy as just used; False when there is none."""
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def prune(cache_dir: Path, bounds: CacheLimits, now: float | None = None) -> list[Path]:

@@ -73,7 +73,9 @@ def _level_case(column: str) -> str:
 # bunyan/pino numbers, as levels.normalize reads an integer.
 _NUMBER_LEVELS = " ".join(
     f"WHEN {number} THEN '{name}'"
-    for number, name in ((10, "trace"), (20, "debug"), (30, "info"), (40, "warn"), (50, "error"), (60, "fatal"))
+    for number, name in zip(
+        (10, 20, 30, 40, 50, 60), ("trace", "debug", "info", "warn", "error", "fatal"), strict=True
+    )
 )
 
 
