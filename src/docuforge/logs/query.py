@@ -137,7 +137,7 @@ def _read_cursor(cursor: str) -> tuple[int, str, int]:
         raise QueryError("invalid cursor") from None
 
 
-def _after_cursor(key: int, job_id: str, seq: int, newest: bool) -> tuple[str, list[Any]]:
+def _after_cursor(key: int, job_id: str, seq: int, newest: bool, timeless: bool) -> tuple[str, list[Any]]:
     """Records past the cursor in the page order; the timestamp compared as itself so that the
     Parquet scan can skip row groups by their min/max (an expression over ts could not)."""
     sign = "<" if newest else ">"
@@ -148,9 +148,12 @@ def _after_cursor(key: int, job_id: str, seq: int, newest: bool) -> tuple[str, l
             return f"(ts IS NULL AND {tie})", params
         return f"(ts IS NOT NULL OR (ts IS NULL AND {tie}))", params
     stamp = _from_micros(key)
-    if newest:
+    # The plain bound beside the OR is what the scan can skip row groups by.
+    if newest and timeless:
         return f"(ts < ? OR ts IS NULL OR (ts = ? AND {tie}))", [stamp, stamp, *params]
-    return f"(ts > ? OR (ts = ? AND {tie}))", [stamp, stamp, *params]
+    if newest:
+        return f"ts <= ? AND (ts < ? OR (ts = ? AND {tie}))", [stamp, stamp, stamp, *params]
+    return f"ts >= ? AND (ts > ? OR (ts = ? AND {tie}))", [stamp, stamp, stamp, *params]
 
 
 def _from_micros(micros: int) -> dt.datetime:
@@ -190,7 +193,7 @@ def records(
     lower = _aware(query.since) if query.since else None
     if cursor:
         key, job_id, seq = _read_cursor(cursor)
-        clause, more_params = _after_cursor(key, job_id, seq, newest)
+        clause, more_params = _after_cursor(key, job_id, seq, newest, _timeless(paths))
         where += (" AND " if where else " WHERE ") + clause
         params += more_params
         if key != _LOWEST:
@@ -235,6 +238,19 @@ def _groups_of(path: str, mtime_ns: int, size: int) -> tuple[tuple[int | None, i
         nulls = stats.null_count if stats.has_null_count else group.num_rows
         groups.append((_micros(stats.min), _micros(stats.max), group.num_rows, nulls))
     return tuple(groups)
+
+
+def _timeless(paths: Sequence[Path]) -> bool:
+    """Whether any record of these files may lack a timestamp (unknown counts as yes)."""
+    for path in paths:
+        try:
+            status = path.stat()
+            groups = _groups_of(str(path), status.st_mtime_ns, status.st_size)
+        except (OSError, pa.ArrowInvalid):
+            return True
+        if any(group[3] for group in groups):
+            return True
+    return False
 
 
 def _micros(value: Any) -> int:
