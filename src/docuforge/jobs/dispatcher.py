@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from docuforge.config import Settings
 from docuforge.db import Database, utcnow
 from docuforge.errors import ErrorCode
+from docuforge.jobs import registry
 from docuforge.jobs.retention import RetentionSweep
 from docuforge.models import Job
 from docuforge.observability import get_logger
@@ -140,6 +141,7 @@ class Dispatcher:
             for key in [job.result_key, *(job.artifacts or [])]:
                 if key:
                     await self.storage.delete(key)
+            registry.deleted(self.settings, job.type, job.organization_id, job.id)
             async with self.database.session() as session:
                 await session.execute(
                     update(Job)

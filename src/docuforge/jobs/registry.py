@@ -71,14 +71,22 @@ class TaskSpec:
     name: str
     run: Task
     reducto_type: str  # the `type` Reducto's job views show: Parse, Extract, Split...
+    # Called once a job's blobs are deleted, for what the job type keeps elsewhere (local caches).
+    on_delete: Callable[[Settings, uuid.UUID, uuid.UUID], None] | None = None
 
 
 _TASKS: dict[str, TaskSpec] = {}
 
 
-def task(name: str, reducto_type: str) -> Callable[[Task], Task]:
+def task(
+    name: str,
+    reducto_type: str,
+    on_delete: Callable[[Settings, uuid.UUID, uuid.UUID], None] | None = None,
+) -> Callable[[Task], Task]:
+    """Register a job type; on_delete(settings, organization_id, job_id) runs when a job is deleted."""
+
     def register(fn: Task) -> Task:
-        _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type)
+        _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type, on_delete=on_delete)
         return fn
 
     return register
@@ -95,6 +103,13 @@ def get(name: str) -> TaskSpec:
         return _TASKS[name]
     except KeyError:
         raise InvalidRequest(f"unknown job type {name!r}") from None
+
+
+def deleted(settings: Settings, name: str, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """Tell the job's type that a job's blobs are gone (no-op for types that keep nothing else)."""
+    spec = _TASKS.get(name)
+    if spec is not None and spec.on_delete is not None:
+        spec.on_delete(settings, organization_id, job_id)
 
 
 def reducto_type(name: str) -> str:
