@@ -212,7 +212,7 @@ export function mount(main, { me, navigate, params }) {
     return h(
       "tr",
       { dataset: { statement: statement.id } },
-      h("td", {}, box),
+      h("td", {}, canWrite ? box : null), // consolidating is writing: a viewer has nothing to select for
       h("td", {}, h("a", { href: `/studio/statements?statement=${statement.id}`, "data-link": true, text: typeName(statement.statement_type) }), statement.title ? h("div", { class: "muted small", text: statement.title }) : null),
       h("td", { text: statement.company || "—" }),
       h("td", { text: statement.periods.join(", ") || "—" }),
