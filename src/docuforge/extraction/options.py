@@ -39,6 +39,21 @@ class ExtractOptions(BaseModel):
         description="How to read 03/04/2025: auto follows the document's unambiguous dates, else DMY.",
     )
     min_score: float = Field(0.45, ge=0, le=1, description="Weakest label match the offline engine accepts.")
+    total_evidence: bool = Field(
+        True,
+        description="Offline: choose a grand total among several total lines by the payment lines that "
+        "repeat it, subtotal + tax = total, and its size; off: by label words alone.",
+    )
+    name_lines: bool = Field(
+        True,
+        description="Offline: an issuer's name found by position may run over two prominent lines, and "
+        "label values that read as registration numbers are no names.",
+    )
+    address_block: bool = Field(
+        True,
+        description="Offline: an unlabelled address is the run of lines between the issuer's name and the "
+        "next phone, tax or labelled line, taken back to its first line.",
+    )
     array_extract: bool = Field(
         False, description="LLM engine: read long documents in segments and merge their arrays."
     )
