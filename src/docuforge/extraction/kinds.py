@@ -25,7 +25,7 @@ _ORG_WORDS = frozenset(
 )
 _PERSON_HINT = frozenset(stems("customer buyer client recipient employee applicant person"))
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+?\d[\d\s().-]{6,}\d)")
+PHONE = re.compile(r"(?:\+?\(?\d[\d\s().-]{6,}\d)")
 
 
 def kind_of(field: Field) -> str:
@@ -249,9 +249,8 @@ def name_lines(segments: list[Segment], line: Segment) -> list[Segment]:
 
 def through_legal_form(name: str) -> str:
     """A name cut after its legal form: "ACME CO. THE GARDENS MALL" names ACME CO. at a branch."""
-    last = None
-    for last in _LEGAL.finditer(name):
-        pass
+    forms = list(_LEGAL.finditer(name))
+    last = forms[-1] if forms else None
     if last is None or sum(ch.isalpha() for ch in name[last.end() :]) < 3:
         return name
     return name[: last.end()].strip()

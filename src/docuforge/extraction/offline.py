@@ -71,8 +71,8 @@ def _label_candidates(
     kind = kind_of(field)
     found: list[Choice] = []
     for pair in ctx.layout.pairs:
-        if pair.value is None:
-            continue
+        if pair.value is None or pair.source == "column":
+            continue  # a column's cells are an array's items (tables.py), not one field's value
         if segments is not None and pair.value.segment.order not in segments:
             continue
         if kind == "boolean" and pair.checked is None and pair.source == "checkbox":
@@ -340,10 +340,19 @@ def _leaf_terms(field: Field, parents: list[str]) -> list[FieldTerms]:
 def extract_offline(
     document: Document, root: Field, options: ExtractOptions, scorer: Scorer
 ) -> tuple[Any, list[Leaf]]:
-    layout = read_layout(document)
+    layout = read_layout(document, columns=options.table_headers, dates=options.dates_not_labels)
     ctx = Context(layout, options, scorer, _date_order(document, options), {}, set(), _leaf_terms(root, []))
     if scorer.embed is not None:
-        scorer.prepare([p.label for p in layout.pairs if p.source != "prefix"])
+        # Every text the scorer may compare, embedded in one batch: the fields, the labels, the
+        # short lines that may head a section, the table cells that may head a column.
+        nested = any(not f.leaf for f in root.properties) or root.type == "array"
+        short = [s.text.strip().rstrip(":\uff1a") for s in layout.segments if len(s.text.split()) <= 5]
+        short = short if nested else []  # only sections and table headers are matched on bare lines
+        scorer.prepare(
+            [t.text for t in ctx.labels]
+            + [p.label for p in layout.pairs if p.source not in ("prefix", "column")]
+            + [t for t in short if t and len(t) <= 80]
+        )
     value: Any = None
     for phase in ("labels", "fallback"):
         ctx.phase = phase

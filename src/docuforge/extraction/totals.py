@@ -25,7 +25,9 @@ _TOTAL = frozenset(stems("total due payable paid grand"))
 _NOT_GRAND = frozenset(
     stems("sub subtotal tax vat gst discount quantity qty count item line before excl exclusive net unit")
 )
-_PAYMENT = frozenset(stems("cash card visa master mastercard amex paid pay payment tender tendered credit debit"))
+_PAYMENT = frozenset(
+    stems("cash card visa master mastercard amex paid pay payment tender tendered credit debit")
+)
 _TAX = frozenset(stems("tax gst vat sst service"))
 _SUB = frozenset(stems("subtotal sub net excl exclusive before"))
 _DISCOUNT = frozenset(stems("discount disc less rebate"))
