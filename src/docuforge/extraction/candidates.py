@@ -231,6 +231,17 @@ def _header_row(grid: list[list[Any]], segs: dict[tuple[int, int], Segment]) -> 
     return None
 
 
+def _summary(r: int, segs: dict[tuple[int, int], Segment], heads: list[int], n_cols: int) -> bool:
+    """A row under the items that is a pair of its own ("Subtotal | 40.00"): one filling at most
+    half the header's columns, or ending in an amount with only a label before it or with the first
+    column (the items' descriptions) left empty."""
+    filled = [c for c in range(n_cols) if (r, c) in segs]
+    if 2 * len(filled) <= len(heads):
+        return True
+    amount = any(ch.isdigit() for ch in segs[(r, filled[-1])].text)
+    return amount and (len(filled) == 2 or bool(heads and filled[0] > heads[0]))
+
+
 def _table_pairs(
     tables: list[Block], order_start: int, columns: bool = False, dates: bool = True
 ) -> tuple[list[Pair], list[Segment]]:
@@ -254,6 +265,8 @@ def _table_pairs(
                 segs[(cell.row, cell.col)] = seg
                 cells.append(seg)
         header = _header_row(grid, segs) if columns else None
+        heads = [c for c in range(table.n_cols) if header is not None and (header, c) in segs]
+
         if header is not None:
             for (r, c), seg in segs.items():
                 head = segs.get((header, c))
@@ -275,8 +288,8 @@ def _table_pairs(
                     value = Span(label, colon.start(2), len(label.text))
                     pairs.append(Pair(colon.group(1), value, Span(label, 0, colon.end(1)), "inline", 1.0))
                     continue
-                if header is not None and r >= header:
-                    continue  # the header and its values: linked by column above
+                if header is not None and r >= header and not _summary(r, segs, heads, table.n_cols):
+                    continue  # the header and its rows of values: linked by column above
                 if not _labelish(label.text, dates):
                     continue
                 label_span = Span(label, 0, len(label.text))

@@ -174,10 +174,13 @@ def _name_like(seg: Segment) -> bool:
     )
 
 
-def organisation(segments: list[Segment], legal_forms: bool = False) -> tuple[Segment, float] | None:
+def organisation(
+    segments: list[Segment], legal_forms: bool = False, taken: frozenset[int] = frozenset()
+) -> tuple[Segment, float] | None:
     """The issuer's name: a line near the top of the first page, one with a company suffix first.
 
     With `legal_forms`, a legal form (Ltd, GmbH, Sdn Bhd) weighs more than a trade word (cafe, store).
+    Lines in `taken` (segment orders) hold another field's value: the customer's name is no issuer.
     """
     if not segments:
         return None
@@ -190,7 +193,7 @@ def organisation(segments: list[Segment], legal_forms: bool = False) -> tuple[Se
     best: tuple[float, Segment] | None = None
     for rank, seg in enumerate(top):
         text = seg.text.strip()
-        if not _name_like(seg):
+        if not _name_like(seg) or seg.order in taken:
             continue
         score = 1.0 - rank * 0.1
         if legal_forms and _LEGAL.search(text):

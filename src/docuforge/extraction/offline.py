@@ -124,9 +124,25 @@ def _continue_lines(first: Segment, value: str, ctx: Context) -> tuple[str, tupl
     return " ".join(p for p in parts if p), tuple(more)
 
 
-def _issuer(ctx: Context, segments: list[Segment]) -> tuple[list[Segment], float] | None:
-    """The issuer's name lines, found by position: one line, or two with `name_lines`."""
-    found = kinds.organisation(segments, legal_forms=ctx.options.name_lines)
+def _issuer(
+    ctx: Context, segments: list[Segment], for_name: bool = True
+) -> tuple[list[Segment], float] | None:
+    """The issuer's name lines, found by position: one line, or two with `name_lines`.
+
+    For a name field, lines another field took (the customer under "Bill to") are no candidates;
+    for the address that follows the issuer's name, they are (the name field took the name).
+    """
+    segments_all = ctx.layout.segments
+    taken = frozenset(
+        c.span.segment.order
+        for c in ctx.choices.values()
+        if ctx.options.name_lines
+        and for_name
+        and c.span is not None
+        and c.span.segment.order < len(segments_all)
+        and segments_all[c.span.segment.order] is c.span.segment  # table items number their own
+    )
+    found = kinds.organisation(segments, legal_forms=ctx.options.name_lines, taken=taken)
     if found is None:
         return None
     seg, confidence = found
@@ -152,7 +168,7 @@ def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | N
                 text = " ".join([*(values.clean_string(s.text) for s in lines[:-1]), name])
                 return Choice((), text, head[0], confidence, (*head[1:], span))
     if kind == "address":
-        org = _issuer(ctx, segments)
+        org = _issuer(ctx, segments, for_name=False)
         lines = kinds.address_lines(segments, org[0][-1] if org else None, block=ctx.options.address_block)
         if lines:
             text = " ".join(s.text.strip() for s in lines).strip(" ,;")
