@@ -184,3 +184,40 @@ def test_the_deep_pass_fills_what_the_first_left_empty() -> None:
     assert deep.value == {"locator": "XK-22Q", "guest": "Ann Lee"}
     leaf = next(leaf for leaf in deep.leaves if leaf.path == ["locator"])
     assert leaf.citations and leaf.citations[0].text == "XK-22Q"
+
+
+ORDER = document(
+    [[("Order 7781", 0.1, 0.1, 0.4)]],
+    tables=[
+        [
+            ["Description", "Qty Unit Price", "", "Amount"],
+            ["Hex bolt", "4", "2.50", "10.00"],
+            ["Washer", "10", "0.30", "3.00"],
+            ["Bracket", "2", "7.25", "14.50"],
+        ]
+    ],
+)
+ORDER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string"},
+                    "quantity": {"type": "integer"},
+                    "unit_price": {"type": "number"},
+                    "amount": {"type": "number"},
+                },
+            },
+        }
+    },
+}
+
+
+def test_a_header_cell_over_two_columns_is_split_between_them() -> None:
+    items = extract(ORDER, ORDER_SCHEMA).value["items"]
+    assert [(i["quantity"], i["unit_price"]) for i in items] == [(4, 2.5), (10, 0.3), (2, 7.25)]
+    merged = extract(ORDER, ORDER_SCHEMA, ExtractOptions(split_headers=False)).value["items"]
+    assert [i["unit_price"] for i in merged] != [2.5, 0.3, 7.25]

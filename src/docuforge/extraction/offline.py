@@ -298,7 +298,14 @@ def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
     if item is None:
         return []
     if item.type == "object":
-        found = table_items(ctx.layout.tables, item, ctx.scorer, ctx.date_order, ctx.options.min_score)
+        found = table_items(
+            ctx.layout.tables,
+            item,
+            ctx.scorer,
+            ctx.date_order,
+            ctx.options.min_score,
+            ctx.options.split_headers,
+        )
         if found is None:
             return []
         out = []
@@ -329,7 +336,14 @@ def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
                 )
             ],
         )
-        found = table_items(ctx.layout.tables, wrapper, ctx.scorer, ctx.date_order, ctx.options.min_score)
+        found = table_items(
+            ctx.layout.tables,
+            wrapper,
+            ctx.scorer,
+            ctx.date_order,
+            ctx.options.min_score,
+            ctx.options.split_headers,
+        )
         if found is None:
             return []
         out_values = []

@@ -50,6 +50,11 @@ class ExtractOptions(BaseModel):
         description="Offline: a table headed by a row of labels links each header to its column, and "
         "its cells are values, never labels; off: every cell may label its neighbour.",
     )
+    split_headers: bool = Field(
+        True,
+        description="Offline: a table header cell that names as many columns as it stands over "
+        '("Quantity Rate" over two columns of values) gives each column one of its words.',
+    )
     dates_not_labels: bool = Field(
         True, description="Offline: a line that reads as a date is a value, never a label standing alone."
     )
