@@ -41,7 +41,14 @@ def _run(document: Document, schema: dict, options: ExtractOptions, llm: Any) ->
 
 
 # The offline engine's switchable mechanisms: each row of the ablation turns one off.
-MECHANISMS = ("total_evidence", "name_lines", "address_block", "table_headers", "dates_not_labels")
+MECHANISMS = (
+    "total_evidence",
+    "name_lines",
+    "address_block",
+    "table_headers",
+    "dates_not_labels",
+    "split_headers",
+)
 
 
 def ablations() -> dict[str, tuple[ExtractOptions, Any]]:
@@ -381,9 +388,8 @@ def main() -> None:
     if "funsd" in wanted and not args.llm_only:
         results["funsd"] = funsd()
     if "synthetic" in wanted:
-        synthetic_engines = {
-            k: v for k, v in engines.items() if k in ("offline", "offline, none of them", "llm")
-        }
+        keep = ("offline", "offline, none of them", "offline -split_headers", "offline +dense", "llm")
+        synthetic_engines = {k: v for k, v in engines.items() if k in keep}
         fresh = synthetic_set(synthetic_engines, args.synthetic, only={"llm": "reporting"})
         results["synthetic"] = {**results.get("synthetic", {}), **fresh}
     parse_times: dict[str, float] = {}
