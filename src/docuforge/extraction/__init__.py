@@ -78,13 +78,13 @@ def _deep_pass(
     second, second_leaves = extract_offline(document, root, thorough, Scorer(embed))
     filled: set[tuple[str | int, ...]] = set()
     merged = _merge(value, second, (), filled)
-    taken = {tuple(leaf.path) for leaf in leaves}
-    more = [
-        leaf
-        for leaf in second_leaves
-        if tuple(leaf.path) not in taken and any(tuple(leaf.path[: len(p)]) == p for p in filled)
-    ]
-    return merged, leaves + more
+
+    def under_filled(leaf: Leaf) -> bool:
+        return any(tuple(leaf.path[: len(p)]) == p for p in filled)
+
+    # A filled place's citations are the second pass's; the first's (of an empty value) go.
+    kept = [leaf for leaf in leaves if not under_filled(leaf)]
+    return merged, kept + [leaf for leaf in second_leaves if under_filled(leaf)]
 
 
 def extract(
