@@ -298,12 +298,23 @@ def _table_pairs(
                 right = next(
                     (segs[(r, k)] for k in range(c + cell.col_span, table.n_cols) if (r, k) in segs), None
                 )
-                if right is not None and not _pair_text(right.text):
-                    pairs.append(Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", 0.95))
                 down = r + cell.row_span
-                if down < table.n_rows and (down, c) in segs and not _pair_text(segs[(down, c)].text):
-                    value = segs[(down, c)]
-                    pairs.append(Pair(label.text, Span(value, 0, len(value.text)), label_span, "table", 0.85))
+                under = segs.get((down, c)) if down < table.n_rows else None
+                if right is not None and not _pair_text(right.text):
+                    prior = 0.95
+                    if (
+                        columns
+                        and under is not None
+                        and _labelish(right.text, dates)
+                        and not _labelish(under.text, dates)
+                    ):
+                        # "Acct. No | Dept. No" over "4111 | 8700": a row of labels over their values.
+                        prior = 0.6
+                    pairs.append(
+                        Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", prior)
+                    )
+                if under is not None and not _pair_text(under.text):
+                    pairs.append(Pair(label.text, Span(under, 0, len(under.text)), label_span, "table", 0.85))
     return pairs, cells
 
 
