@@ -80,12 +80,19 @@ def _consistent(value: float, amounts: list[_Amount], own: int) -> bool:
     """value = subtotal + tax, = another total + rounding or discount, = cash tendered - change."""
     others = [a for a in amounts if a.order != own and not _same(abs(a.value), value)]
     subs = [a for a in others if a.label & (_SUB | _TOTAL) and 0 < a.value]
-    parts = [a for a in others if a.label & (_TAX | _ROUNDING | _DISCOUNT | _TOTAL)]
-    if any(s.order != t.order and _same(s.value + t.value, value) for s in subs for t in parts):
-        return True
-    tendered = [a.value for a in others if a.label & _PAYMENT and a.value > value]
-    change = [a.value for a in others if a.label & _CHANGE]
-    return any(_same(t - c, value) for t in tendered for c in change)
+    # Amounts by cent, so that a long invoice's thousands of amounts cost one lookup each.
+    parts: dict[int, set[int]] = {}
+    for a in others:
+        if a.label & (_TAX | _ROUNDING | _DISCOUNT | _TOTAL):
+            parts.setdefault(round(a.value * 100), set()).add(a.order)
+    for sub in subs:
+        rest = round((value - sub.value) * 100)
+        if parts.get(rest, set()) - {sub.order}:
+            return True
+    change = {round(a.value * 100) for a in others if a.label & _CHANGE}
+    return any(
+        round((a.value - value) * 100) in change for a in others if a.label & _PAYMENT and a.value > value
+    )
 
 
 def rerank(candidates: list[Choice], layout: Layout) -> list[Choice]:
