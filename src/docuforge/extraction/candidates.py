@@ -268,14 +268,17 @@ def _table_pairs(
         heads = [c for c in range(table.n_cols) if header is not None and (header, c) in segs]
 
         if header is not None:
+            top: dict[int, int] = {}  # each column's first row of values under the header
+            for r, c in segs:
+                if r > header:
+                    top[c] = min(r, top.get(c, r))
             for (r, c), seg in segs.items():
                 head = segs.get((header, c))
                 if r > header and head is not None and not _pair_text(seg.text):
                     value = Span(seg, 0, len(seg.text))
                     # The first value under a header is what a single field reads there; the
                     # rest of the column belongs to arrays of items.
-                    first = not any((k, c) in segs for k in range(header + 1, r))
-                    source = "table" if first else "column"
+                    source = "table" if top.get(c) == r else "column"
                     pairs.append(Pair(head.text, value, Span(head, 0, len(head.text)), source, 0.85))
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
