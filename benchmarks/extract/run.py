@@ -184,7 +184,10 @@ def _funsd_links(switches: dict[str, bool], half: str) -> dict[str, Any]:
 
 
 def synthetic_set(
-    engines: dict[str, tuple[ExtractOptions, Any]], count: int, only: dict[str, str] | None = None
+    engines: dict[str, tuple[ExtractOptions, Any]],
+    count: int,
+    only: dict[str, str] | None = None,
+    limit: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     folder = documents.CACHE / "synthetic"
     folder.mkdir(parents=True, exist_ok=True)
@@ -200,9 +203,13 @@ def synthetic_set(
     for engine, (options, llm) in engines.items():
         halves = {"tuning": scoring.Tally(), "reporting": scoring.Tally()}
         seconds = []
+        done = 0
         for item in generated:
             if only and engine in only and item.split != only[engine]:
                 continue
+            if limit and engine in limit and done >= limit[engine]:
+                continue
+            done += 1
             path = folder / f"{item.name}.pdf"
             path.write_bytes(item.pdf)
             document, _ = documents.parsed(path, "synthetic")
@@ -230,6 +237,7 @@ def synthetic_set(
                 tally.add(field, got, truth, scoring.same(field, got, truth, kinds.get(field, "text")))
         out[engine] = {name: tally.report() for name, tally in halves.items() if tally.fields}
         out[engine]["ms_per_page"] = round(1000 * statistics.mean(seconds), 1)
+        out[engine]["documents"] = done
     return out
 
 
@@ -338,9 +346,10 @@ def markdown(results: dict[str, Any]) -> str:
                     continue
                 h = r[half]
                 accuracy = [h["fields"].get(name, {}).get("accuracy") for name in fields]
+                documents = r.get("documents")
                 lines.append(
                     _row(
-                        engine,
+                        f"{engine} ({documents} documents)" if engine == "llm" and documents else engine,
                         half,
                         h["f1"],
                         h["precision"],
@@ -369,6 +378,7 @@ def main() -> None:
     parser.add_argument("--only", default="sroie,funsd,synthetic")
     parser.add_argument("--llm-only", action="store_true", help="run the llm engine alone (keep the rest)")
     parser.add_argument("--synthetic", type=int, default=40)
+    parser.add_argument("--llm-docs", type=int, help="the llm engine reads only the first N of its half")
     args = parser.parse_args()
     engines: dict[str, tuple[ExtractOptions, Any]] = {} if args.llm_only else ablations()
     if args.llm:
@@ -390,7 +400,12 @@ def main() -> None:
     if "synthetic" in wanted:
         keep = ("offline", "offline, none of them", "offline -split_headers", "offline +dense", "llm")
         synthetic_engines = {k: v for k, v in engines.items() if k in keep}
-        fresh = synthetic_set(synthetic_engines, args.synthetic, only={"llm": "reporting"})
+        fresh = synthetic_set(
+            synthetic_engines,
+            args.synthetic,
+            only={"llm": "reporting"},
+            limit={"llm": args.llm_docs} if args.llm_docs else None,
+        )
         results["synthetic"] = {**results.get("synthetic", {}), **fresh}
     parse_times: dict[str, float] = {}
     for group in ("sroie", "funsd", "synthetic"):
