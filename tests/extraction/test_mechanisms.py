@@ -221,3 +221,10 @@ def test_a_header_cell_over_two_columns_is_split_between_them() -> None:
     assert [(i["quantity"], i["unit_price"]) for i in items] == [(4, 2.5), (10, 0.3), (2, 7.25)]
     merged = extract(ORDER, ORDER_SCHEMA, ExtractOptions(split_headers=False)).value["items"]
     assert [i["unit_price"] for i in merged] != [2.5, 0.3, 7.25]
+
+
+@pytest.mark.parametrize(("line", "expected"), [("Total Payable:- 51.88", 51.88), ("Total (51.88)", -51.88)])
+def test_a_dash_after_the_colon_is_a_leader_and_parentheses_a_credit(line: str, expected: float) -> None:
+    doc = document([[("Acme Stores Ltd", 0.1, 0.05, 0.5), (line, 0.1, 0.5, 0.6)]])
+    schema = {"type": "object", "properties": {"total": {"type": "number", "description": "Total amount"}}}
+    assert extract(doc, schema).value["total"] == pytest.approx(expected)

@@ -103,11 +103,9 @@ def rerank(candidates: list[Choice], layout: Layout) -> list[Choice]:
     amounts = _amounts(layout)
     for choice in numeric:
         assert choice.span is not None
+        # "Total:- 51.88" is a leader, not a minus; a credit note's "(51.88)" keeps its sign.
         if choice.value < 0 and _LEADER.search(choice.span.segment.text[: choice.span.start + 1]):
             choice.value = -choice.value
-        elif choice.value < 0:
-            choice.value = -choice.value
-            choice.score *= 0.8  # a grand total is what was paid: a minus there is a slip or a leader
     boosts = []
     for choice in numeric:
         assert choice.span is not None
