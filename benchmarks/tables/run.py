@@ -153,14 +153,12 @@ def main() -> None:
     store = RESULTS / "tables_unseen.json"
     saved = json.loads(store.read_text()) if store.exists() else {}
     load = os.getloadavg()[0]
-    saved[args.label] = {
-        "half": args.half,
-        "count_per_kind": args.count,
-        "load_average": round(load, 2),
-        "python": sys.version.split()[0],
-        "results": {tool: r["summary"] for tool, r in results.items()},
-        "failures": {tool: r["failures"] for tool, r in results.items()},
-    }
+    entry = saved.setdefault(args.label, {"results": {}, "failures": {}, "load_average": {}})
+    entry.update({"half": args.half, "count_per_kind": args.count, "python": sys.version.split()[0]})
+    for tool, result in results.items():
+        entry["results"][tool] = result["summary"]
+        entry["failures"][tool] = result["failures"]
+        entry["load_average"][tool] = round(load, 2)
     store.write_text(json.dumps(saved, indent=1, ensure_ascii=False) + "\n")
 
 

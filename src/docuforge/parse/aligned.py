@@ -23,6 +23,7 @@ import statistics
 from docuforge.document.geometry import Box, union
 from docuforge.load.pdf import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
+from docuforge.parse.headers import resolve_headers
 from docuforge.parse.lines import Row, Segment, ideographic, make_segment, read_signs
 from docuforge.parse.ruled import Rule
 
@@ -376,6 +377,7 @@ def aligned_table(
     all_rows = heads + body_rows
     grid, bands = build(all_rows, edges, gutters, body, bounds, wrapped)
     _merge_wrapped(grid, bands, body, continuations=not ruled_rows)
+    resolve_headers(grid, bands, body)
     for cells, segments in _totals(below or [], edges, grid, bands, body):
         grid.append(cells)
         bands.append((min(s.y0 for s in segments), max(s.y1 for s in segments)))

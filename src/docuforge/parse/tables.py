@@ -20,6 +20,7 @@ from docuforge.load.pdf import RawPage
 from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment
+from docuforge.parse.rivers import split_at_rivers
 from docuforge.parse.ruled import Rule, ruled_tables
 
 __all__ = ["CellRegion", "TableRegion", "find_tables"]
@@ -27,6 +28,7 @@ __all__ = ["CellRegion", "TableRegion", "find_tables"]
 
 def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: float) -> list[TableRegion]:
     """Every table on the page; their segments are marked used."""
+    split_at_rivers(rows, segments, body)
     tables, loose = ruled_tables(page)
     for table in tables:
         _claim(table, segments)
