@@ -24,6 +24,7 @@ from docuforge.document.geometry import Box, union
 from docuforge.load.pdf import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
 from docuforge.parse.headers import resolve_headers
+from docuforge.parse.mechanisms import MECHANISMS
 from docuforge.parse.lines import Row, Segment, ideographic, make_segment, read_signs
 from docuforge.parse.ruled import Rule
 
@@ -194,6 +195,26 @@ def _continues(above: list[CellRegion | None], cells: list[CellRegion | None]) -
     )
 
 
+def _figure_columns(grid: list[list[CellRegion | None]]) -> set[int]:
+    """The columns that hold a figure in most of the table's rows of several cells."""
+    rows = [row for row in grid if len({id(c) for c in row if c is not None}) >= 2]
+    if len(rows) < 2:
+        return set()
+    counts: dict[int, int] = {}
+    for row in rows:
+        for cell in {id(c): c for c in row if c is not None}.values():
+            if is_number(cell.text):
+                counts[cell.col] = counts.get(cell.col, 0) + 1
+    return {col for col, n in counts.items() if n >= 0.6 * len(rows)}
+
+
+def _lacks_figures(row: list[CellRegion | None], figures: set[int]) -> bool:
+    """Whether a row has none of the figures its table's rows have, nor any figure at all."""
+    return all(row[c] is None for c in figures) and not any(
+        c is not None and is_number(c.text) for c in row
+    )
+
+
 def _merge_wrapped(
     grid: list[list[CellRegion | None]],
     bands: list[tuple[float, float]],
@@ -208,9 +229,15 @@ def _merge_wrapped(
     # table of a few rows shows no usual spacing.
     gaps = sorted(b[0] - a[1] for a, b in itertools.pairwise(bands))
     tight = min(0.6 * body, 0.6 * gaps[len(gaps) // 2]) if len(gaps) >= 4 else -math.inf
+    figures = _figure_columns(grid) if MECHANISMS.wrapped_cells else set()
     r = 1
     while continuations and r < len(grid):
-        if bands[r][0] - bands[r - 1][1] <= tight and _continues(grid[r - 1], grid[r]):
+        gap = bands[r][0] - bands[r - 1][1]
+        # Where rows are set as tight as a cell's wrapped lines (most of the table's lines being
+        # such lines), a line without the figures that every row of the table has is no row:
+        # it carries on the cells above it.
+        wrapped = bool(figures) and gap <= max(tight, 0.6 * body) and _lacks_figures(grid[r], figures)
+        if (gap <= tight or wrapped) and _continues(grid[r - 1], grid[r]):
             for cell in {id(c): c for c in grid[r] if c is not None}.values():
                 target = grid[r - 1][cell.col]
                 assert target is not None

@@ -21,7 +21,7 @@ from docuforge.parse.mechanisms import MECHANISMS
 # A gap this wide against the text height (and wider than the page's word spaces by RIVER_SPACE)
 # may be a column gap; narrower is a word space.
 RIVER_GAP = 0.4
-RIVER_SPACE = 1.4
+RIVER_SPACE = 1.15
 # How far (text heights) a row may be from the next, and how many rows above and below are
 # looked at, for the gap to be confirmed by them.
 ROW_REACH = 2.2
@@ -64,14 +64,15 @@ def _confirms(row: list[RawWord], start: float, end: float, left: RawWord, right
 
 def _word_space(segments: list[Segment]) -> float:
     """The page's usual space between two words of a line: between words of letters, as a
-    table's figures, parted by its column gaps, would make it the column gap."""
+    table's figures, parted by its column gaps, would make it the column gap; and low among
+    those, as a table's headers are parted by its column gaps too."""
     gaps = sorted(
         b.x0 - a.x1
         for s in segments
         for a, b in zip(s.words, s.words[1:], strict=False)
         if b.x0 > a.x1 and a.text[-1:].isalpha() and b.text[:1].isalpha()
     )
-    return gaps[len(gaps) // 2] if gaps else 0.0
+    return gaps[len(gaps) // 4] if gaps else 0.0
 
 
 def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> None:

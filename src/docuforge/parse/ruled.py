@@ -354,6 +354,11 @@ def _adopt_border_rules(networks: list[list[Rule]]) -> list[list[Rule]]:
     return networks
 
 
+def page_rules(page: RawPage) -> list[Rule]:
+    """Every rule drawn on the page, rectangles' edges included."""
+    return _rules(page)
+
+
 def ruled_tables(page: RawPage) -> tuple[list[TableRegion], list[Rule]]:
     """Grid tables, and the horizontal rules that formed no grid (for booktabs-style tables)."""
     tables: list[TableRegion] = []
