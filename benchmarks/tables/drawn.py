@@ -206,14 +206,30 @@ def _line_width(line: list[tuple[str, bool]], font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(t, font, size * (0.6 if sup else 1)) for t, sup in line)
 
 
+# How superscripts are set: (size, rise) against the text's size; set by the family drawing.
+SUPERSCRIPT = {"size": 0.6, "rise": 0.4}
+# Right-to-left cells drawn word by word, or each as one string in visual order.
+RTL_WHOLE = {"on": False}
+
+
+def _visual(text: str) -> str:
+    """A right-to-left text in the order its glyphs stand on the page, left to right."""
+    return " ".join(w if _ltr_token(w) else w[::-1] for w in reversed(text.split(" ")))
+
+
 def _draw_line(
     c: rl_canvas.Canvas, line: list[tuple[str, bool]], x: float, y: float, font: str, size: float, rtl: bool
 ) -> None:
     """One line of runs from x (its left end), on baseline y. Right-to-left text goes word by
     word from the right, each word's letters drawn in visual order."""
     for text, sup in line:
-        s = size * 0.6 if sup else size
-        dy = size * 0.4 if sup else 0
+        s = size * SUPERSCRIPT["size"] if sup else size
+        dy = size * SUPERSCRIPT["rise"] if sup else 0
+        if rtl and RTL_WHOLE["on"]:
+            c.setFont(font, s)
+            c.drawString(x, y + dy, _visual(text))
+            x += pdfmetrics.stringWidth(text, font, s)
+            continue
         if rtl:
             words = text.split(" ")
             total = pdfmetrics.stringWidth(text, font, s)
@@ -500,6 +516,7 @@ def footnote(seed: int) -> Sample:
         else:
             cells.append(DCell(m, plain(m), 0, 1 + k, align="right", bold=True))
     style = rng.choice(["int", "dec", "pct"])
+    marked_values = rng.random() < 0.5
     for r, label in enumerate(_body_rows(rng, lang, n_body)):
         if rng.random() < 0.25:
             mark = rng.choice(MARKS)
@@ -508,19 +525,29 @@ def footnote(seed: int) -> Sample:
             cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
             v = _number(rng, style)
-            cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
+            if marked_values and rng.random() < 0.15:
+                mark = rng.choice(MARKS)
+                cells.append(DCell(v + mark, [[(v, False), (mark, True)]], 1 + r, k, align="right"))
+            else:
+                cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
     n_rows = 1 + min(n_body, len(LABELS[lang]))
     layout = Layout(cells, n_rows, n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 14.0, 20.0]))
     page = letter
+
+    rise, small = rng.choice([(0.33, 0.6), (0.45, 0.6), (0.6, 0.5)])
 
     def draw(c: rl_canvas.Canvas) -> None:
         _page_with(layout, rng, size=page)(c)
         c.setFont(font, 7)
         c.drawString(60, 90, "1 Provisional.  2 Revised.  a Estimate.  * Break in series.")
 
-    pdf = _pdf(draw, size=page)
+    SUPERSCRIPT.update(size=small, rise=rise)
+    try:
+        pdf = _pdf(draw, size=page)
+    finally:
+        SUPERSCRIPT.update(size=0.6, rise=0.4)
     grid, spans = _grid_of(layout)
-    return Sample("footnote", seed, f"{n_cols}cols-{rules}-{lang}", pdf, grid, spans, 1)
+    return Sample("footnote", seed, f"{n_cols}cols-{rules}-rise{int(rise * 100)}-{lang}", pdf, grid, spans, 1)
 
 
 def partial(seed: int) -> Sample:
@@ -592,8 +619,9 @@ def rtl(seed: int) -> Sample:
             v = _number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="center"))
     rules = rng.choice(["none", "grid", "booktabs", "header"])
+    whole = rng.random() < 0.5
     layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, rtl=True,
-                    col_gap=rng.choice([12.0, 16.0, 24.0]))
+                    col_gap=rng.choice([12.0, 16.0, 24.0]), row_gap=rng.choice([1.5, 4.0]))
 
     def draw(c: rl_canvas.Canvas) -> None:
         width, height = letter
@@ -603,9 +631,14 @@ def rtl(seed: int) -> Sample:
         x0, _, x1, _ = draw_layout(scratch, layout, 0, 700)
         draw_layout(c, layout, width - 60 - (x1 - x0), height - 100)
 
-    pdf = _pdf(draw, size=letter)
+    RTL_WHOLE["on"] = whole
+    try:
+        pdf = _pdf(draw, size=letter)
+    finally:
+        RTL_WHOLE["on"] = False
     grid, spans = _grid_of(layout)
-    return Sample("rtl", seed, f"{'he' if hebrew else 'ar'}-{n_cols}cols-{rules}", pdf, grid, spans, 1, rtl=True)
+    name = f"{'he' if hebrew else 'ar'}-{n_cols}cols-{rules}-{'whole' if whole else 'words'}"
+    return Sample("rtl", seed, name, pdf, grid, spans, 1, rtl=True)
 
 
 def rotated(seed: int) -> Sample:
@@ -627,12 +660,19 @@ def rotated(seed: int) -> Sample:
     layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 14.0]))
     # The page is portrait; the table is set landscape, turned a quarter turn either way, or the
     # page carries a /Rotate that turns it back upright for display.
-    how = rng.choice(["ccw", "cw", "page-rotate"])
+    how = rng.choice(["ccw", "cw", "page-rotate", "mixed"])
 
     def draw(c: rl_canvas.Canvas) -> None:
         width, height = A4
+        if how == "mixed":
+            # Upright text on the page (a running head, a paragraph, a footer) beside the
+            # turned table.
+            c.setFont(font, 9)
+            c.drawString(60, height - 40, "Statistical annex: regional accounts, second edition")
+            _paragraph(c, INTRO + " " + INTRO, 60, 60, font, 9, width - 120)
+            c.drawString(width / 2, 24, f"- {seed + 1} -")
         c.saveState()
-        if how == "ccw":  # text runs bottom to top
+        if how in ("ccw", "mixed"):  # text runs bottom to top
             c.translate(width, 0)
             c.rotate(90)
         else:  # text runs top to bottom

@@ -62,17 +62,17 @@ def _confirms(row: list[RawWord], start: float, end: float, left: RawWord, right
     return _lined_up(near_left, left, tol) and _lined_up(near_right, right, tol)
 
 
-def _word_space(segments: list[Segment]) -> float:
-    """The page's usual space between two words of a line: between words of letters, as a
-    table's figures, parted by its column gaps, would make it the column gap; and low among
-    those, as a table's headers are parted by its column gaps too."""
+def _word_space(segments: list[Segment], body: float) -> float:
+    """The page's narrowest usual space between two words of a line (a monospaced font's is
+    wide): between words of letters, as figures parted by column gaps would give the column
+    gap; low among those, as a table's headers are parted by its column gaps too."""
     gaps = sorted(
         b.x0 - a.x1
         for s in segments
         for a, b in zip(s.words, s.words[1:], strict=False)
-        if b.x0 > a.x1 and a.text[-1:].isalpha() and b.text[:1].isalpha()
+        if b.x0 - a.x1 > 0.1 * body and a.text[-1:].isalpha() and b.text[:1].isalpha()
     )
-    return gaps[len(gaps) // 4] if gaps else 0.0
+    return gaps[len(gaps) // 10] if gaps else 0.0
 
 
 def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> None:
@@ -80,7 +80,7 @@ def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> No
     as a river with lined-up edges."""
     if not MECHANISMS.value_columns or len(rows) < CONFIRMING + 1:
         return
-    wide = max(RIVER_GAP * body, RIVER_SPACE * _word_space(segments))
+    wide = max(RIVER_GAP * body, RIVER_SPACE * _word_space(segments, body))
     tol = ALIGNED * body
     lines = [sorted((w for s in row.segments for w in s.words), key=lambda w: w.x0) for row in rows]
     changed = False

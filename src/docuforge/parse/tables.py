@@ -21,16 +21,24 @@ from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_r
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment, right_to_left
 from docuforge.parse.rivers import split_at_rivers
+from docuforge.parse.turned import turned_tables
 from docuforge.parse.mechanisms import MECHANISMS
 from docuforge.parse.ruled import Rule, page_rules, ruled_tables
 
 __all__ = ["CellRegion", "TableRegion", "find_tables"]
 
 
-def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: float) -> list[TableRegion]:
-    """Every table on the page; their segments are marked used."""
+def find_tables(
+    page: RawPage, rows: list[Row], segments: list[Segment], body: float, turned: bool = True
+) -> list[TableRegion]:
+    """Every table on the page; their segments are marked used. `turned`: look for tables turned
+    a quarter turn among the page's upright text too."""
     split_at_rivers(rows, segments, body)
     tables, loose = ruled_tables(page)
+    if turned:
+        upright = turned_tables(page, lambda p, r, s, b: find_tables(p, r, s, b, turned=False))
+        # A turned table's grid, read in the page's frame, is that table on its side.
+        tables = [t for t in tables if not any(_overlaps(t.box, u.box) for u in upright)] + upright
     for table in tables:
         _claim(table, segments)
     for stack in stacks(loose, body):

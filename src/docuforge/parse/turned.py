@@ -1,0 +1,117 @@
+"""Tables turned a quarter turn on a page whose other text is upright.
+
+The loader reads a page in the frame most of its text runs in: a page turned as a whole (a
+landscape table printed on a portrait page, and nothing else) is read upright already. A turned
+table on a page that also carries upright text (a running head, a paragraph, a footer) is read
+in the upright text's frame, where its words stand on end, each line of the table a column of
+words. Those words are turned upright here, on their own, and the table finder reads them as it
+reads any page; the tables found are turned back onto the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from docuforge.document.geometry import Box
+from docuforge.load.pdf import RawPage, RawWord
+from docuforge.parse.cells import TableRegion
+from docuforge.parse.lines import Row, Segment, body_size, ideographic, rows_and_segments
+from docuforge.parse.mechanisms import MECHANISMS
+
+# Words standing on end: this much taller than wide, and this many of them, for a turned block.
+STANDING = 1.5
+MIN_WORDS = 12
+
+Finder = Callable[[RawPage, list[Row], list[Segment], float], list[TableRegion]]
+
+
+def _standing(word: RawWord) -> bool:
+    return (
+        len(word.text) >= 2
+        and word.y1 - word.y0 > STANDING * (word.x1 - word.x0)
+        and not any(ideographic(char) for char in word.text)
+    )
+
+
+def _runs_up(words: list[RawWord]) -> bool:
+    """Whether the standing words read bottom to top (else top to bottom): in the order the page
+    draws them, the next word of a line stands above the last."""
+    ordered = sorted(words, key=lambda w: w.start)
+    up = down = 0
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.x1 - a.x0, b.x1 - b.x0):
+            continue  # not on one line
+        up += b.y1 <= a.y0 + 1
+        down += b.y0 >= a.y1 - 1
+    return up >= down
+
+
+def _upright(box: Box, up: bool, width: float, height: float) -> Box:
+    x0, y0, x1, y1 = box
+    return (height - y1, x0, height - y0, x1) if up else (y0, width - x1, y1, width - x0)
+
+
+def _back(box: Box, up: bool, width: float, height: float) -> Box:
+    a0, b0, a1, b1 = box
+    return (b0, height - a1, b1, height - a0) if up else (width - b1, a0, width - b0, a1)
+
+
+def turned_tables(page: RawPage, find: Finder) -> list[TableRegion]:
+    """The tables among the page's standing words, in the page's frame."""
+    if not MECHANISMS.turn_tables:
+        return []
+    standing = [w for w in page.words if _standing(w)]
+    if len(standing) < MIN_WORDS:
+        return []
+    up = _runs_up(standing)
+    ids = {id(w) for w in standing}
+    # The block's own words: every word inside the standing words' extent, short ones too
+    # ("7", "%"), whose boxes say nothing of their direction.
+    left = min(w.x0 for w in standing)
+    right = max(w.x1 for w in standing)
+    top = min(w.y0 for w in standing)
+    bottom = max(w.y1 for w in standing)
+    block = [
+        w
+        for w in page.words
+        if left - 1 <= (w.x0 + w.x1) / 2 <= right + 1
+        and top - 1 <= (w.y0 + w.y1) / 2 <= bottom + 1
+        and (id(w) in ids or len(w.text) <= 2 or w.y1 - w.y0 >= w.x1 - w.x0)
+    ]
+    originals: dict[int, RawWord] = {}
+    turned: list[RawWord] = []
+    for word in block:
+        x0, y0, x1, y1 = _upright((word.x0, word.y0, word.x1, word.y1), up, page.width, page.height)
+        copy = dataclasses.replace(word, x0=x0, y0=y0, x1=x1, y1=y1, size=y1 - y0)
+        originals[id(copy)] = word
+        turned.append(copy)
+    # The page draws the words in reading order; keep it.
+    turned.sort(key=lambda w: w.start)
+
+    def near(box: Box) -> bool:
+        return box[0] <= right + 5 and box[2] >= left - 5 and box[1] <= bottom + 5 and box[3] >= top - 5
+
+    def turn(boxes: list[Box]) -> list[Box]:
+        return [_upright(b, up, page.width, page.height) for b in boxes if near(b)]
+
+    sub = dataclasses.replace(
+        page,
+        words=turned,
+        width=page.height,
+        height=page.width,
+        hrules=turn(page.vrules),
+        vrules=turn(page.hrules),
+        rects=turn(page.rects),
+    )
+    rows, segments = rows_and_segments(turned)
+    found = find(sub, rows, segments, body_size(segments))
+    for table in found:
+        table.box = _back(table.box, up, page.width, page.height)
+        for cell in table.cells:
+            text = cell.text  # read upright, before the words go back onto the page
+            cell.box = _back(cell.box, up, page.width, page.height)
+            cell.words = [originals.get(id(w), w) for w in cell.words]
+            cell._text = (id(cell.words), len(cell.words), text)
+        table.segments = []
+    return found
