@@ -83,7 +83,7 @@ def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> No
     wide = max(RIVER_GAP * body, RIVER_SPACE * _word_space(segments, body))
     tol = ALIGNED * body
     lines = [sorted((w for s in row.segments for w in s.words), key=lambda w: w.x0) for row in rows]
-    changed = False
+    parts: dict[int, list[Segment]] = {}
     for index, row in enumerate(rows):
         pieces: list[Segment] = []
         for segment in row.segments:
@@ -104,11 +104,13 @@ def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> No
             if not cuts:
                 pieces.append(segment)
                 continue
-            changed = True
+            split = []
             for a, b in zip([0, *cuts], [*cuts, len(segment.words)], strict=True):
                 piece = make_segment(segment.words[a:b])
                 piece.row = segment.row
-                pieces.append(piece)
+                split.append(piece)
+            parts[id(segment)] = split
+            pieces += split
         row.segments = pieces
-    if changed:
-        segments[:] = [s for row in rows for s in row.segments]
+    if parts:
+        segments[:] = [piece for s in segments for piece in parts.get(id(s), [s])]

@@ -21,7 +21,7 @@ from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_r
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment, right_to_left
 from docuforge.parse.rivers import split_at_rivers
-from docuforge.parse.turned import turned_tables
+from docuforge.parse.turned import turned_tables, upright_rows
 from docuforge.parse.mechanisms import MECHANISMS
 from docuforge.parse.ruled import Rule, page_rules, ruled_tables
 
@@ -33,6 +33,8 @@ def find_tables(
 ) -> list[TableRegion]:
     """Every table on the page; their segments are marked used. `turned`: look for tables turned
     a quarter turn among the page's upright text too."""
+    if turned:
+        rows = upright_rows(page, rows)
     split_at_rivers(rows, segments, body)
     tables, loose = ruled_tables(page)
     if turned:

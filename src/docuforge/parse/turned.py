@@ -16,7 +16,7 @@ from collections.abc import Callable
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.cells import TableRegion
-from docuforge.parse.lines import Row, Segment, body_size, ideographic, rows_and_segments
+from docuforge.parse.lines import Row, Segment, body_size, ideographic, rows_and_segments, rows_of
 from docuforge.parse.mechanisms import MECHANISMS
 
 # Words standing on end: this much taller than wide, and this many of them, for a turned block.
@@ -57,28 +57,50 @@ def _back(box: Box, up: bool, width: float, height: float) -> Box:
     return (b0, height - a1, b1, height - a0) if up else (width - b1, a0, width - b0, a1)
 
 
-def turned_tables(page: RawPage, find: Finder) -> list[TableRegion]:
-    """The tables among the page's standing words, in the page's frame."""
-    if not MECHANISMS.turn_tables:
-        return []
+def _block(page: RawPage) -> list[RawWord]:
+    """The words of the page's turned block: those standing on end, and every word inside
+    their extent that could stand so too ("7", "%", whose boxes say nothing of direction)."""
     standing = [w for w in page.words if _standing(w)]
     if len(standing) < MIN_WORDS:
         return []
-    up = _runs_up(standing)
     ids = {id(w) for w in standing}
-    # The block's own words: every word inside the standing words' extent, short ones too
-    # ("7", "%"), whose boxes say nothing of their direction.
     left = min(w.x0 for w in standing)
     right = max(w.x1 for w in standing)
     top = min(w.y0 for w in standing)
     bottom = max(w.y1 for w in standing)
-    block = [
+    return [
         w
         for w in page.words
         if left - 1 <= (w.x0 + w.x1) / 2 <= right + 1
         and top - 1 <= (w.y0 + w.y1) / 2 <= bottom + 1
         and (id(w) in ids or len(w.text) <= 2 or w.y1 - w.y0 >= w.x1 - w.x0)
     ]
+
+
+def upright_rows(page: RawPage, rows: list[Row]) -> list[Row]:
+    """The page's rows without the segments of its turned block: a word on end, as tall as a
+    line of the block is long, would join the upright rows it stands beside into one."""
+    if not MECHANISMS.turn_tables:
+        return rows
+    block = {id(w) for w in _block(page)}
+    if not block:
+        return rows
+    kept = [s for row in rows for s in row.segments if not all(id(w) in block for w in s.words)]
+    return rows_of(kept) if kept else []
+
+
+def turned_tables(page: RawPage, find: Finder) -> list[TableRegion]:
+    """The tables among the page's standing words, in the page's frame."""
+    if not MECHANISMS.turn_tables:
+        return []
+    block = _block(page)
+    if not block:
+        return []
+    up = _runs_up([w for w in block if _standing(w)])
+    left = min(w.x0 for w in block)
+    right = max(w.x1 for w in block)
+    top = min(w.y0 for w in block)
+    bottom = max(w.y1 for w in block)
     originals: dict[int, RawWord] = {}
     turned: list[RawWord] = []
     for word in block:
