@@ -25,45 +25,45 @@ import dataclasses
 import io
 import random
 from collections.abc import Callable
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, letter
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_FONTS = {
-    "DejaVuSans": "DejaVuSans.ttf",
-    "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
-    "DejaVuSerif": "DejaVuSerif.ttf",
-    "DejaVuSerif-Bold": "DejaVuSerif-Bold.ttf",
-    "DejaVuSansCondensed": "DejaVuSansCondensed.ttf",
-    "DejaVuSansCondensed-Bold": "DejaVuSansCondensed-Bold.ttf",
-    "DejaVuSansMono": "DejaVuSansMono.ttf",
-    "DejaVuSansMono-Bold": "DejaVuSansMono-Bold.ttf",
-}
-# (regular, bold) pairs; the Base-14 faces have no Hebrew or Arabic glyphs.
-LATIN_FACES = [
-    ("Helvetica", "Helvetica-Bold"),
-    ("Times-Roman", "Times-Bold"),
-    ("DejaVuSans", "DejaVuSans-Bold"),
-    ("DejaVuSerif", "DejaVuSerif-Bold"),
-    ("DejaVuSansCondensed", "DejaVuSansCondensed-Bold"),
-    ("DejaVuSansMono", "DejaVuSansMono-Bold"),
-]
-RTL_FACES = [("DejaVuSans", "DejaVuSans-Bold"), ("DejaVuSansCondensed", "DejaVuSansCondensed-Bold")]
-_registered = False
-
-
-def _register() -> None:
-    global _registered
-    if _registered:
-        return
-    for name, file in _FONTS.items():
-        pdfmetrics.registerFont(TTFont(name, str(DEJAVU / file)))
-    _registered = True
-
+from benchmarks.tables.drawing import (
+    INTRO,
+    RTL_WHOLE,
+    SUPERSCRIPT,
+    DCell,
+    Layout,
+    draw_layout,
+    face,
+    grid_of,
+    make_pdf,
+    page_with,
+    paragraph,
+    plain,
+    register,
+    wrap,
+)
+from benchmarks.tables.vocabulary import (
+    ARABIC_HEADS,
+    ARABIC_LABELS,
+    HEBREW_HEADS,
+    HEBREW_LABELS,
+    HYPHEN_CONTEXT,
+    HYPHENATED,
+    ITEMS,
+    LABEL_HEAD,
+    LABELS,
+    MARKS,
+    MEASURES,
+    PERIODS,
+    SIDE_LABELS,
+    SUBS,
+    TITLES,
+    WRAP_TEXTS,
+    number,
+)
 
 KINDS = ("spanning", "numeric", "footnote", "partial", "rtl", "rotated", "multiline", "wrapped", "hyphen")
 
@@ -75,7 +75,9 @@ class Sample:
     variant: str
     pdf: bytes
     grid: list[list[str]]  # logical reading order; covered positions ""
-    spans: list[tuple[int, int, int, int]]  # (row, col, row_span, col_span) of every cell spanning more than one
+    spans: list[
+        tuple[int, int, int, int]
+    ]  # (row, col, row_span, col_span) of every cell spanning more than one
     header_rows: int
     rtl: bool = False
 
@@ -89,335 +91,13 @@ class Sample:
         return f"{self.kind}-{self.seed:03d}-{self.variant}"
 
 
-# --------------------------------------------------------------------------------------------
-# Vocabulary
-
-
-LABELS = {
-    "en": ["North", "South", "East", "West", "Central", "Coastal", "Mountain", "Urban areas", "Rural areas",
-           "Manufacturing", "Retail trade", "Construction", "Agriculture", "Public sector", "Transport",
-           "Health care", "Education", "Finance", "Energy", "Tourism", "Mining", "Fisheries", "Housing"],
-    "de": ["Nord", "Süd", "Ost", "West", "Mitte", "Industrie", "Handel", "Bauwesen", "Landwirtschaft",
-           "Verkehr", "Gesundheit", "Bildung", "Energie", "Tourismus", "Bergbau", "Wohnungsbau"],
-    "fr": ["Nord", "Sud", "Est", "Ouest", "Centre", "Industrie", "Commerce", "Construction", "Agriculture",
-           "Transports", "Santé", "Éducation", "Énergie", "Tourisme", "Logement", "Pêche"],
-    "es": ["Norte", "Sur", "Este", "Oeste", "Centro", "Industria", "Comercio", "Construcción", "Agricultura",
-           "Transporte", "Salud", "Educación", "Energía", "Turismo", "Vivienda", "Minería"],
-}
-MEASURES = {
-    "en": ["Sales", "Costs", "Margin", "Units", "Share", "Growth", "Staff", "Hours"],
-    "de": ["Umsatz", "Kosten", "Marge", "Stück", "Anteil", "Wachstum", "Personal", "Stunden"],
-    "fr": ["Ventes", "Coûts", "Marge", "Unités", "Part", "Croissance", "Effectif", "Heures"],
-    "es": ["Ventas", "Costes", "Margen", "Unidades", "Cuota", "Crecimiento", "Plantilla", "Horas"],
-}
-LABEL_HEAD = {"en": "Region", "de": "Region", "fr": "Région", "es": "Región"}
-HEBREW_LABELS = ["צפון", "דרום", "מרכז", "ירושלים", "חיפה", "תל אביב", "באר שבע", "הגליל העליון",
-                 "השרון", "השפלה", "הנגב המערבי", "עמק יזרעאל", "אילת", "נתניה"]
-HEBREW_HEADS = ["אזור", "הכנסות", "הוצאות", "רווח", "עובדים", "שינוי", "סך הכל", "יחידות"]
-ARABIC_LABELS = ["الشمال", "الجنوب", "الوسط", "القدس", "عمان", "دمشق", "بيروت", "القاهرة الجديدة",
-                 "الرياض", "جدة", "الدار البيضاء", "تونس", "الخرطوم", "بغداد"]
-ARABIC_HEADS = ["المنطقة", "الإيرادات", "المصروفات", "الربح", "العاملون", "التغير", "المجموع", "الوحدات"]
-ITEMS = ["Consulting services", "Hosting (monthly)", "Support plan", "Licence fee", "Training day",
-         "Travel expenses", "Hardware module", "Installation", "Data migration", "Design work",
-         "Cable set", "Spare parts kit", "Maintenance", "Shipping"]
-TITLES = ["Table {n}. Employment by sector and region", "Table {n}: Results of the survey",
-          "TABLE {n} Summary of operating figures", "Annual figures by segment",
-          "Tabelle {n}. Beschäftigte nach Branche"]
-SIDE_LABELS = ["Panel A", "Panel B", "Notes", "Source", "Part I", "Part II", "Group 1", "Group 2"]
-WRAP_TEXTS = [
-    "Annual maintenance of the ventilation system including filters",
-    "Replacement of the main water pipe in the north wing",
-    "Survey of the roof and gutters after the winter storms",
-    "Training of new staff on the safety procedures of the site",
-    "Installation of solar panels on the south facing roof",
-    "Repair of the car park lighting and the entrance gate",
-    "Cleaning of the facade and the windows of all floors",
-    "Inspection of fire doors and emergency exits in every building",
-    "Upgrade of the network switches in the server room",
-    "Painting of the corridors and stairwells in block C",
-]
-HYPHENATED = ["COVID-19", "long-term", "state-of-the-art", "X-ray", "follow-up", "non-EU", "2019-2020",
-              "e-mail", "Jean-Luc", "well-being", "cost-effective", "low-income", "part-time", "H-1B",
-              "re-entry", "self-employed", "high-speed", "up-to-date", "Baden-Württemberg", "Rhein-Main"]
-HYPHEN_CONTEXT = ["cases of", "review of", "support for", "programme", "plan for", "workers", "imports",
-                  "users", "contracts", "households"]
-PERIODS = [["2022", "2023", "2024"], ["Q1", "Q2", "Q3", "Q4"], ["2019", "2020"], ["H1 2024", "H2 2024"],
-           ["Men", "Women"], ["Budget", "Actual"], ["Domestic", "Export", "Total"]]
-SUBS = [["Jan", "Feb", "Mar", "Apr", "May", "Jun"], ["Min", "Max", "Mean", "SD", "N", "Med"],
-        ["Q1", "Q2", "Q3", "Q4", "Total", "Avg"], ["Low", "Mid", "High", "All", "n", "%"],
-        ["A", "B", "C", "D", "E", "F"]]
-MARKS = ["1", "2", "3", "a", "b", "*", "†"]
-
-
-def _number(rng: random.Random, style: str) -> str:
-    if style == "int":
-        return f"{rng.randint(1, 9999):,}"
-    if style == "small":
-        return str(rng.randint(0, 99))
-    if style == "dec":
-        return f"{rng.uniform(0, 100):.1f}"
-    if style == "pct":
-        return f"{rng.uniform(-20, 40):.1f}%"
-    if style == "money":
-        return f"{rng.uniform(10, 20000):,.2f}"
-    return f"{rng.randint(-999, 999):,}"
-
-
-# --------------------------------------------------------------------------------------------
-# Drawing
-
-
-@dataclasses.dataclass
-class DCell:
-    """A drawn cell: the lines it is set in (each a list of (text, superscript) runs)."""
-
-    text: str  # the ground-truth text
-    lines: list[list[tuple[str, bool]]]
-    row: int
-    col: int
-    row_span: int = 1
-    col_span: int = 1
-    align: str = "left"  # left, right, center
-    bold: bool = False
-
-
-@dataclasses.dataclass
-class Layout:
-    cells: list[DCell]
-    n_rows: int
-    n_cols: int
-    header_rows: int
-    font: str
-    bold: str
-    size: float
-    rules: str  # none, header, frame, booktabs, grid
-    rtl: bool = False
-    col_gap: float = 14.0
-    row_gap: float = 4.0
-    valign_header: str = "bottom"
-    widths: list[float] | None = None  # fixed column widths (logical order), else from the text
-
-
-def plain(text: str, bold: bool = False) -> list[list[tuple[str, bool]]]:
-    return [[(text, False)]]
-
-
-def _line_width(line: list[tuple[str, bool]], font: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(t, font, size * (0.6 if sup else 1)) for t, sup in line)
-
-
-# How superscripts are set: (size, rise) against the text's size; set by the family drawing.
-SUPERSCRIPT = {"size": 0.6, "rise": 0.4}
-# Right-to-left cells drawn word by word, or each as one string in visual order.
-RTL_WHOLE = {"on": False}
-
-
-def _visual(text: str) -> str:
-    """A right-to-left text in the order its glyphs stand on the page, left to right."""
-    return " ".join(w if _ltr_token(w) else w[::-1] for w in reversed(text.split(" ")))
-
-
-def _draw_line(
-    c: rl_canvas.Canvas, line: list[tuple[str, bool]], x: float, y: float, font: str, size: float, rtl: bool
-) -> None:
-    """One line of runs from x (its left end), on baseline y. Right-to-left text goes word by
-    word from the right, each word's letters drawn in visual order."""
-    for text, sup in line:
-        s = size * SUPERSCRIPT["size"] if sup else size
-        dy = size * SUPERSCRIPT["rise"] if sup else 0
-        if rtl and RTL_WHOLE["on"]:
-            c.setFont(font, s)
-            c.drawString(x, y + dy, _visual(text))
-            x += pdfmetrics.stringWidth(text, font, s)
-            continue
-        if rtl:
-            words = text.split(" ")
-            total = pdfmetrics.stringWidth(text, font, s)
-            right = x + total
-            space = pdfmetrics.stringWidth(" ", font, s)
-            for word in words:
-                w = pdfmetrics.stringWidth(word, font, s)
-                visual = word if _ltr_token(word) else word[::-1]
-                c.setFont(font, s)
-                c.drawString(right - w, y + dy, visual)
-                right -= w + space
-            x += total
-            continue
-        c.setFont(font, s)
-        c.drawString(x, y + dy, text)
-        x += pdfmetrics.stringWidth(text, font, s)
-
-
-def _ltr_token(word: str) -> bool:
-    return all(not ("\u0590" <= ch <= "\u06ff") for ch in word)
-
-
-def draw_layout(c: rl_canvas.Canvas, layout: Layout, left: float, top: float) -> tuple[float, float, float, float]:
-    """Draw the table with its top-left corner at (left, top) in page space (y up); returns its
-    box (x0, y0, x1, y1) in page space."""
-    size, lead = layout.size, layout.size * 1.25
-    n_cols = layout.n_cols
-
-    def width_of(cell: DCell) -> float:
-        return max(_line_width(line, layout.bold if cell.bold else layout.font, size) for line in cell.lines)
-
-    widths = list(layout.widths) if layout.widths else [0.0] * n_cols
-    if not layout.widths:
-        for cell in layout.cells:
-            if cell.col_span == 1:
-                widths[cell.col] = max(widths[cell.col], width_of(cell))
-        for cell in layout.cells:
-            if cell.col_span > 1:
-                need = width_of(cell) - sum(widths[cell.col : cell.col + cell.col_span]) - layout.col_gap * (
-                    cell.col_span - 1
-                )
-                if need > 0:
-                    for k in range(cell.col, cell.col + cell.col_span):
-                        widths[k] += need / cell.col_span
-    heights = [0.0] * layout.n_rows
-    for cell in layout.cells:
-        if cell.row_span == 1:
-            heights[cell.row] = max(heights[cell.row], len(cell.lines) * lead)
-    heights = [max(h, lead) for h in heights]
-    pad = layout.col_gap / 2
-    # x of each logical column's left edge; right to left for RTL.
-    total = sum(widths) + layout.col_gap * n_cols
-    xs: list[float] = []
-    x = left
-    order = range(n_cols - 1, -1, -1) if layout.rtl else range(n_cols)
-    lefts = [0.0] * n_cols
-    for col in order:
-        lefts[col] = x
-        x += widths[col] + layout.col_gap
-    xs = lefts
-    ys = [top]
-    for h in heights:
-        ys.append(ys[-1] - h - layout.row_gap)
-    for cell in layout.cells:
-        font = layout.bold if cell.bold else layout.font
-        cols = range(cell.col, cell.col + cell.col_span)
-        x0 = min(xs[k] for k in cols) + pad
-        x1 = max(xs[k] + widths[k] for k in cols) + pad
-        y_top = ys[cell.row] - layout.row_gap / 2
-        y_bottom = ys[cell.row + cell.row_span] + layout.row_gap / 2
-        block = len(cell.lines) * lead
-        space = y_top - y_bottom
-        if cell.row < layout.header_rows and layout.valign_header == "bottom":
-            start = y_bottom + block
-        else:
-            start = y_top
-        for index, line in enumerate(cell.lines):
-            baseline = start - index * lead - size
-            w = _line_width(line, font, size)
-            align = cell.align
-            if align == "left" and layout.rtl:
-                align = "right"
-            if align == "right":
-                lx = x1 - w
-            elif align == "center":
-                lx = (x0 + x1 - w) / 2
-            else:
-                lx = x0
-            _draw_line(c, line, lx, baseline, font, size, layout.rtl)
-        del space
-    x0, x1, y0, y1 = left, left + total, ys[-1], top
-    c.setLineWidth(0.6)
-    if layout.rules in ("frame", "grid"):
-        c.rect(x0, y0, x1 - x0, y1 - y0)
-    if layout.rules in ("header", "booktabs", "grid"):
-        c.line(x0, ys[layout.header_rows], x1, ys[layout.header_rows])
-    if layout.rules == "booktabs":
-        c.setLineWidth(1.0)
-        c.line(x0, y1, x1, y1)
-        c.line(x0, y0, x1, y0)
-    if layout.rules == "grid":
-        for y in ys[1:-1]:
-            c.line(x0, y, x1, y)
-        for col in range(n_cols):
-            edge = xs[col] if not layout.rtl else xs[col] + widths[col] + layout.col_gap
-            if x0 < edge < x1 - 1:
-                c.line(edge, y0, edge, y1)
-    return x0, y0, x1, y1
-
-
-def _grid_of(layout: Layout) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
-    grid = [["" for _ in range(layout.n_cols)] for _ in range(layout.n_rows)]
-    spans = []
-    for cell in layout.cells:
-        grid[cell.row][cell.col] = cell.text
-        if cell.row_span > 1 or cell.col_span > 1:
-            spans.append((cell.row, cell.col, cell.row_span, cell.col_span))
-    return grid, spans
-
-
-def _pdf(draw: Callable[[rl_canvas.Canvas], None], size: tuple[float, float] = A4, rotate: int = 0) -> bytes:
-    _register()
-    out = io.BytesIO()
-    c = rl_canvas.Canvas(out, pagesize=size, invariant=1)
-    if rotate:
-        c.setPageRotation(rotate)
-    draw(c)
-    c.showPage()
-    c.save()
-    return out.getvalue()
-
-
-def _face(rng: random.Random, rtl: bool = False) -> tuple[str, str, float]:
-    font, bold = rng.choice(RTL_FACES if rtl else LATIN_FACES)
-    return font, bold, rng.choice([7.5, 8.0, 9.0, 10.0])
-
-
-def _paragraph(c: rl_canvas.Canvas, text: str, x: float, y: float, font: str, size: float, width: float) -> float:
-    """Text wrapped to `width` from baseline y down; returns the y under it."""
-    words, line = text.split(), ""
-    for word in words:
-        trial = f"{line} {word}".strip()
-        if pdfmetrics.stringWidth(trial, font, size) > width and line:
-            c.setFont(font, size)
-            c.drawString(x, y, line)
-            y -= size * 1.3
-            line = word
-        else:
-            line = trial
-    if line:
-        c.setFont(font, size)
-        c.drawString(x, y, line)
-        y -= size * 1.3
-    return y
-
-
-INTRO = (
-    "The figures below are taken from the annual survey. They cover all reporting units and are "
-    "rounded, so totals may differ from the sum of their parts."
-)
-
-
-def _page_with(layout: Layout, rng: random.Random, title: str | None = None, size=A4) -> Callable:
-    def draw(c: rl_canvas.Canvas) -> None:
-        width, height = size
-        y = height - 72
-        if rng.random() < 0.6:
-            y = _paragraph(c, INTRO, 60, y, layout.font, 10, width - 120) - 14
-        if title:
-            c.setFont(layout.bold, layout.size + 1)
-            c.drawString(60, y, title)
-            y -= layout.size * 2.2
-        draw_layout(c, layout, 60 + rng.choice([0, 20, 40]), y)
-
-    return draw
-
-
-# --------------------------------------------------------------------------------------------
-# Families
-
-
 def _body_rows(rng: random.Random, lang: str, n: int) -> list[str]:
     return rng.sample(LABELS[lang], min(n, len(LABELS[lang])))
 
 
 def spanning(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
+    font, bold, size = face(rng)
     lang = rng.choice(list(LABELS))
     groups = rng.choice(PERIODS)
     n_sub = rng.randint(3, 6)
@@ -435,20 +115,29 @@ def spanning(seed: int) -> Sample:
     for r, label in enumerate(_body_rows(rng, lang, n_body)):
         cells.append(DCell(label, plain(label), 2 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 2 + r, k, align="right"))
     n_rows = 2 + min(n_body, len(LABELS[lang]))
-    layout = Layout(cells, n_rows, n_cols, 2, font, bold, size if n_cols < 14 else 7.0, rules,
-                    col_gap=rng.choice([8.0, 10.0, 14.0]))
+    layout = Layout(
+        cells,
+        n_rows,
+        n_cols,
+        2,
+        font,
+        bold,
+        size if n_cols < 14 else 7.0,
+        rules,
+        col_gap=rng.choice([8.0, 10.0, 14.0]),
+    )
     page = letter if n_cols < 12 else (842, 595)
-    pdf = _pdf(_page_with(layout, rng, size=page), size=page)
-    grid, spans = _grid_of(layout)
+    pdf = make_pdf(page_with(layout, rng, size=page), size=page)
+    grid, spans = grid_of(layout)
     return Sample("spanning", seed, f"{len(groups)}x{n_sub}-{rules}-{lang}", pdf, grid, spans, 2)
 
 
 def numeric(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
+    font, bold, size = face(rng)
     if rng.random() < 0.4:
         return _invoice(seed, rng, font, bold, size)
     lang = rng.choice(list(LABELS))
@@ -456,36 +145,74 @@ def numeric(seed: int) -> Sample:
     n_body = rng.randint(4, 14)
     style = rng.choice(["int", "small", "dec", "pct", "signed"])
     heads = [LABEL_HEAD[lang]] + [str(2010 + k) for k in range(n_cols - 1)]
-    cells = [DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)
+    ]
     labels = _body_rows(rng, lang, n_body)
     for r, label in enumerate(labels):
         cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
-    layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size if n_cols < 10 else 7.5, "none",
-                    col_gap=rng.choice([6.0, 8.0, 12.0]))
+    layout = Layout(
+        cells,
+        1 + len(labels),
+        n_cols,
+        1,
+        font,
+        bold,
+        size if n_cols < 10 else 7.5,
+        "none",
+        col_gap=rng.choice([6.0, 8.0, 12.0]),
+    )
     page = letter if n_cols < 10 else (842, 595)
-    pdf = _pdf(_page_with(layout, rng, size=page), size=page)
-    grid, spans = _grid_of(layout)
+    pdf = make_pdf(page_with(layout, rng, size=page), size=page)
+    grid, spans = grid_of(layout)
     return Sample("numeric", seed, f"{n_cols}cols-{style}-{lang}", pdf, grid, spans, 1)
 
 
 def _invoice(seed: int, rng: random.Random, font: str, bold: str, size: float) -> Sample:
-    heads = rng.choice([["Description", "Qty", "Unit price", "Amount"], ["Item", "Quantity", "Price", "Total"],
-                        ["Description", "Qty", "Unit", "Unit price", "VAT %", "Amount"]])
+    heads = rng.choice(
+        [
+            ["Description", "Qty", "Unit price", "Amount"],
+            ["Item", "Quantity", "Price", "Total"],
+            ["Description", "Qty", "Unit", "Unit price", "VAT %", "Amount"],
+        ]
+    )
     n_body = rng.randint(3, 10)
-    cells = [DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)
+    ]
     for r, item in enumerate(rng.sample(ITEMS, n_body)):
         qty = rng.randint(1, 40)
         price = rng.uniform(5, 900)
-        row = {"Description": item, "Item": item, "Qty": str(qty), "Quantity": str(qty), "Unit": rng.choice(["h", "pcs", "day", "kg"]),
-               "Unit price": f"{price:,.2f}", "Price": f"{price:,.2f}", "VAT %": rng.choice(["7", "19", "20"]),
-               "Amount": f"{qty * price:,.2f}", "Total": f"{qty * price:,.2f}"}
+        row = {
+            "Description": item,
+            "Item": item,
+            "Qty": str(qty),
+            "Quantity": str(qty),
+            "Unit": rng.choice(["h", "pcs", "day", "kg"]),
+            "Unit price": f"{price:,.2f}",
+            "Price": f"{price:,.2f}",
+            "VAT %": rng.choice(["7", "19", "20"]),
+            "Amount": f"{qty * price:,.2f}",
+            "Total": f"{qty * price:,.2f}",
+        }
         for k, h in enumerate(heads):
-            cells.append(DCell(row[h], plain(row[h]), 1 + r, k, align="left" if k == 0 or h == "Unit" else "right"))
-    layout = Layout(cells, 1 + n_body, len(heads), 1, font, bold, size, rng.choice(["none", "header"]),
-                    col_gap=rng.choice([6.0, 8.0, 12.0]))
+            cells.append(
+                DCell(row[h], plain(row[h]), 1 + r, k, align="left" if k == 0 or h == "Unit" else "right")
+            )
+    layout = Layout(
+        cells,
+        1 + n_body,
+        len(heads),
+        1,
+        font,
+        bold,
+        size,
+        rng.choice(["none", "header"]),
+        col_gap=rng.choice([6.0, 8.0, 12.0]),
+    )
 
     def draw(c: rl_canvas.Canvas) -> None:
         c.setFont(bold, 18)
@@ -495,14 +222,14 @@ def _invoice(seed: int, rng: random.Random, font: str, bold: str, size: float) -
         c.drawString(60, 738, "Bill to: Example Trading Ltd, 12 Harbour Road")
         draw_layout(c, layout, 60, 700)
 
-    pdf = _pdf(draw, size=letter)
-    grid, spans = _grid_of(layout)
+    pdf = make_pdf(draw, size=letter)
+    grid, spans = grid_of(layout)
     return Sample("numeric", seed, f"invoice{len(heads)}", pdf, grid, spans, 1)
 
 
 def footnote(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
+    font, bold, size = face(rng)
     lang = rng.choice(list(LABELS))
     n_cols = rng.randint(3, 7)
     n_body = rng.randint(3, 12)
@@ -524,7 +251,7 @@ def footnote(seed: int) -> Sample:
         else:
             cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             if marked_values and rng.random() < 0.15:
                 mark = rng.choice(MARKS)
                 cells.append(DCell(v + mark, [[(v, False), (mark, True)]], 1 + r, k, align="right"))
@@ -537,22 +264,22 @@ def footnote(seed: int) -> Sample:
     rise, small = rng.choice([(0.33, 0.6), (0.45, 0.6), (0.6, 0.5)])
 
     def draw(c: rl_canvas.Canvas) -> None:
-        _page_with(layout, rng, size=page)(c)
+        page_with(layout, rng, size=page)(c)
         c.setFont(font, 7)
         c.drawString(60, 90, "1 Provisional.  2 Revised.  a Estimate.  * Break in series.")
 
     SUPERSCRIPT.update(size=small, rise=rise)
     try:
-        pdf = _pdf(draw, size=page)
+        pdf = make_pdf(draw, size=page)
     finally:
         SUPERSCRIPT.update(size=0.6, rise=0.4)
-    grid, spans = _grid_of(layout)
+    grid, spans = grid_of(layout)
     return Sample("footnote", seed, f"{n_cols}cols-{rules}-rise{int(rise * 100)}-{lang}", pdf, grid, spans, 1)
 
 
 def partial(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
+    font, bold, size = face(rng)
     lang = rng.choice(list(LABELS))
     n_cols = rng.randint(3, 6)
     n_body = rng.randint(3, 10)
@@ -565,10 +292,20 @@ def partial(seed: int) -> Sample:
     for r, label in enumerate(labels):
         cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
-    layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 14.0]),
-                    row_gap=rng.choice([3.0, 5.0]))
+    layout = Layout(
+        cells,
+        1 + len(labels),
+        n_cols,
+        1,
+        font,
+        bold,
+        size,
+        rules,
+        col_gap=rng.choice([10.0, 14.0]),
+        row_gap=rng.choice([3.0, 5.0]),
+    )
     title = rng.choice(TITLES).format(n=rng.randint(1, 12))
     side = rng.random() < 0.8
     sub_title = rng.random() < 0.5
@@ -576,7 +313,7 @@ def partial(seed: int) -> Sample:
     def draw(c: rl_canvas.Canvas) -> None:
         width, height = letter
         y = height - 80
-        y = _paragraph(c, INTRO, 60, y, font, 10, width - 120) - 16
+        y = paragraph(c, INTRO, 60, y, font, 10, width - 120) - 16
         left = 150 if side else 60
         c.setFont(bold, size + 1)
         c.drawString(left, y, title)
@@ -597,31 +334,44 @@ def partial(seed: int) -> Sample:
         c.setFont(font, 8)
         c.drawString(left, box[1] - 14, "Source: national statistics office.")
 
-    pdf = _pdf(draw, size=letter)
-    grid, spans = _grid_of(layout)
+    pdf = make_pdf(draw, size=letter)
+    grid, spans = grid_of(layout)
     return Sample("partial", seed, f"{rules}-{'side' if side else 'noside'}-{lang}", pdf, grid, spans, 1)
 
 
 def rtl(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng, rtl=True)
+    font, bold, size = face(rng, rtl=True)
     hebrew = rng.random() < 0.5
     labels_all, heads_all = (HEBREW_LABELS, HEBREW_HEADS) if hebrew else (ARABIC_LABELS, ARABIC_HEADS)
     n_cols = rng.randint(3, 6)
     n_body = rng.randint(3, 12)
     heads = [heads_all[0], *rng.sample(heads_all[1:], n_cols - 1)]
-    cells = [DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)
+    ]
     style = rng.choice(["int", "dec", "small", "pct"])
     labels = rng.sample(labels_all, min(n_body, len(labels_all)))
     for r, label in enumerate(labels):
         cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="center"))
     rules = rng.choice(["none", "grid", "booktabs", "header"])
     whole = rng.random() < 0.5
-    layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, rtl=True,
-                    col_gap=rng.choice([12.0, 16.0, 24.0]), row_gap=rng.choice([1.5, 4.0]))
+    layout = Layout(
+        cells,
+        1 + len(labels),
+        n_cols,
+        1,
+        font,
+        bold,
+        size,
+        rules,
+        rtl=True,
+        col_gap=rng.choice([12.0, 16.0, 24.0]),
+        row_gap=rng.choice([1.5, 4.0]),
+    )
 
     def draw(c: rl_canvas.Canvas) -> None:
         width, height = letter
@@ -633,31 +383,35 @@ def rtl(seed: int) -> Sample:
 
     RTL_WHOLE["on"] = whole
     try:
-        pdf = _pdf(draw, size=letter)
+        pdf = make_pdf(draw, size=letter)
     finally:
         RTL_WHOLE["on"] = False
-    grid, spans = _grid_of(layout)
+    grid, spans = grid_of(layout)
     name = f"{'he' if hebrew else 'ar'}-{n_cols}cols-{rules}-{'whole' if whole else 'words'}"
     return Sample("rtl", seed, name, pdf, grid, spans, 1, rtl=True)
 
 
 def rotated(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
+    font, bold, size = face(rng)
     lang = rng.choice(list(LABELS))
     n_cols = rng.randint(4, 10)
     n_body = rng.randint(4, 14)
     heads = [LABEL_HEAD[lang]] + [str(2012 + k) for k in range(n_cols - 1)]
-    cells = [DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, align="left" if k == 0 else "right", bold=True) for k, h in enumerate(heads)
+    ]
     style = rng.choice(["int", "dec", "pct", "signed"])
     labels = _body_rows(rng, lang, n_body)
     for r, label in enumerate(labels):
         cells.append(DCell(label, plain(label), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
     rules = rng.choice(["none", "booktabs", "grid", "header"])
-    layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 14.0]))
+    layout = Layout(
+        cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 14.0])
+    )
     # The page is portrait; the table is set landscape, turned a quarter turn either way, or the
     # page carries a /Rotate that turns it back upright for display.
     how = rng.choice(["ccw", "cw", "page-rotate", "mixed"])
@@ -669,7 +423,7 @@ def rotated(seed: int) -> Sample:
             # turned table.
             c.setFont(font, 9)
             c.drawString(60, height - 40, "Statistical annex: regional accounts, second edition")
-            _paragraph(c, INTRO + " " + INTRO, 60, 60, font, 9, width - 120)
+            paragraph(c, INTRO + " " + INTRO, 60, 60, font, 9, width - 120)
             c.drawString(width / 2, 24, f"- {seed + 1} -")
         c.saveState()
         if how in ("ccw", "mixed"):  # text runs bottom to top
@@ -683,36 +437,36 @@ def rotated(seed: int) -> Sample:
         draw_layout(c, layout, 60, width - 90)
         c.restoreState()
 
-    pdf = _pdf(draw, size=A4, rotate=90 if how == "page-rotate" else 0)
-    grid, spans = _grid_of(layout)
+    pdf = make_pdf(draw, size=A4, rotate=90 if how == "page-rotate" else 0)
+    grid, spans = grid_of(layout)
     return Sample("rotated", seed, f"{how}-{n_cols}cols-{rules}", pdf, grid, spans, 1)
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if pdfmetrics.stringWidth(trial, font, size) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return [*lines, line] if line else lines
 
 
 def multiline(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
-    _register()
-    heads = rng.sample(["Net income", "Operating expenses", "Number of employees", "Average hourly wage",
-                        "Change on previous year", "Share of total output", "Capital expenditure",
-                        "Units sold", "Gross margin ratio", "Return on equity"], rng.randint(3, 6))
+    font, bold, size = face(rng)
+    register()
+    heads = rng.sample(
+        [
+            "Net income",
+            "Operating expenses",
+            "Number of employees",
+            "Average hourly wage",
+            "Change on previous year",
+            "Share of total output",
+            "Capital expenditure",
+            "Units sold",
+            "Gross margin ratio",
+            "Return on equity",
+        ],
+        rng.randint(3, 6),
+    )
     n_cols = 1 + len(heads)
     head_width = rng.choice([40.0, 50.0, 60.0])
     label = rng.choice(["Segment", "Business line", "Country"])
     cells = [DCell(label, plain(label), 0, 0, bold=True)]
     for k, h in enumerate(heads):
-        lines = _wrap(h, bold, size, head_width)
+        lines = wrap(h, bold, size, head_width)
         cells.append(DCell(h, [[(line, False)] for line in lines], 0, 1 + k, align="right", bold=True))
     style = rng.choice(["int", "dec", "pct", "money"])
     lang = rng.choice(list(LABELS))
@@ -720,27 +474,43 @@ def multiline(seed: int) -> Sample:
     for r, lab in enumerate(labels):
         cells.append(DCell(lab, plain(lab), 1 + r, 0))
         for k in range(1, n_cols):
-            v = _number(rng, style)
+            v = number(rng, style)
             cells.append(DCell(v, plain(v), 1 + r, k, align="right"))
     rules = rng.choice(["none", "booktabs", "header", "grid"])
-    layout = Layout(cells, 1 + len(labels), n_cols, 1, font, bold, size, rules, col_gap=rng.choice([10.0, 16.0]),
-                    valign_header=rng.choice(["bottom", "top"]))
-    pdf = _pdf(_page_with(layout, rng, size=letter), size=letter)
-    grid, spans = _grid_of(layout)
+    layout = Layout(
+        cells,
+        1 + len(labels),
+        n_cols,
+        1,
+        font,
+        bold,
+        size,
+        rules,
+        col_gap=rng.choice([10.0, 16.0]),
+        valign_header=rng.choice(["bottom", "top"]),
+    )
+    pdf = make_pdf(page_with(layout, rng, size=letter), size=letter)
+    grid, spans = grid_of(layout)
     return Sample("multiline", seed, f"{n_cols}cols-{rules}-{layout.valign_header}", pdf, grid, spans, 1)
 
 
 def wrapped(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
-    _register()
+    font, bold, size = face(rng)
+    register()
     width = rng.choice([110.0, 140.0, 180.0])
-    heads = ["No.", "Description", "Hours", "Rate", "Amount"] if rng.random() < 0.5 else ["Task", "Details", "Status", "Cost"]
+    heads = (
+        ["No.", "Description", "Hours", "Rate", "Amount"]
+        if rng.random() < 0.5
+        else ["Task", "Details", "Status", "Cost"]
+    )
     n_body = rng.randint(3, 8)
-    cells = [DCell(h, plain(h), 0, k, bold=True, align="left" if k < 2 else "right") for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, bold=True, align="left" if k < 2 else "right") for k, h in enumerate(heads)
+    ]
     texts = rng.sample(WRAP_TEXTS, n_body)
     for r, text in enumerate(texts):
-        lines = _wrap(text, font, size, width)
+        lines = wrap(text, font, size, width)
         row = [str(r + 1) if heads[0] == "No." else f"T-{100 + r}", text]
         if len(heads) == 5:
             hours = rng.randint(1, 60)
@@ -750,22 +520,37 @@ def wrapped(seed: int) -> Sample:
             row += [rng.choice(["Open", "Done", "Planned"]), f"{rng.uniform(100, 9000):,.2f}"]
         for k, v in enumerate(row):
             dl = [[(line, False)] for line in lines] if k == 1 else plain(v)
-            cells.append(DCell(v, dl, 1 + r, k, align="left" if k < 2 or v in ("Open", "Done", "Planned") else "right"))
+            cells.append(
+                DCell(v, dl, 1 + r, k, align="left" if k < 2 or v in ("Open", "Done", "Planned") else "right")
+            )
     widths = None
-    layout = Layout(cells, 1 + n_body, len(heads), 1, font, bold, size, rng.choice(["none", "grid", "booktabs", "header"]),
-                    col_gap=rng.choice([12.0, 16.0]), row_gap=rng.choice([4.0, 6.0, 8.0]), widths=widths)
-    pdf = _pdf(_page_with(layout, rng, size=letter), size=letter)
-    grid, spans = _grid_of(layout)
+    layout = Layout(
+        cells,
+        1 + n_body,
+        len(heads),
+        1,
+        font,
+        bold,
+        size,
+        rng.choice(["none", "grid", "booktabs", "header"]),
+        col_gap=rng.choice([12.0, 16.0]),
+        row_gap=rng.choice([4.0, 6.0, 8.0]),
+        widths=widths,
+    )
+    pdf = make_pdf(page_with(layout, rng, size=letter), size=letter)
+    grid, spans = grid_of(layout)
     return Sample("wrapped", seed, f"{len(heads)}cols-{layout.rules}-w{int(width)}", pdf, grid, spans, 1)
 
 
 def hyphen(seed: int) -> Sample:
     rng = random.Random(seed)
-    font, bold, size = _face(rng)
-    _register()
+    font, bold, size = face(rng)
+    register()
     heads = ["Item", "Topic", "Count", "Share"]
     n_body = rng.randint(3, 8)
-    cells = [DCell(h, plain(h), 0, k, bold=True, align="left" if k < 2 else "right") for k, h in enumerate(heads)]
+    cells = [
+        DCell(h, plain(h), 0, k, bold=True, align="left" if k < 2 else "right") for k, h in enumerate(heads)
+    ]
     words = rng.sample(HYPHENATED, n_body)
     for r, word in enumerate(words):
         context = rng.choice(HYPHEN_CONTEXT)
@@ -781,10 +566,20 @@ def hyphen(seed: int) -> Sample:
         for k, v in enumerate(row):
             dl = [[(line, False)] for line in lines] if k == 1 else plain(v)
             cells.append(DCell(v, dl, 1 + r, k, align="left" if k < 2 else "right"))
-    layout = Layout(cells, 1 + n_body, 4, 1, font, bold, size, rng.choice(["none", "grid", "booktabs"]),
-                    col_gap=rng.choice([14.0, 20.0]), row_gap=rng.choice([5.0, 8.0]))
-    pdf = _pdf(_page_with(layout, rng, size=letter), size=letter)
-    grid, spans = _grid_of(layout)
+    layout = Layout(
+        cells,
+        1 + n_body,
+        4,
+        1,
+        font,
+        bold,
+        size,
+        rng.choice(["none", "grid", "booktabs"]),
+        col_gap=rng.choice([14.0, 20.0]),
+        row_gap=rng.choice([5.0, 8.0]),
+    )
+    pdf = make_pdf(page_with(layout, rng, size=letter), size=letter)
+    grid, spans = grid_of(layout)
     return Sample("hyphen", seed, f"{layout.rules}", pdf, grid, spans, 1)
 
 

@@ -1,6 +1,7 @@
 """The peers' tables, run in benchmarks/.venv-peers (where Docuforge is not installed).
 
-    benchmarks/.venv-peers/bin/python benchmarks/tables/peers.py --tool pdfplumber --files FILES.json --out OUT.json
+    benchmarks/.venv-peers/bin/python benchmarks/tables/peers.py --tool pdfplumber \
+        --files FILES.json --out OUT.json
 
 FILES.json is a list of PDF paths. OUT.json gets, per file, the tables found (each a list of
 rows of cell texts, "" for empty or covered cells) and the wall time of the conversion in ms.

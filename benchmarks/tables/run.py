@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.tables.scoring import score
 from benchmarks.tables.drawn import KINDS, Sample, samples
+from benchmarks.tables.scoring import score
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "benchmarks" / ".cache" / "tables"
@@ -75,7 +75,16 @@ def peer_tables(tool: str, paths: list[Path]) -> dict[str, dict[str, Any]]:
         files, out = Path(tmp) / "files.json", Path(tmp) / "out.json"
         files.write_text(json.dumps([str(p) for p in paths]))
         subprocess.run(
-            [str(PEERS), str(Path(__file__).with_name("peers.py")), "--tool", tool, "--files", str(files), "--out", str(out)],
+            [
+                str(PEERS),
+                str(Path(__file__).with_name("peers.py")),
+                "--tool",
+                tool,
+                "--files",
+                str(files),
+                "--out",
+                str(out),
+            ],
             check=True,
         )
         return json.loads(out.read_text())

@@ -21,13 +21,13 @@ from docuforge.parse.mechanisms import MECHANISMS
 Grid = list[list[CellRegion | None]]
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 # How many rows at the top of a table may be its header.
-MAX_HEAD = 3
+MAX_HEAD = 5
 # Edges this close (text heights) are lined up.
 ALIGNED = 0.3
 # Two lines of one header cell are set this close (text heights) or closer.
 TIGHT = 0.5
 # A gap in a header line this wide (text heights) parts two headers.
-HEAD_GAP = 0.6
+HEAD_GAP = 0.4
 
 
 def _cells(row: list[CellRegion | None]) -> list[CellRegion]:
@@ -46,7 +46,9 @@ def _figure(text: str) -> bool:
 def _head_count(grid: Grid) -> int:
     """Leading rows with no figure outside the first column, while figures fill the body."""
     count = 0
-    while count < min(MAX_HEAD, len(grid) - 2) and not any(_figure(c.text) for c in _cells(grid[count]) if c.col > 0):
+    while count < min(MAX_HEAD, len(grid) - 2) and not any(
+        _figure(c.text) for c in _cells(grid[count]) if c.col > 0
+    ):
         count += 1
     following = _cells(grid[count])
     return count if any(_figure(c.text) for c in following if c.col > 0) else 0
@@ -56,7 +58,13 @@ def _columns(grid: Grid, head: int, n_cols: int) -> list[tuple[float, float] | N
     """Each column's extent in the body: the first and last x its words reach."""
     extents: list[tuple[float, float] | None] = []
     for c in range(n_cols):
-        words = [w for row in grid[head:] for cell in _cells(row) if cell.col == c and cell.col_span == 1 for w in cell.words]
+        words = [
+            w
+            for row in grid[head:]
+            for cell in _cells(row)
+            if cell.col == c and cell.col_span == 1
+            for w in cell.words
+        ]
         extents.append(_extent(words) if words else None)
     return extents
 
@@ -170,7 +178,7 @@ def _group(
                 )
             if k is not None:
                 owner[c] = k
-        for k, (col, piece) in enumerate(groups):
+        for k in range(len(groups)):
             mine = [c for c, o in owner.items() if o == k]
             if not mine:
                 continue

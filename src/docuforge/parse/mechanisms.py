@@ -17,8 +17,6 @@ class TableMechanisms:
     # Header rows resolved against the body's columns: a header over several of them spans them,
     # a header set on several lines is one header row.
     header_spans: bool = True
-    # A superscript or footnote mark raised above its line belongs to that line.
-    raised_marks: bool = True
     # Rules that bound part of a table (a rule under its header, a frame around it) bound its
     # extent: text beside them or above the header is no part of it.
     rule_bounds: bool = True

@@ -14,6 +14,8 @@ of its own, as it would be had the table been set wider.
 
 from __future__ import annotations
 
+import itertools
+
 from docuforge.load.pdf import RawWord
 from docuforge.parse.lines import Row, Segment, make_segment
 from docuforge.parse.mechanisms import MECHANISMS
@@ -36,7 +38,7 @@ def _gaps(words: list[RawWord], wide: float) -> list[tuple[int, float, float]]:
     """(index of the word after the gap, gap start, gap end) of each wide gap of a line."""
     return [
         (k + 1, a.x1, b.x0)
-        for k, (a, b) in enumerate(zip(words, words[1:], strict=False))
+        for k, (a, b) in enumerate(itertools.pairwise(words))
         if b.x0 - a.x1 >= wide
     ]
 
@@ -49,7 +51,9 @@ def _lined_up(a: RawWord, b: RawWord, tolerance: float) -> bool:
     )
 
 
-def _confirms(row: list[RawWord], start: float, end: float, left: RawWord, right: RawWord, tol: float) -> bool:
+def _confirms(
+    row: list[RawWord], start: float, end: float, left: RawWord, right: RawWord, tol: float
+) -> bool:
     """Whether a row shows the same river: no word of it in the gap's core, and the words next to
     the gap on each side lined up with those of the gap's own row."""
     core0, core1 = start + 0.25 * (end - start), end - 0.25 * (end - start)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from docuforge.document.geometry import center_in
 from docuforge.load.pdf import RawPage, RawWord
-from docuforge.parse.cells import CellRegion, TableRegion
+from docuforge.parse.cells import CellRegion, TableRegion, is_number
+from docuforge.parse.mechanisms import MECHANISMS
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 MIN_ROWS = 2
@@ -277,6 +278,10 @@ def _split_text_rows(table: TableRegion) -> TableRegion:
         counts = [len(_lines_of(c.words)) for c in filled]
         multi = [c for c, n in zip(filled, counts, strict=True) if n >= 2]
         if len(multi) < 2:
+            continue
+        # A header row of words set on several lines ("Share of" over "total output") is one row
+        # of headers: the lines of a row ruled every k rows hold figures.
+        if r == 0 and MECHANISMS.header_spans and not any(is_number(c.text) for c in filled):
             continue
         bands = _lines_of([w for c in multi for w in c.words])
         full = sum(1 for n in counts if n == len(bands))

@@ -17,13 +17,15 @@ import itertools
 
 from docuforge.document.geometry import Box, center_in
 from docuforge.load.pdf import RawPage
-from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
+from docuforge.parse.aligned import aligned_table, word_count
+from docuforge.parse.booktabs import between_rules, stacks
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment, right_to_left
-from docuforge.parse.rivers import split_at_rivers
-from docuforge.parse.turned import turned_tables, upright_rows
 from docuforge.parse.mechanisms import MECHANISMS
+from docuforge.parse.rivers import split_at_rivers
 from docuforge.parse.ruled import Rule, page_rules, ruled_tables
+from docuforge.parse.runs import text_runs
+from docuforge.parse.turned import turned_tables, upright_rows
 
 __all__ = ["CellRegion", "TableRegion", "find_tables"]
 
@@ -34,7 +36,7 @@ def find_tables(
     """Every table on the page; their segments are marked used. `turned`: look for tables turned
     a quarter turn among the page's upright text too."""
     if turned:
-        rows = upright_rows(page, rows)
+        rows = upright_rows(page, rows, segments)
     split_at_rivers(rows, segments, body)
     tables, loose = ruled_tables(page)
     if turned:
@@ -111,7 +113,9 @@ def _within_rules(
     outside) or above the frame (a title) is no part of it."""
     x0, y0, x1, y1 = table.box
     long = [r for r in drawn if r.end - r.start >= 5 * body]
-    across = [r for r in long if r.horizontal and y0 - body <= r.at <= y1 + body and r.start < x1 and r.end > x0]
+    across = [
+        r for r in long if r.horizontal and y0 - body <= r.at <= y1 + body and r.start < x1 and r.end > x0
+    ]
     if not across:
         return table
     left, right = min(r.start for r in across), max(r.end for r in across)
@@ -126,11 +130,15 @@ def _within_rules(
 
     def inside(rows: list[Row]) -> list[Row]:
         kept = [
-            _row([
-                s
-                for s in row.segments
-                if left - body <= s.x0 and s.x1 <= right + body and top - 1 <= (s.y0 + s.y1) / 2 <= bottom + 1
-            ])
+            _row(
+                [
+                    s
+                    for s in row.segments
+                    if left - body <= s.x0
+                    and s.x1 <= right + body
+                    and top - 1 <= (s.y0 + s.y1) / 2 <= bottom + 1
+                ]
+            )
             for row in rows
         ]
         return [row for row in kept if row.segments]

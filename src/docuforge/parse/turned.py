@@ -11,12 +11,21 @@ reads any page; the tables found are turned back onto the page.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 
 from docuforge.document.geometry import Box
 from docuforge.load.pdf import RawPage, RawWord
 from docuforge.parse.cells import TableRegion
-from docuforge.parse.lines import Row, Segment, body_size, ideographic, rows_and_segments, rows_of
+from docuforge.parse.lines import (
+    Row,
+    Segment,
+    body_size,
+    ideographic,
+    make_segment,
+    rows_and_segments,
+    rows_of,
+)
 from docuforge.parse.mechanisms import MECHANISMS
 
 # Words standing on end: this much taller than wide, and this many of them, for a turned block.
@@ -39,7 +48,7 @@ def _runs_up(words: list[RawWord]) -> bool:
     draws them, the next word of a line stands above the last."""
     ordered = sorted(words, key=lambda w: w.start)
     up = down = 0
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.x1 - a.x0, b.x1 - b.x0):
             continue  # not on one line
         up += b.y1 <= a.y0 + 1
@@ -77,15 +86,27 @@ def _block(page: RawPage) -> list[RawWord]:
     ]
 
 
-def upright_rows(page: RawPage, rows: list[Row]) -> list[Row]:
-    """The page's rows without the segments of its turned block: a word on end, as tall as a
-    line of the block is long, would join the upright rows it stands beside into one."""
+def upright_rows(page: RawPage, rows: list[Row], segments: list[Segment]) -> list[Row]:
+    """The page's rows without the words of its turned block: a word on end, as tall as a line
+    of the block is long, would join the upright rows it stands beside into one. A segment
+    holding words of both is parted (in `segments` too)."""
     if not MECHANISMS.turn_tables:
         return rows
     block = {id(w) for w in _block(page)}
     if not block:
         return rows
-    kept = [s for row in rows for s in row.segments if not all(id(w) in block for w in s.words)]
+    kept: list[Segment] = []
+    parts: dict[int, list[Segment]] = {}
+    for segment in (s for row in rows for s in row.segments):
+        mine = [w for w in segment.words if id(w) not in block]
+        if len(mine) == len(segment.words):
+            kept.append(segment)
+        elif mine:
+            upright = make_segment(mine)
+            kept.append(upright)
+            parts[id(segment)] = [upright, make_segment([w for w in segment.words if id(w) in block])]
+    if parts:
+        segments[:] = [piece for s in segments for piece in parts.get(id(s), [s])]
     return rows_of(kept) if kept else []
 
 
