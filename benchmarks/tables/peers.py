@@ -5,7 +5,8 @@
 
 FILES.json is a list of PDF paths. OUT.json gets, per file, the tables found (each a list of
 rows of cell texts, "" for empty or covered cells) and the wall time of the conversion in ms.
-pdfplumber's tables are those of `Page.extract_tables()`; pymupdf4llm's are the pipe tables of
+pdfplumber's tables are those of `Page.extract_tables()` (its default, from ruling lines;
+pdfplumber-text: with the text strategy for both directions); pymupdf4llm's are the pipe tables of
 its Markdown. Only the standard library is imported at the top.
 """
 
@@ -56,6 +57,19 @@ def run_pdfplumber(path: str) -> list[list[list[str]]]:
     return found
 
 
+def run_pdfplumber_text(path: str) -> list[list[list[str]]]:
+    """pdfplumber with columns and rows from the words' alignment, for tables without rules."""
+    import pdfplumber
+
+    settings = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables(table_settings=settings):
+                found.append([[cell or "" for cell in row] for row in table])
+    return found
+
+
 def run_pymupdf4llm(path: str) -> list[list[list[str]]]:
     import pymupdf4llm
 
@@ -66,7 +80,7 @@ def run_pymupdf4llm(path: str) -> list[list[list[str]]]:
     return markdown_tables(markdown)
 
 
-TOOLS = {"pdfplumber": run_pdfplumber, "pymupdf4llm": run_pymupdf4llm}
+TOOLS = {"pdfplumber": run_pdfplumber, "pdfplumber-text": run_pdfplumber_text, "pymupdf4llm": run_pymupdf4llm}
 
 
 def main() -> None:

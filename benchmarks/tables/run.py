@@ -138,10 +138,12 @@ def main() -> None:
     results: dict[str, Any] = {}
     for tool in args.tools.split(","):
         if tool == "docuforge":
-            from docuforge.parse import mechanisms
+            off = [name for name in args.off.split(",") if name]
+            if off or args.ablation:  # a checkout from before the switches runs without them
+                from docuforge.parse import mechanisms
 
-            for name in filter(None, args.off.split(",")):
-                mechanisms.switch(name, False)
+                for name in off:
+                    mechanisms.switch(name, False)
             results["docuforge"] = summarise(items, docuforge_tables(paths))
             if args.ablation:
                 for name in switch_names():

@@ -31,13 +31,20 @@ from docuforge.parse.mechanisms import MECHANISMS
 # Words standing on end: this much taller than wide, and this many of them, for a turned block.
 STANDING = 1.5
 MIN_WORDS = 12
+MIN_SIGNS = 4
+# Words on end in a group this big are kept out of the upright rows (a turned running head).
+MIN_APART = 3
+# The share of the long words within the block's extent that must stand on end.
+BLOCK_SHARE = 0.8
 
 Finder = Callable[[RawPage, list[Row], list[Segment], float], list[TableRegion]]
 
 
 def _standing(word: RawWord) -> bool:
+    """A word on end: taller than wide by far. Only a word of four signs or more says so: an
+    upright "of" or "il" in a narrow face is taller than wide too."""
     return (
-        len(word.text) >= 2
+        len(word.text) >= MIN_SIGNS
         and word.y1 - word.y0 > STANDING * (word.x1 - word.x0)
         and not any(ideographic(char) for char in word.text)
     )
@@ -66,24 +73,72 @@ def _back(box: Box, up: bool, width: float, height: float) -> Box:
     return (b0, height - a1, b1, height - a0) if up else (width - b1, a0, width - b0, a1)
 
 
-def _block(page: RawPage) -> list[RawWord]:
-    """The words of the page's turned block: those standing on end, and every word inside
-    their extent that could stand so too ("7", "%", whose boxes say nothing of direction)."""
+def _clusters(words: list[RawWord]) -> list[list[RawWord]]:
+    """Standing words in groups: two are neighbours when their boxes, grown by three lines
+    (a standing word's width), touch."""
+    parent = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(words):
+        reach = 3 * (a.x1 - a.x0)
+        for j in range(i + 1, len(words)):
+            b = words[j]
+            if (
+                b.x0 <= a.x1 + reach
+                and a.x0 <= b.x1 + reach
+                and b.y0 <= a.y1 + reach
+                and a.y0 <= b.y1 + reach
+            ):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[RawWord]] = {}
+    for i, word in enumerate(words):
+        groups.setdefault(root(i), []).append(word)
+    return list(groups.values())
+
+
+def _beside(word: RawWord, upright: list[RawWord]) -> bool:
+    """Whether a short word sits on the line of an upright word next to it: a word of the upright
+    text that runs across the turned block ("are" beside "figures"), not one of the block's."""
+    height = word.y1 - word.y0
+    return any(
+        min(word.y1, u.y1) - max(word.y0, u.y0) > 0.5 * height
+        and min(abs(u.x0 - word.x1), abs(word.x0 - u.x1)) < 3 * height
+        for u in upright
+    )
+
+
+def _block(page: RawPage, least: int = 0) -> list[RawWord]:
+    """The words of the page's turned blocks: groups of words standing on end, with every short
+    word inside a group's extent ("7", "%", whose boxes say nothing of their direction); groups
+    of at least `least` (MIN_WORDS by default) words."""
+    least = least or MIN_WORDS
     standing = [w for w in page.words if _standing(w)]
-    if len(standing) < MIN_WORDS:
+    if len(standing) < least:
         return []
-    ids = {id(w) for w in standing}
-    left = min(w.x0 for w in standing)
-    right = max(w.x1 for w in standing)
-    top = min(w.y0 for w in standing)
-    bottom = max(w.y1 for w in standing)
-    return [
-        w
-        for w in page.words
-        if left - 1 <= (w.x0 + w.x1) / 2 <= right + 1
-        and top - 1 <= (w.y0 + w.y1) / 2 <= bottom + 1
-        and (id(w) in ids or len(w.text) <= 2 or w.y1 - w.y0 >= w.x1 - w.x0)
-    ]
+    block: list[RawWord] = []
+    for group in _clusters(standing):
+        if len(group) < least:
+            continue
+        ids = {id(w) for w in group}
+        left, right = min(w.x0 for w in group), max(w.x1 for w in group)
+        top, bottom = min(w.y0 for w in group), max(w.y1 for w in group)
+        inside = [
+            w
+            for w in page.words
+            if left - 1 <= (w.x0 + w.x1) / 2 <= right + 1 and top - 1 <= (w.y0 + w.y1) / 2 <= bottom + 1
+        ]
+        # A block of its own: nearly every long word within its extent stands on end. Words on
+        # end among upright text (a figure's axis titles over its labels) are no block.
+        if len(group) < BLOCK_SHARE * sum(1 for w in inside if len(w.text) >= MIN_SIGNS):
+            continue
+        upright = [w for w in inside if id(w) not in ids and len(w.text) >= MIN_SIGNS]
+        block += [w for w in inside if id(w) in ids or (len(w.text) < MIN_SIGNS and not _beside(w, upright))]
+    return block
 
 
 def upright_rows(page: RawPage, rows: list[Row], segments: list[Segment]) -> list[Row]:
@@ -92,7 +147,7 @@ def upright_rows(page: RawPage, rows: list[Row], segments: list[Segment]) -> lis
     holding words of both is parted (in `segments` too)."""
     if not MECHANISMS.turn_tables:
         return rows
-    block = {id(w) for w in _block(page)}
+    block = {id(w) for w in _block(page, least=MIN_APART)}
     if not block:
         return rows
     kept: list[Segment] = []
