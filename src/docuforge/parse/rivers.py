@@ -15,6 +15,7 @@ of its own, as it would be had the table been set wider.
 from __future__ import annotations
 
 import itertools
+import statistics
 
 from docuforge.load.pdf import RawWord
 from docuforge.parse.lines import Row, Segment, make_segment
@@ -30,16 +31,27 @@ ROW_REACH = 2.2
 NEIGHBOURS = 3
 # Rows beside the gap's own that must confirm it.
 CONFIRMING = 2
+# A gap this many times the line's usual gap stands out as a column gap.
+STANDS_OUT = 1.5
+# A piece of more words than this is prose, no cell.
+MAX_CELL_WORDS = 4
 # Edges this close (text heights) are lined up.
 ALIGNED = 0.2
 
 
 def _gaps(words: list[RawWord], wide: float) -> list[tuple[int, float, float]]:
-    """(index of the word after the gap, gap start, gap end) of each wide gap of a line."""
+    """(index of the word after the gap, gap start, gap end) of each wide gap of a line that
+    stands out against the line's other gaps: a justified line stretches all its spaces alike,
+    a row of cells has wider gaps between its cells than within them (or only such gaps)."""
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
+    if not gaps:
+        return []
+    typical = statistics.median(gaps)
+    every = min(gaps) >= wide
     return [
         (k + 1, a.x1, b.x0)
-        for k, (a, b) in enumerate(itertools.pairwise(words))
-        if b.x0 - a.x1 >= wide
+        for k, ((a, b), gap) in enumerate(zip(itertools.pairwise(words), gaps, strict=True))
+        if gap >= wide and (every or gap >= STANDS_OUT * typical)
     ]
 
 
@@ -79,6 +91,16 @@ def _word_space(segments: list[Segment], body: float) -> float:
     return gaps[len(gaps) // 10] if gaps else 0.0
 
 
+def _cells_only(words: list[RawWord], cuts: list[int]) -> list[int]:
+    """The cuts, where every piece they leave is short, as a table's cells are: a hanging list's
+    numbers ("1", "2") line up as a table's first column would, and a justified column's
+    stretched spaces may line up with its neighbours', but the pieces they leave are prose."""
+    bounds = [0, *cuts, len(words)]
+    if any(b - a > MAX_CELL_WORDS for a, b in itertools.pairwise(bounds)):
+        return []
+    return cuts
+
+
 def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> None:
     """Part segments (in place, in `rows` and `segments`) at gaps that run down their neighbours
     as a river with lined-up edges."""
@@ -105,6 +127,7 @@ def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> No
                         last, other = near, other + step
                 if seen >= CONFIRMING:
                     cuts.append(at)
+            cuts = _cells_only(segment.words, cuts)
             if not cuts:
                 pieces.append(segment)
                 continue
