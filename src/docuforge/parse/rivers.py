@@ -119,7 +119,7 @@ def split_at_rivers(rows: list[Row], segments: list[Segment], body: float) -> No
                 seen = 0
                 for step in (-1, 1):
                     other, last = index + step, row
-                    while 0 <= other < len(rows) and abs(other - index) <= NEIGHBOURS:
+                    while seen < CONFIRMING and 0 <= other < len(rows) and abs(other - index) <= NEIGHBOURS:
                         near = rows[other]
                         if (near.y0 - last.y1 if step > 0 else last.y0 - near.y1) > ROW_REACH * body:
                             break

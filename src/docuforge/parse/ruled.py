@@ -364,11 +364,12 @@ def page_rules(page: RawPage) -> list[Rule]:
     return _rules(page)
 
 
-def ruled_tables(page: RawPage) -> tuple[list[TableRegion], list[Rule]]:
-    """Grid tables, and the horizontal rules that formed no grid (for booktabs-style tables)."""
+def ruled_tables(page: RawPage, rules: list[Rule] | None = None) -> tuple[list[TableRegion], list[Rule]]:
+    """Grid tables, and the horizontal rules that formed no grid (for booktabs-style tables).
+    rules: the page's rules, where `page_rules` read them already."""
     tables: list[TableRegion] = []
     loose: list[Rule] = []
-    for network in _adopt_border_rules(_networks(_rules(page))):
+    for network in _adopt_border_rules(_networks(list(rules) if rules is not None else _rules(page))):
         horizontals = sum(r.horizontal for r in network)
         table = _grid(network, page.words) if 2 <= horizontals < len(network) else None
         if table is not None:

@@ -38,7 +38,8 @@ def find_tables(
     if turned:
         rows = upright_rows(page, rows, segments)
     split_at_rivers(rows, segments, body)
-    tables, loose = ruled_tables(page)
+    every_rule = page_rules(page)
+    tables, loose = ruled_tables(page, every_rule)
     if turned:
         upright = turned_tables(page, lambda p, r, s, b: find_tables(p, r, s, b, turned=False))
         # A turned table's grid, read in the page's frame, is that table on its side.
@@ -52,7 +53,7 @@ def find_tables(
         if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
             tables.append(table)
             _claim(table, segments)
-    drawn = page_rules(page) if MECHANISMS.rule_bounds else []
+    drawn = every_rule if MECHANISMS.rule_bounds else []
     for run, above in text_runs(rows, body):
         for table in _within_columns(run, above, rows, body, page.width):
             table = _within_rules(table, run, above, drawn, body, page.width)
