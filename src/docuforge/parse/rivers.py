@@ -15,7 +15,6 @@ of its own, as it would be had the table been set wider.
 from __future__ import annotations
 
 import itertools
-import statistics
 
 from docuforge.load.pdf import RawWord
 from docuforge.parse.lines import Row, Segment, make_segment
@@ -31,7 +30,7 @@ ROW_REACH = 2.2
 NEIGHBOURS = 3
 # Rows beside the gap's own that must confirm it.
 CONFIRMING = 2
-# A gap this many times the line's usual gap stands out as a column gap.
+# A gap this many times the line's narrowest stands out as a column gap.
 STANDS_OUT = 1.5
 # A piece of more words than this is prose, no cell.
 MAX_CELL_WORDS = 4
@@ -41,12 +40,12 @@ ALIGNED = 0.2
 
 def _gaps(words: list[RawWord], wide: float) -> list[tuple[int, float, float]]:
     """(index of the word after the gap, gap start, gap end) of each wide gap of a line that
-    stands out against the line's other gaps: a justified line stretches all its spaces alike,
-    a row of cells has wider gaps between its cells than within them (or only such gaps)."""
+    stands out against the line's narrowest: a justified line stretches all its spaces alike, a
+    row of cells has wider gaps between its cells than within them (or only such gaps)."""
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(words)]
     if not gaps:
         return []
-    typical = statistics.median(gaps)
+    typical = min(gaps)
     every = min(gaps) >= wide
     return [
         (k + 1, a.x1, b.x0)
