@@ -97,6 +97,11 @@ def _cells_only(words: list[RawWord], cuts: list[int]) -> list[int]:
     bounds = [0, *cuts, len(words)]
     if any(b - a > MAX_CELL_WORDS for a, b in itertools.pairwise(bounds)):
         return []
+    # A line led by a mark (a checkbox, a bullet, an "o" read for a radio button) is a list's
+    # item: its marks line up down the list, but they head no column.
+    first = words[0].text
+    if cuts and cuts[0] == 1 and len(first) <= 2 and not any(char.isdigit() for char in first):
+        return cuts[1:]
     return cuts
 
 
