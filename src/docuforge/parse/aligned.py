@@ -16,15 +16,15 @@ rows that total a column of amounts ("Subtotal", "Tax", "Total") are its last ro
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import statistics
 
 from docuforge.document.geometry import Box, union
 from docuforge.document.raw import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
+from docuforge.parse.headers import resolve_headers
 from docuforge.parse.lines import Row, Segment, ideographic, make_segment, read_signs
-from docuforge.parse.ruled import Rule
+from docuforge.parse.wrapped import join_overlapping, merge_wrapped, wrapped_lines
 
 CAPTION = re.compile(
     r"^(?:(?:figure|fig\.|table|tab\.|chart|exhibit|source)\s*[\dA-Z:]|[\u56fe\u5716\u56f3\u8868]\s*\d)", re.I
@@ -182,118 +182,6 @@ def build(
     return grid, bands
 
 
-def _continues(above: list[CellRegion | None], cells: list[CellRegion | None]) -> bool:
-    """Whether a row's cells could be the wrapped ends of the row above's: each under a cell with
-    text, and at most half as many (a row of cells that leaves one column empty is a row)."""
-    filled = [c for c in cells if c is not None]
-    return (
-        bool(filled)
-        and 2 * len({id(c) for c in filled}) <= len({id(c) for c in above if c is not None})
-        and all(above[c.col] is not None for c in filled)
-    )
-
-
-def _merge_wrapped(
-    grid: list[list[CellRegion | None]],
-    bands: list[tuple[float, float]],
-    body: float,
-    continuations: bool = True,
-) -> None:
-    """A row tight against the row above whose cells all sit under cells with text is their
-    wrapped ends ("< 200" over "mg/day"); a row with text in the first column only, tight against
-    a full row, continues that row."""
-    # Only lines closer than the table's rows usually are: where rows are set as tight as the
-    # lines of a paragraph (most born-digital tables), a row of fewer cells is still a row. A
-    # table of a few rows shows no usual spacing.
-    gaps = sorted(b[0] - a[1] for a, b in itertools.pairwise(bands))
-    tight = min(0.6 * body, 0.6 * gaps[len(gaps) // 2]) if len(gaps) >= 4 else -math.inf
-    r = 1
-    while continuations and r < len(grid):
-        if bands[r][0] - bands[r - 1][1] <= tight and _continues(grid[r - 1], grid[r]):
-            for cell in {id(c): c for c in grid[r] if c is not None}.values():
-                target = grid[r - 1][cell.col]
-                assert target is not None
-                target.words.extend(cell.words)
-            bands[r - 1] = (bands[r - 1][0], max(bands[r - 1][1], bands[r][1]))
-            del grid[r], bands[r]
-            continue
-        r += 1
-    r = 0
-    while r < len(grid):
-        cells = grid[r]
-        only_label = cells[0] is not None and all(c is None or c is cells[0] for c in cells[1:])
-        if not only_label or len(grid) < 3:
-            r += 1
-            continue
-        above = (
-            r - 1
-            if r > 0 and any(c is not None and c is not grid[r - 1][0] for c in grid[r - 1][1:])
-            else None
-        )
-        below = (
-            r + 1
-            if r + 1 < len(grid) and any(c is not None and c is not grid[r + 1][0] for c in grid[r + 1][1:])
-            else None
-        )
-        gap_above = bands[r][0] - bands[above][1] if above is not None else float("inf")
-        gap_below = bands[below][0] - bands[r][1] if below is not None else float("inf")
-        target = above if gap_above <= gap_below else below
-        if target is None or min(gap_above, gap_below) > 0.6 * body:
-            r += 1
-            continue
-        label = cells[0]
-        assert label is not None
-        if grid[target][0] is None:
-            grid[target][0] = label
-        else:
-            grid[target][0].words.extend(label.words)
-        bands[target] = (min(bands[target][0], bands[r][0]), max(bands[target][1], bands[r][1]))
-        del grid[r], bands[r]
-
-
-def _join_overlapping(rows: list[list[Segment]]) -> list[list[Segment]]:
-    """A line of one segment that overlaps a row of cells from above or below is part of it: a
-    label set on two or three lines, centred beside its row of figures."""
-    out: list[list[Segment]] = []
-    for row in rows:
-        if out and (len(row) == 1 or len(out[-1]) == 1):
-            last = out[-1]
-            top, bottom = min(s.y0 for s in row), max(s.y1 for s in row)
-            shared = min(bottom, max(s.y1 for s in last)) - max(top, min(s.y0 for s in last))
-            height = min(bottom - top, max(s.y1 for s in last) - min(s.y0 for s in last))
-            if shared > 0.3 * height:
-                out[-1] = _stacked(last + row)
-                continue
-        out.append(row)
-    return out
-
-
-def _wrapped_lines(rows: list[list[Segment]], body: float) -> frozenset[int]:
-    """The ids of lines that carry on a cell of the last row of several cells: one segment, tight
-    under the line above, starting where that cell starts and ending before the next cell does.
-    Such a line is no row of its own and may reach under the next column's gutter: it neither
-    counts as a row nor closes a gutter. A line that runs on across the columns is prose."""
-    found: set[int] = set()
-    cells: list[Segment] = []
-    for above, row in itertools.pairwise(rows):
-        if len(above) >= 2:
-            cells = sorted(above, key=lambda s: s.x0)
-        if len(row) != 1 or not cells or row[0].y0 - max(s.y1 for s in above) > 0.6 * body:
-            continue
-        if _under_cell(row[0], cells, body):
-            found.add(id(row[0]))
-    return frozenset(found)
-
-
-def _under_cell(line: Segment, cells: list[Segment], body: float) -> bool:
-    """Whether a line starts where one of a row's cells (left to right) starts and ends before
-    the next cell does: more of that cell's text, not a line across the columns."""
-    for cell, following in zip(cells, [*cells[1:], None], strict=True):
-        if abs(line.x0 - cell.x0) <= body:
-            return following is None or line.x1 < following.x0 + 0.5 * body
-    return False
-
-
 def word_count(segment: Segment) -> int:
     """Words in a segment's text; Chinese and Japanese, written without spaces (and read by OCR
     a character at a time), at two characters a word."""
@@ -356,10 +244,10 @@ def aligned_table(
     body_rows = [_merge_currency([s for s in row.segments if not s.used], body) for row in rows]
     body_rows = [row for row in body_rows if row]
     lines = len(body_rows)
-    body_rows = _join_overlapping(body_rows)
+    body_rows = join_overlapping(body_rows)
     if len(body_rows) < MIN_ROWS or sum(len(row) for row in body_rows) < 4:
         return None
-    wrapped = _wrapped_lines(body_rows, body)
+    wrapped = wrapped_lines(body_rows, body)
     found = columns_of([row for row in body_rows if id(row[0]) not in wrapped], body, lines)
     if found is None:
         return None
@@ -375,7 +263,8 @@ def aligned_table(
     heads = _header_rows(above or [], edges, body_rows, body)
     all_rows = heads + body_rows
     grid, bands = build(all_rows, edges, gutters, body, bounds, wrapped)
-    _merge_wrapped(grid, bands, body, continuations=not ruled_rows)
+    merge_wrapped(grid, bands, body, continuations=not ruled_rows)
+    resolve_headers(grid, bands, body)
     for cells, segments in _totals(below or [], edges, grid, bands, body):
         grid.append(cells)
         bands.append((min(s.y0 for s in segments), max(s.y1 for s in segments)))
@@ -501,263 +390,3 @@ def _totals(
         rows.append((cells, free))
         last = (row.y0 + row.y1) / 2
     return rows
-
-
-def stacks(rules: list[Rule], body: float) -> list[list[Rule]]:
-    """Horizontal rules stacked over each other with about the same extent (booktabs style)."""
-    found: list[list[Rule]] = []
-    for rule in sorted(rules, key=lambda r: r.at):
-        if rule.end - rule.start < 5 * body:
-            continue  # an underline, not a table border
-        for stack in found:
-            last = stack[-1]
-            shared = min(last.end, rule.end) - max(last.start, rule.start)
-            if (
-                shared >= 0.8 * max(last.end - last.start, rule.end - rule.start)
-                and rule.at - last.at < 40 * body
-            ):
-                stack.append(rule)
-                break
-        else:
-            found.append([rule])
-    return [stack for stack in found if len(stack) >= 2]
-
-
-def between_rules(
-    horizontals: list[Rule], rows: list[Row], body: float, page_width: float
-) -> TableRegion | None:
-    """The rows between the top and bottom rule, columns from the text; the header above joins,
-    and the totals under the last rule."""
-    horizontals = _without_paragraphs(horizontals, rows)
-    if len(horizontals) < 2:
-        return None
-    top, bottom = horizontals[0].at, horizontals[-1].at
-    left = min(r.start for r in horizontals)
-    right = max(r.end for r in horizontals)
-    inside: list[Row] = []
-    above: list[Row] = []
-    below: list[Row] = []
-    for row in rows:
-        within = [s for s in row.segments if left - 2 <= s.x0 and s.x1 <= right + 2]
-        if not within:
-            continue
-        # The row's extent from its own segments here: text in the next column (a tall title)
-        # must not push a table's header row out from between its rules.
-        bounded = Row(segments=within, y0=min(s.y0 for s in within), y1=max(s.y1 for s in within))
-        middle = (bounded.y0 + bounded.y1) / 2
-        # A row set across a rule (a header band's two rules closer than its text is tall) is
-        # inside where its middle is.
-        if (top - 1 <= bounded.y0 and bounded.y1 <= bottom + 1) or top < middle < bottom:
-            inside.append(bounded)
-        elif bounded.y1 <= top + 1:
-            above.append(bounded)
-        elif bounded.y0 >= bottom - 1:
-            below.append(bounded)
-    if len(inside) < MIN_ROWS:
-        return None
-    banded = _rows_by_rules(inside, horizontals, body)
-    return aligned_table(
-        banded,
-        (left, top, right, bottom),
-        body,
-        page_width,
-        above=above,
-        ruled_rows=banded is not inside,
-        below=below,
-    )
-
-
-def _without_paragraphs(horizontals: list[Rule], rows: list[Row]) -> list[Rule]:
-    """The stack less its first and last spaces while they hold a paragraph: a report's
-    disclaimer set between the page's head rule and the rule over a table is no row of it."""
-
-    def paragraph(upper: Rule, lower: Rule) -> bool:
-        lines = [
-            [s for s in row.segments if upper.start - 2 <= s.x0 and s.x1 <= upper.end + 2]
-            for row in rows
-            if upper.at <= (row.y0 + row.y1) / 2 < lower.at
-        ]
-        lines = [line for line in lines if line]
-        # Every line one run of text, a table's cells none; long lines among them, a title or a
-        # paragraph's last line short.
-        return all(len(line) == 1 for line in lines) and sum(word_count(line[0]) > 8 for line in lines) >= 2
-
-    kept = horizontals
-    while len(kept) >= 2 and paragraph(kept[0], kept[1]):
-        kept = kept[1:]
-    while len(kept) >= 2 and paragraph(kept[-2], kept[-1]):
-        kept = kept[:-1]
-    # Two rules left are a header's band at most: the stack was no table, and the rows under
-    # it are left to be found by how they line up.
-    return kept if len(kept) >= 3 or kept is horizontals else []
-
-
-def _rows_by_rules(rows: list[Row], horizontals: list[Rule], body: float) -> list[Row]:
-    """Where rules part the table's rows (four rules or more, most spaces between them holding one
-    line of cells), the text lines between two rules are one row: a label set on three lines
-    beside its figures stays with them. A space holding several lines of cells (a header over
-    the first row) keeps its lines apart, but for lines set so close that they touch: the two
-    lines of one row of header cells ("Cloud" over "Infrastructure")."""
-    if len(horizontals) < 4:
-        return rows
-    cuts = [rule.at for rule in horizontals]
-    bands: list[list[Row]] = [[] for _ in cuts[1:]]
-    for row in rows:
-        middle = (row.y0 + row.y1) / 2
-        for index, (upper, lower) in enumerate(itertools.pairwise(cuts)):
-            if upper <= middle < lower:
-                bands[index].append(row)
-                break
-    filled = [band for band in bands if band]
-    single = [band for band in filled if sum(1 for row in band if len(row.segments) >= 2) <= 1]
-    if len(single) < max(2, 0.6 * len(filled)):
-        return rows
-    out: list[Row] = []
-    for band in filled:
-        if any(band is b for b in single):
-            groups = [band]
-        else:
-            groups = [[band[0]]]
-            for row in band[1:]:
-                if row.y0 - groups[-1][-1].y1 <= 0.25 * body:
-                    groups[-1].append(row)
-                else:
-                    groups.append([row])
-        for group in groups:
-            if len(group) == 1:
-                out.append(group[0])
-                continue
-            segments = _stacked([s for row in group for s in row.segments if not s.used])
-            out.append(Row(segments=segments, y0=min(r.y0 for r in group), y1=max(r.y1 for r in group)))
-    return out
-
-
-def _stacked(segments: list[Segment]) -> list[Segment]:
-    """Segments of several lines, those standing over each other joined top to bottom: the lines
-    of one cell become one segment, left to right."""
-    columns: list[list[Segment]] = []
-    for segment in sorted(segments, key=lambda s: s.x0):
-        if columns and segment.x0 < max(s.x1 for s in columns[-1]):
-            columns[-1].append(segment)
-        else:
-            columns.append([segment])
-    out = []
-    for column in columns:
-        if len(column) == 1:
-            out.append(column[0])
-            continue
-        merged = make_segment([w for s in sorted(column, key=lambda s: s.y0) for w in s.words])
-        merged.row = column[0].row
-        out.append(merged)
-    return out
-
-
-def _same_columns(free: list[Segment], above: Row, body: float) -> bool:
-    """Whether each of a row's segments lines up, left or right edge, with one of the row above."""
-    others = [s for s in above.segments if not s.used]
-    if len(others) != len(free):
-        return False
-    return all(
-        min(abs(a.x0 - b.x0), abs(a.x1 - b.x1)) <= body
-        for a, b in zip(sorted(free, key=lambda s: s.x0), sorted(others, key=lambda s: s.x0), strict=True)
-    )
-
-
-# At most this many rows of one short segment each (a section label, the wrapped end of a cell)
-# may sit inside a run of table rows; a longer stretch is text between two tables.
-MAX_LONE_ROWS = 3
-
-
-def _lone(row: Row, body: float) -> Segment | None:
-    """The row's only free segment, if it is short enough to be one cell of a table."""
-    free = [s for s in row.segments if not s.used]
-    if len(free) != 1 or len(free[0].words) > 6 or CAPTION.match(free[0].text):
-        return None
-    return free[0]
-
-
-def _bridged(rows: list[Row], index: int, current: list[Row], body: float) -> int:
-    """How many rows of one short segment, from `index` on, lie inside the run `current`: rows
-    that a row of table cells follows closely (0 when they end it)."""
-    left = min(s.x0 for row in current for s in row.segments if not s.used)
-    right = max(s.x1 for row in current for s in row.segments if not s.used)
-    last = current[-1]
-    count = 0
-    while index + count < len(rows) and count <= MAX_LONE_ROWS:
-        row = rows[index + count]
-        if row.y0 - last.y1 >= 2.2 * body:
-            return 0
-        if len([s for s in row.segments if not s.used]) >= 2:
-            return count
-        segment = _lone(row, body)
-        # Inside the table's columns and narrower than half of it: a cell, not a line of prose.
-        if (
-            count == MAX_LONE_ROWS
-            or segment is None
-            or segment.x0 < left - body
-            or segment.x1 > right + body
-            or segment.x1 - segment.x0 > 0.5 * (right - left)
-        ):
-            return 0
-        last = row
-        count += 1
-    return 0
-
-
-def _wrapped_end(row: Row, last: Row, cells: Row, body: float) -> bool:
-    """Whether a row of one segment is a cell of the table row `cells` run onto more lines: as
-    close to the line above as the lines of a paragraph, starting where that cell starts and
-    ending before the next column ("Webdesign" over a line describing it)."""
-    free = [s for s in row.segments if not s.used]
-    if len(free) != 1 or CAPTION.match(free[0].text) or row.y0 - last.y1 > 0.6 * body:
-        return False
-    return _under_cell(free[0], sorted((s for s in cells.segments if not s.used), key=lambda s: s.x0), body)
-
-
-def text_runs(rows: list[Row], body: float) -> list[tuple[list[Row], list[Row]]]:
-    """Runs of consecutive rows that look tabular, each with the rows above it.
-
-    A run goes on over a few rows of one short segment when table rows follow them closely:
-    section labels inside a table ("Dietary habits") and the wrapped ends of its cells.
-    """
-    runs: list[tuple[list[Row], list[Row]]] = []
-    current: list[Row] = []
-    cells = Row(segments=[], y0=0.0, y1=0.0)  # the run's last row of several cells
-    start = 0
-    skip = 0
-    for index, row in enumerate(rows):
-        if skip:
-            skip -= 1
-            continue
-        free = [s for s in row.segments if not s.used]
-        tabular = len(free) >= 2
-        gap = row.y0 - current[-1].y1 if current else 0.0
-        # Rows set apart by more than a blank line still continue a table when every cell starts
-        # or ends where the one above it does (an invoice's padded rows); three or more cells
-        # that line up so are a table's row even further down.
-        aligned = bool(current) and _same_columns(free, cells, body)
-        near = bool(current) and (
-            gap < 2.2 * body or (aligned and (gap < 4 * body or (len(free) >= 3 and gap < 8 * body)))
-        )
-        if not tabular and current and (bridged := _bridged(rows, index, current, body)):
-            current.extend(rows[index : index + bridged])
-            skip = bridged - 1
-            continue
-        if not tabular and current and _wrapped_end(row, current[-1], cells, body):
-            # A cell of the last row runs onto lines of its own ("Warm" over "(>22°C)").
-            current.append(row)
-            continue
-        if tabular and (near or not current):
-            if not current:
-                start = index
-            current.append(row)
-            cells = row
-            continue
-        if len(current) >= MIN_ROWS + 1:
-            runs.append((current, rows[max(0, start - 3) : start]))
-        current = [row] if tabular else []
-        cells = row
-        start = index
-    if len(current) >= MIN_ROWS + 1:
-        runs.append((current, rows[max(0, start - 3) : start]))
-    return runs

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box
 from docuforge.document.raw import RawWord
-from docuforge.parse.lines import Segment, joined
+from docuforge.parse.lines import Segment, joined, right_to_left
+from docuforge.parse.mechanisms import MECHANISMS
 
 # A figure as tables print it: "1,875.00", "(45,200)", "-3.5%", "$ 242", "€ 1.200,00".
 _AMOUNT = re.compile(r"^[-+(]?[$\u20ac\u00a3\u00a5]?\s?[-+(]?\d[\d,.\s]*%?\)?$")
@@ -63,10 +64,16 @@ def text_of(words: list[RawWord]) -> str:
         else:
             lines.append([word])
     out: list[str] = []
+    # Hebrew and Arabic are read from the right: a cell's words in logical order right to left.
+    rtl = MECHANISMS.rtl_rows and right_to_left(words)
     for line in lines:
-        line.sort(key=lambda w: w.x0)
+        line.sort(key=lambda w: -w.x1 if rtl else w.x0)
         text = joined([w.text + ("-" if w.hyphenated else "") for w in line])
-        if out and out[-1].endswith("-") and line[0].text[:1].islower():
+        if out and out[-1].endswith("-") and MECHANISMS.cell_hyphens:
+            # A table's cells are set ragged, not hyphenated: a hyphen that ends a cell's line is
+            # the text's own ("COVID-" over "19", "long-" over "term"), kept, with no space after.
+            out[-1] = out[-1] + text
+        elif out and out[-1].endswith("-") and line[0].text[:1].islower():
             out[-1] = out[-1][:-1] + text
         else:
             out.append(text)

@@ -302,6 +302,11 @@ def _rows(segments: list[Segment]) -> list[Row]:
     return rows
 
 
+def rows_of(segments: list[Segment]) -> list[Row]:
+    """Segments grouped by shared baseline, each learning its row index (see `_rows`)."""
+    return _rows(segments)
+
+
 def _gap(left: RawWord, right: RawWord) -> float:
     """The paper between two words, less the half square a Chinese punctuation mark leaves."""
     gap = right.x0 - left.x1

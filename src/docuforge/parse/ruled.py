@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from docuforge.document.geometry import center_in
 from docuforge.document.raw import RawPage, RawWord
-from docuforge.parse.cells import CellRegion, TableRegion
+from docuforge.parse.cells import CellRegion, TableRegion, is_number
+from docuforge.parse.mechanisms import MECHANISMS
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 MIN_ROWS = 2
@@ -278,6 +279,10 @@ def _split_text_rows(table: TableRegion) -> TableRegion:
         multi = [c for c, n in zip(filled, counts, strict=True) if n >= 2]
         if len(multi) < 2:
             continue
+        # A header row of words set on several lines ("Share of" over "total output") is one row
+        # of headers: the lines of a row ruled every k rows hold figures.
+        if r == 0 and MECHANISMS.header_spans and not any(is_number(c.text) for c in filled):
+            continue
         bands = _lines_of([w for c in multi for w in c.words])
         full = sum(1 for n in counts if n == len(bands))
         if full >= max(2, len(multi) // 2) and max(counts) == len(bands):
@@ -354,11 +359,17 @@ def _adopt_border_rules(networks: list[list[Rule]]) -> list[list[Rule]]:
     return networks
 
 
-def ruled_tables(page: RawPage) -> tuple[list[TableRegion], list[Rule]]:
-    """Grid tables, and the horizontal rules that formed no grid (for booktabs-style tables)."""
+def page_rules(page: RawPage) -> list[Rule]:
+    """Every rule drawn on the page, rectangles' edges included."""
+    return _rules(page)
+
+
+def ruled_tables(page: RawPage, rules: list[Rule] | None = None) -> tuple[list[TableRegion], list[Rule]]:
+    """Grid tables, and the horizontal rules that formed no grid (for booktabs-style tables).
+    rules: the page's rules, where `page_rules` read them already."""
     tables: list[TableRegion] = []
     loose: list[Rule] = []
-    for network in _adopt_border_rules(_networks(_rules(page))):
+    for network in _adopt_border_rules(_networks(list(rules) if rules is not None else _rules(page))):
         horizontals = sum(r.horizontal for r in network)
         table = _grid(network, page.words) if 2 <= horizontals < len(network) else None
         if table is not None:

@@ -17,17 +17,33 @@ import itertools
 
 from docuforge.document.geometry import Box, center_in
 from docuforge.document.raw import RawPage
-from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
+from docuforge.parse.aligned import aligned_table, word_count
+from docuforge.parse.booktabs import between_rules, stacks
 from docuforge.parse.cells import CellRegion, TableRegion
-from docuforge.parse.lines import Row, Segment
-from docuforge.parse.ruled import Rule, ruled_tables
+from docuforge.parse.lines import Row, Segment, right_to_left
+from docuforge.parse.mechanisms import MECHANISMS
+from docuforge.parse.rivers import split_at_rivers
+from docuforge.parse.ruled import Rule, page_rules, ruled_tables
+from docuforge.parse.runs import text_runs
+from docuforge.parse.turned import turned_tables, upright_rows
 
 __all__ = ["CellRegion", "TableRegion", "find_tables"]
 
 
-def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: float) -> list[TableRegion]:
-    """Every table on the page; their segments are marked used."""
-    tables, loose = ruled_tables(page)
+def find_tables(
+    page: RawPage, rows: list[Row], segments: list[Segment], body: float, turned: bool = True
+) -> list[TableRegion]:
+    """Every table on the page; their segments are marked used. `turned`: look for tables turned
+    a quarter turn among the page's upright text too."""
+    if turned:
+        rows = upright_rows(page, rows, segments)
+    split_at_rivers(rows, segments, body)
+    every_rule = page_rules(page)
+    tables, loose = ruled_tables(page, every_rule)
+    if turned:
+        upright = turned_tables(page, lambda p, r, s, b: find_tables(p, r, s, b, turned=False))
+        # A turned table's grid, read in the page's frame, is that table on its side.
+        tables = [t for t in tables if not any(_overlaps(t.box, u.box) for u in upright)] + upright
     for table in tables:
         _claim(table, segments)
     for stack in stacks(loose, body):
@@ -37,12 +53,28 @@ def find_tables(page: RawPage, rows: list[Row], segments: list[Segment], body: f
         if table is not None and not any(_overlaps(table.box, t.box) for t in tables):
             tables.append(table)
             _claim(table, segments)
+    drawn = every_rule if MECHANISMS.rule_bounds else []
     for run, above in text_runs(rows, body):
         for table in _within_columns(run, above, rows, body, page.width):
+            table = _within_rules(table, run, above, drawn, body, page.width)
             if not any(_overlaps(table.box, t.box) for t in tables):
                 tables.append(table)
                 _claim(table, segments)
+    for table in tables:
+        _read_right_to_left(table)
     return tables
+
+
+def _read_right_to_left(table: TableRegion) -> None:
+    """A table of Hebrew or Arabic is read from the right: its first column is the rightmost."""
+    if not MECHANISMS.rtl_rows or table.formula:
+        return
+    words = [w for cell in table.cells for w in cell.words]
+    if not words or not right_to_left(words):
+        return
+    for cell in table.cells:
+        cell.col = table.n_cols - cell.col - cell.col_span
+    table.cells.sort(key=lambda c: (c.row, c.col))
 
 
 # Rows on each side of a gutter that sit on one line, for the two sides to be one table's cells:
@@ -72,6 +104,48 @@ def _within_columns(
         for sub_run, sub_above in text_runs(side, body):
             found += _within_columns(sub_run, sub_above, rows, body, width)
     return found
+
+
+def _within_rules(
+    table: TableRegion, run: list[Row], above: list[Row], drawn: list[Rule], body: float, width: float
+) -> TableRegion:
+    """A text-aligned table found again within the rules drawn across part of it: a rule under
+    its header, or a frame around it, bounds the table; text beside them (a column of labels
+    outside) or above the frame (a title) is no part of it."""
+    x0, y0, x1, y1 = table.box
+    long = [r for r in drawn if r.end - r.start >= 5 * body]
+    across = [
+        r for r in long if r.horizontal and y0 - body <= r.at <= y1 + body and r.start < x1 and r.end > x0
+    ]
+    if not across:
+        return table
+    left, right = min(r.start for r in across), max(r.end for r in across)
+    # The rules reach about as far as the table's text, or further: they bound nothing.
+    if left <= x0 + body and right >= x1 - body:
+        left, right = min(left, x0), max(right, x1)
+    sides = [r for r in long if not r.horizontal and (abs(r.at - left) <= body or abs(r.at - right) <= body)]
+    top = min((r.start for r in sides), default=-1e9)
+    bottom = max((r.end for r in sides), default=1e9)
+    if left <= x0 + 1 and right >= x1 - 1 and top <= y0 + 1 and bottom >= y1 - 1:
+        return table
+
+    def inside(rows: list[Row]) -> list[Row]:
+        kept = [
+            _row(
+                [
+                    s
+                    for s in row.segments
+                    if left - body <= s.x0
+                    and s.x1 <= right + body
+                    and top - 1 <= (s.y0 + s.y1) / 2 <= bottom + 1
+                ]
+            )
+            for row in rows
+        ]
+        return [row for row in kept if row.segments]
+
+    found = aligned_table(inside(run), None, body, width, above=inside(above))
+    return found if found is not None and not found.formula else table
 
 
 def _apart_from_paragraph(
