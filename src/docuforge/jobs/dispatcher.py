@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from docuforge.config import Settings
 from docuforge.db import Database, utcnow
 from docuforge.errors import ErrorCode
+from docuforge.jobs import registry
 from docuforge.jobs.retention import RetentionSweep
 from docuforge.models import Job
 from docuforge.observability import get_logger
@@ -128,6 +129,7 @@ class Dispatcher:
                 return  # the broker is away; the next sweep tries again
 
     async def finish_deletions(self) -> None:
+        registry.load(self.settings)  # each job type's on_delete, whichever process sweeps
         async with self.database.session() as session:
             doomed = list(
                 (
@@ -141,6 +143,9 @@ class Dispatcher:
                 if key:
                     await self.storage.delete(key)
             async with self.database.session() as session:
+                spec = registry.spec(job.type)
+                if spec is not None and spec.on_delete is not None:
+                    await spec.on_delete(session, job.id)
                 await session.execute(
                     update(Job)
                     .where(Job.id == job.id, Job.deletion == "deleting")

@@ -64,6 +64,9 @@ class JobContext:
 
 
 Task = Callable[[JobContext], Awaitable[TaskResult]]
+# Deletes what a job of this type keeps outside its blobs (rows of its own), in the session given
+# (an AsyncSession), when the job is deleted or expires: DELETE /job and retention alike.
+OnDelete = Callable[[Any, uuid.UUID], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -71,14 +74,15 @@ class TaskSpec:
     name: str
     run: Task
     reducto_type: str  # the `type` Reducto's job views show: Parse, Extract, Split...
+    on_delete: OnDelete | None = None
 
 
 _TASKS: dict[str, TaskSpec] = {}
 
 
-def task(name: str, reducto_type: str) -> Callable[[Task], Task]:
+def task(name: str, reducto_type: str, on_delete: OnDelete | None = None) -> Callable[[Task], Task]:
     def register(fn: Task) -> Task:
-        _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type)
+        _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type, on_delete=on_delete)
         return fn
 
     return register
@@ -100,3 +104,8 @@ def get(name: str) -> TaskSpec:
 def reducto_type(name: str) -> str:
     spec = _TASKS.get(name)
     return spec.reducto_type if spec else name.split(".")[0].capitalize()
+
+
+def spec(name: str) -> TaskSpec | None:
+    """The registered type of that name, or None (a type whose module is not loaded here)."""
+    return _TASKS.get(name)

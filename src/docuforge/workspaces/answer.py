@@ -19,14 +19,14 @@ from pydantic import BaseModel, Field
 from docuforge.index.bm25 import tokens
 from docuforge.index.store import Hit
 
-Kind = Literal["amount", "date", "yes_no", "party", "percentage", "count", "text"]
+Kind = Literal["amount", "date", "time", "yes_no", "party", "percentage", "count", "identifier", "text"]
 
 _YES_NO = re.compile(
     r"^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|shall|should|must|may)\b", re.I
 )
 _CURRENCY = r"(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|€|\$|£|¥)"
 _NUMBER = r"\d{1,3}(?:[,.\u2019' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE = r"(?:\s?(?:million|billion|thousand|bn|mn|m|k)\b)?"
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m|k)\b)?"
 AMOUNT = re.compile(
     rf"{_CURRENCY}\s?(?:{_NUMBER}){_SCALE}|(?:{_NUMBER}){_SCALE}\s?(?:{_CURRENCY}|euros?|dollars?|pounds?)",
     re.I,
@@ -38,6 +38,17 @@ NUMBER_WORD = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# The second year of a range ("1992-93", "2019/2020") is a when, like the first.
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-\u2013\u2014/]\s?(?:\d{2}|(?:19|20)\d\d)\b")
+# A number right after a capitalized name or a lone letter names a version or a model
+# ("Dolma 1.7", "IBM i 7.2", "Wang 1200"), not an amount or a count.
+_NAMED = re.compile(r"(?:\b[A-Z][A-Za-z]*|\b[a-z])\s$")
+TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?\s?m\.?(?=\W|$)|o'clock)|\b\d{1,2}\s?[ap]\.m\.", re.I)
+# An identifier mixes digits with letters or joins digit groups with a dash or slash:
+# REDP-5110-00, 07-1315, ISO/IEC 27001, AB12345.
+IDENTIFIER = re.compile(
+    r"\b(?=[A-Za-z0-9./-]*\d)(?:[A-Z]{1,8}[-/ ]?\d[\w./-]*|\d+(?:[-/]\w+)+|[A-Z0-9]*\d[A-Z][A-Z0-9]*)\b"
+)
 PERCENT = re.compile(rf"(?:{_NUMBER})\s?(?:%|per ?cent\b|percent\b)", re.I)
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -57,11 +68,18 @@ PARTY = re.compile(
     rf"\b(?:[A-Z][\w&'\-]*\.?\s+){{0,5}}{_ORG_SUFFIX}\b"
     rf"|\b(?:City|Municipality|Department|Ministry|Republic|State|Port|Region) of (?:[A-Z][\w\-]*\s?){{1,4}}"
 )
-_CAPITALIZED = re.compile(r"\b[A-Z][\w&'\-]+(?:\s+(?:of|and|&|de|der|van|von|the)?\s*[A-Z][\w&'\-]+){1,5}")
+# Capitalized words in a row, initials included ("Betty D. Montgomery", "MICHAEL A. KNOWLES").
+_CAPITALIZED = re.compile(
+    r"\b[A-Z][\w&'\-]+(?:\s+(?:(?:of|and|&|de|der|van|von|the)\s+)?(?:[A-Z]\.|[A-Z][\w&'\-]+)){1,5}"
+)
 _NEGATION = re.compile(r"\b(no|not|never|none|without|neither|nor|n't|excluded|shall not|does not)\b", re.I)
 # Sentences end at . ! ? before a capital or digit, and at line ends (a table row is one line).
 _WORDS = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+# An initial ("Betty D. Montgomery") or a common abbreviation's full stop ends no sentence.
+_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bv\.)"
+    r"(?<!\bvs\.)(?<!\bInc\.)(?<!\bCo\.)(?<!\bNo\.)\s+(?=[A-Z0-9\"'(])|\n+"
+)
 
 
 class AnswerOptions(BaseModel):
@@ -78,7 +96,11 @@ class AnswerOptions(BaseModel):
         400, ge=50, description="Characters of a supporting sentence kept in the answer."
     )
     citations: int = Field(3, ge=1, le=20, description="Passages cited with an answer.")
-    skip_years: bool = Field(True, description="A bare year is not taken as an amount or a count.")
+    skip_years: bool = Field(
+        True,
+        description="A bare year, a range of years or a version after a name (Dolma 1.7) is not taken "
+        "as an amount or a count.",
+    )
     short_penalty: float = Field(
         0.2, ge=0, description="Taken off a sentence of five words or fewer that holds no value (a heading)."
     )
@@ -100,6 +122,16 @@ class Answer(BaseModel):
 def question_kind(question: str) -> Kind:
     """What sort of value the question asks for, from its wording."""
     text = question.strip().lower()
+    if re.search(r"\bwhat time\b|\bat what hour\b", text):
+        return "time"
+    # "the docket number", "the number of this publication": a name, unlike "the number of people".
+    if re.search(
+        r"\b(docket|case|publication|reference|ref|serial|invoice|order|policy|account|model|part|report|"
+        r"document|file|tender|contract|registration|tracking|project|form|isbn|issn)\s+(number|no\.?|id|code)\b"
+        r"|\bnumber of (this|that) |\b(identifier|reference code)\b",
+        text,
+    ):
+        return "identifier"
     if re.search(r"\b(percentage|percent|per cent|rate|share|ratio)\b|%", text):
         return "percentage"
     if re.search(r"\bhow (many|much time)\b|\bnumber of\b|\bcount of\b", text):
@@ -148,6 +180,10 @@ def _matches(kind: Kind, sentence: str) -> list[re.Match[str]]:
         return list(PLAIN_NUMBER.finditer(sentence)) or list(NUMBER_WORD.finditer(sentence))
     if kind == "date":
         return list(DATE.finditer(sentence))
+    if kind == "time":
+        return list(TIME.finditer(sentence))
+    if kind == "identifier":
+        return list(IDENTIFIER.finditer(sentence))
     if kind == "party":
         return list(PARTY.finditer(sentence)) or list(_CAPITALIZED.finditer(sentence))
     return []
@@ -164,19 +200,28 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years:
     found = [
         m
         for m in _matches(kind, sentence)
-        if m.group(0).strip(" .,;") and not _LABEL.search(sentence[max(0, m.start() - 12) : m.start()])
+        if m.group(0).strip(" .,;")
+        # "Table 5" names a table; but "No. 07-1315" is the identifier asked for.
+        and (kind == "identifier" or not _LABEL.search(sentence[max(0, m.start() - 12) : m.start()]))
     ]
     if asked:
         # A value the question itself names (the year in "issuance in 2007") is not the answer.
         found = [m for m in found if not set(tokens(m.group(0))) <= asked] or found
     if skip_years and kind in ("amount", "count"):
-        # A bare year, or a number inside a date, is when, rarely the amount or count asked for.
+        # A bare year, or a number inside a date or a range of years, is when, rarely the amount
+        # or count asked for; nor is a version or model number after a name.
         dates = [(d.start(), d.end()) for d in DATE.finditer(sentence)]
+        dates += [(d.start(), d.end()) for d in _YEAR_RANGE.finditer(sentence)]
         found = [
             m
             for m in found
             if not _YEAR.match(m.group(0).strip(" .,;"))
             and not any(start <= m.start() < end for start, end in dates)
+            and not (
+                _NAMED.search(sentence[max(0, m.start() - 24) : m.start()])
+                and not re.search(r"[a-z]", m.group(0).lower().lstrip("0123456789.,' "))
+                and not AMOUNT.fullmatch(m.group(0))
+            )
         ]
     if not found:
         return None
@@ -194,7 +239,9 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years:
                 return min(before) if before else 10_000 + min(abs(match.start() - end) for end in anchors)
 
             best = min(found, key=distance)
-    return best.group(0).strip(" .,;")
+    value = best.group(0).strip(" ,;")
+    # A sentence's full stop is not the value's, but the one of "p.m." is.
+    return value if re.search(r"\b[ap]\.m\.$", value, re.I) else value.rstrip(".")
 
 
 def _yes_no(question: str, sentence: str) -> str:
