@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks.classification.corpus import CATEGORIES, documents, half
 from docuforge.classification import Category, ClassifyOptions, classify
 from docuforge.document.model import Document
-from docuforge.parse.options import ParseOptions
+from docuforge.parse.options import PageSpan, ParseOptions
 from docuforge.parse.pipeline import parse
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=8)
     args = parser.parse_args()
     categories = [Category(name=c["name"], criteria=c["criteria"]) for c in CATEGORIES]
-    options = ParseOptions.model_validate({"settings": {"page_range": {"start": 1, "end": 5}}})
+    options = ParseOptions(page_range=[PageSpan(start=1, end=5)])
     rows = []
     for index, (kind, path) in enumerate(documents(args.per_kind)):
         document, parse_s = parsed(path, options)

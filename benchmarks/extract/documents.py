@@ -22,8 +22,7 @@ def parsed(source: Path, group: str) -> tuple[Document, float]:
     from docuforge.parse.options import ParseOptions
     from docuforge.parse.pipeline import parse
 
-    options = ParseOptions()
-    options.settings.return_citations = True
+    options = ParseOptions(word_boxes=True)
     started = time.perf_counter()
     document = parse(source, options)
     seconds = time.perf_counter() - started

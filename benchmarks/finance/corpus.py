@@ -1,7 +1,9 @@
 """The finance benchmark's statements: generated with exact ground truth in many styles, some scanned.
 
 Case i is drawn from random.Random(i); even cases tune, odd cases report. Files go to
-benchmarks/.cache/finance/ (PDFs, and PNG renderings for the scanned ones).
+benchmarks/.cache/finance/ (PDFs, and PNG renderings for the scanned ones). scan_cases() adds statements
+that are all scanned, each with its own degradation (resolution 150-300 dpi, skew, noise, blur), drawn
+from seeds of their own so the main cases stay as they were.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Case:
     style: Style
     scanned: bool
     split: str  # tune or report
+    degradation: Degradation | None = None  # set for scan_cases
 
 
 def random_style(rng: random.Random) -> Style:
@@ -49,10 +52,37 @@ def random_style(rng: random.Random) -> Style:
     )
 
 
-def make_case(index: int, scanned_every: int = 5) -> Case:
+@dataclass
+class Degradation:
+    """How a page is scanned: resolution, skew in degrees, noise (grey levels), blur radius (pixels)."""
+
+    dpi: int = 200
+    skew: float = 0.0
+    noise: float = 12.0
+    blur: float = 0.0
+
+    def __str__(self) -> str:
+        return f"{self.dpi}dpi skew {self.skew:+.2f} noise {self.noise:.0f} blur {self.blur:.1f}"
+
+
+SCAN_SEED = 100_000  # scan_cases draw from seeds past the main cases'
+
+
+def random_degradation(rng: random.Random) -> Degradation:
+    return Degradation(
+        dpi=rng.choice((150, 200, 200, 300)),
+        skew=rng.uniform(-1.2, 1.2),
+        noise=rng.uniform(4, 20),
+        blur=rng.choice((0.0, 0.0, 0.6, 1.0)),
+    )
+
+
+def make_case(
+    index: int, scanned_every: int = 5, degradation: Degradation | None = None, write: bool = True
+) -> Case:
     rng = random.Random(index)
     style = random_style(rng)
-    scanned = index % scanned_every == 3
+    scanned = index % scanned_every == 3 or degradation is not None
     n_statements = 1 if scanned else rng.choice((1, 1, 2, 3))
     kinds = rng.sample(KINDS, n_statements)
     n_periods = rng.choice((2, 2, 3, 4, 5))
@@ -83,27 +113,36 @@ def make_case(index: int, scanned_every: int = 5) -> Case:
         company = gs.company
         statements.append((gs, page))
         page += 1
-    CACHE.mkdir(parents=True, exist_ok=True)
-    pdf = make_pdf([(gs, style) for gs, _ in statements], cover=cover)
     path = CACHE / f"case{index:03d}.pdf"
-    path.write_bytes(pdf)
-    if scanned:
-        path = _scan(pdf, CACHE / f"case{index:03d}.png", rng)
-    return Case(index, path, statements, style, scanned, "tune" if index % 2 == 0 else "report")
+    if write:  # else only the ground truth is wanted (the files are there)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        pdf = make_pdf([(gs, style) for gs, _ in statements], cover=cover)
+        path.write_bytes(pdf)
+        if scanned:
+            path = _scan(pdf, CACHE / f"case{index:03d}.png", rng, degradation)
+    elif scanned:
+        path = CACHE / f"case{index:03d}.png"
+    return Case(index, path, statements, style, scanned, "tune" if index % 2 == 0 else "report", degradation)
 
 
-def _scan(pdf: bytes, out: Path, rng: random.Random) -> Path:
-    """The first page rendered at 200 dpi, greyed and speckled like a scan."""
+def _scan(pdf: bytes, out: Path, rng: random.Random, degradation: Degradation | None = None) -> Path:
+    """The first page rendered, greyed, speckled and turned like a scan (200 dpi and a slight skew unless
+    a degradation says otherwise)."""
     import numpy as np
     import pypdfium2
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
+    d = degradation or Degradation()
     document = pypdfium2.PdfDocument(pdf)
-    image = document[0].render(scale=200 / 72).to_pil().convert("L")
+    image = document[0].render(scale=d.dpi / 72).to_pil().convert("L")
+    if d.blur:
+        image = image.filter(ImageFilter.GaussianBlur(d.blur))
     pixels = np.asarray(image, dtype=np.float32)
-    noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 12, pixels.shape)
+    noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, d.noise, pixels.shape)
     pixels = np.clip(pixels * 0.92 + 10 + noise, 0, 255).astype("uint8")
-    scan = Image.fromarray(pixels).rotate(rng.uniform(-0.4, 0.4), fillcolor=235)
+    skew = d.skew if degradation is not None else rng.uniform(-0.4, 0.4)
+    resample = Image.Resampling.BILINEAR if degradation is not None else Image.Resampling.NEAREST
+    scan = Image.fromarray(pixels).rotate(skew, fillcolor=235, resample=resample)
     buffer = io.BytesIO()
     scan.save(buffer, format="PNG")
     out.write_bytes(buffer.getvalue())
@@ -112,3 +151,13 @@ def _scan(pdf: bytes, out: Path, rng: random.Random) -> Path:
 
 def cases(n: int) -> list[Case]:
     return [make_case(i) for i in range(n)]
+
+
+def scan_cases(n: int, write: bool = True) -> list[Case]:
+    """n statements, every one scanned with a degradation of its own; even tune, odd report."""
+    out = []
+    for i in range(n):
+        index = SCAN_SEED + i
+        degradation = random_degradation(random.Random(f"scan{index}"))
+        out.append(make_case(index, degradation=degradation, write=write))
+    return out

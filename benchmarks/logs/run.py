@@ -25,6 +25,7 @@ from pathlib import Path
 from benchmarks.logs.generate import FORMATS, Counts, generate
 
 RESULTS = Path("benchmarks/results")
+ROW_GROUP = 16_384  # as ingest writes them
 DUCKDB_READERS = {
     "jsonl": "read_json('{path}', format='newline_delimited', ignore_errors=true)",
     "json_array": "read_json('{path}', format='array', ignore_errors=true)",
@@ -37,7 +38,7 @@ def _pin() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
 
 
-def child_ingest(path: str, fmt: str, out: str) -> dict:
+def child_ingest(path: str, fmt: str, out: str, columnar: bool = True) -> dict:
     _pin()
     from docuforge.logs.ingest import ingest
     from docuforge.logs.reader import sniff
@@ -46,7 +47,8 @@ def child_ingest(path: str, fmt: str, out: str) -> dict:
 
     sniffed = sniff(head(Path(path)))
     started, cpu = time.perf_counter(), time.process_time()
-    stats = ingest(Path(path), Path(out), "bench", ParseOptions(format=LogFormat(fmt), year=2026))
+    options = ParseOptions(format=LogFormat(fmt), year=2026, columnar=columnar)
+    stats = ingest(Path(path), Path(out), "bench", options)
     # CPU seconds are the per-core cost even when other work shares the core; wall time beside it.
     seconds, wall = time.process_time() - cpu, time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -95,20 +97,27 @@ def in_child(kind: str, *args: str) -> dict:
 
 
 def big_dataset(source: Path, target: Path, records: int) -> int:
-    """At least `records` rows: whole copies of one ingest, each a day later, as one job's Parquet."""
-    import duckdb
+    """At least `records` rows: whole copies of one ingest, each a day later, as one job's Parquet.
 
-    connection = duckdb.connect()
-    have = connection.execute(f"SELECT count(*) FROM read_parquet('{source}')").fetchone()[0]
+    The copies follow each other in time order, as one long log's records would be written."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(source)
+    have = table.num_rows
     copies = -(-records // have)
-    connection.execute(
-        f"""COPY (
-            SELECT job_id, seq + k * {have} AS seq, ts + to_days(CAST(k AS INTEGER)) AS ts, zone, level, message,
-                   template, logger, service, host, attributes, line, end_line
-            FROM read_parquet('{source}'), range({copies}) AS copy(k)
-        ) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)"""
-    )
-    return connection.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
+    day = pa.scalar(86_400_000_000, pa.int64())
+    micros = table.column("ts").cast(pa.int64())
+    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+        for k in range(copies):
+            shifted = pc.add(micros, pc.multiply(day, k)).cast(table.schema.field("ts").type)
+            copy = table.set_column(table.schema.get_field_index("ts"), "ts", shifted)
+            copy = copy.set_column(
+                table.schema.get_field_index("seq"), "seq", pc.add(table.column("seq"), k * have)
+            )
+            writer.write_table(copy, row_group_size=ROW_GROUP)
+    return pq.read_metadata(target).num_rows
 
 
 def big_rollup(source: Path, target: Path, copies: int) -> None:
@@ -196,15 +205,21 @@ def markdown(report: dict) -> str:
         f"Input: {report['mb_per_format']} MB per format from `benchmarks/logs/generate.py` (1% malformed"
         " lines; text: 1% lines with unreadable dates, which join the record above as continuations).",
         "",
-        "| format | MB | records | malformed | counts exact | MB/s per core | peak RSS MB | DuckDB MB/s (1 thread) | DuckDB rows |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| format | MB | records | malformed | counts exact | MB/s per core | peak RSS MB | DuckDB MB/s (1 thread) | DuckDB rows | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["formats"]:
         duck = row.get("duckdb") or {}
         lines.append(
             f"| {row['format']} | {row['mb']:.0f} | {row['records']} | {row['malformed']} | {row['exact']} |"
             f" {row['mb_per_s']:.1f} | {row['peak_rss_mb']:.0f} | {duck.get('mb_per_s', '-')} | {duck.get('rows', '-')} |"
+            f" {row.get('load', '-')} |"
         )
+        if "reference_mb_per_s" in row:
+            lines.append(
+                f"| {row['format']} (reference parser) | {row['mb']:.0f} | | | {row['reference_exact']} |"
+                f" {row['reference_mb_per_s']} | | | | |"
+            )
     lines += ["", "Peak RSS by input size (JSON lines):", "", "| MB | peak RSS MB |", "|---|---|"]
     lines += [f"| {r['mb']:.0f} | {r['peak_rss_mb']:.0f} |" for r in report["rss_by_size"]]
     q = report["queries"]
@@ -213,11 +228,15 @@ def markdown(report: dict) -> str:
         f"Queries over {q['records']:,} records in one job's Parquet (DuckDB, all cores; first run and"
         " median of the next runs):",
         "",
-        "| query | first ms | median ms |",
-        "|---|---|---|",
+        "| query | first ms | median ms | before: first ms | before: median ms |",
+        "|---|---|---|---|---|",
     ]
+    before = q.get("before", {})
     for name, value in q["latency"].items():
-        lines.append(f"| {name} | {value['first_ms']} | {value['median_ms']} |")
+        was = before.get(name, {})
+        lines.append(
+            f"| {name} | {value['first_ms']} | {value['median_ms']} | {was.get('first_ms', '-')} | {was.get('median_ms', '-')} |"
+        )
     lines += [
         "",
         "Targets: JSON lines >= 100 MB/s per core; peak RSS < 300 MB whatever the size; summary < 500 ms over 10 M records.",
@@ -282,6 +301,9 @@ def main() -> None:
         return
     if args.child:
         kind, path, fmt, out = args.child
+        if kind == "ingest-reference":  # the one-line-at-a-time parser, for comparison
+            print(json.dumps(child_ingest(path, fmt, out, columnar=False)))
+            return
         print(json.dumps((child_ingest if kind == "ingest" else child_duckdb)(path, fmt, out)))
         return
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -300,6 +322,7 @@ def main() -> None:
             and got["sniffed"] == fmt
         )
         row = {
+            "load": round(os.getloadavg()[0], 1),
             "format": fmt,
             "mb": mb,
             "expected": asdict(expected),
@@ -307,6 +330,13 @@ def main() -> None:
             "exact": exact,
             "mb_per_s": mb / got["seconds"],
         }
+        if fmt == "jsonl":
+            reference = in_child("ingest-reference", str(source), fmt, str(out))
+            row["reference_mb_per_s"] = round(mb / reference["seconds"], 1)
+            row["reference_exact"] = (reference["records"], reference["malformed"]) == (
+                expected.records,
+                expected.malformed,
+            )
         if fmt in DUCKDB_READERS:
             duck = in_child("duckdb", str(source), fmt, str(args.cache / f"{fmt}.duckdb.parquet"))
             row["duckdb"] = {

@@ -7,27 +7,23 @@ As a library::
     print(docuforge.to_markdown(document))
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
 from docuforge.chunk import chunk
+from docuforge.chunk.options import ChunkOptions
 from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
 from docuforge.editing import fill
 from docuforge.extraction import Extraction, ExtractOptions, extract
-from docuforge.parse import ParseOptions
+from docuforge.parse.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
 from docuforge.splitting import split
-
-try:
-    __version__ = version("docuforge")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+from docuforge.version import __version__
 
 __all__ = [
     "BlockType",
     "Chunk",
+    "ChunkOptions",
     "Document",
     "ExtractOptions",
     "Extraction",

@@ -465,6 +465,12 @@ class LogFilesSettings(BaseModel):
         None, ge=1, description="DuckDB threads per log query (default: all cores)."
     )
     max_jobs_per_query: int = Field(100, ge=1, description="Most log jobs one query across jobs reads.")
+    cache_max_bytes: int = Field(
+        10 * 1024**3, ge=0, description="Most bytes of log Parquet copies cached (least recently used go)."
+    )
+    cache_max_age: float = Field(
+        7 * 86400, gt=0, description="Seconds a cached log Parquet copy is kept unused."
+    )
     default_timezone: str = Field("UTC", description="Zone of log timestamps written without one.")
 
 

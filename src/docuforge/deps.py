@@ -1,6 +1,7 @@
 """The process-wide resources a handler may ask for, as named dependencies.
 
-``create_app``'s lifespan opens them and puts them on ``app.state``; these aliases read them back.
+``create_app``'s lifespan opens them and puts them on ``app.state``; these aliases read them back
+(the job runner's is ``jobs/deps.py``: it belongs to the jobs package).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from docuforge.config import Settings
-from docuforge.jobs.runners import Runner
 from docuforge.storage import BlobStore
 
 
@@ -22,10 +22,5 @@ def get_storage(request: Request) -> BlobStore:
     return request.app.state.storage
 
 
-def get_runner(request: Request) -> Runner:
-    return request.app.state.runner
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StorageDep = Annotated[BlobStore, Depends(get_storage)]
-RunnerDep = Annotated[Runner, Depends(get_runner)]

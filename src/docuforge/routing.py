@@ -17,9 +17,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from docuforge.auth.ratelimit import Rate, retry_after
 from docuforge.config import Settings
 from docuforge.errors import RateLimited, RequestTimeout
+from docuforge.ratelimit import Rate, retry_after
 
 
 class RouteGroup(enum.StrEnum):

@@ -17,7 +17,7 @@ from tests.fixtures.identity import PASSWORD, Tenant
 from tests.fixtures.processes import docuforge_server
 from tests.fixtures.services import REDIS_URL, require_redis
 
-from docuforge.auth.ratelimit import Limiter, MemoryLimiter, Rate, RedisLimiter
+from docuforge.ratelimit import Limiter, MemoryLimiter, Rate, RedisLimiter
 from docuforge.server import create_app
 
 

@@ -7,8 +7,8 @@ from tests.fixtures.pdfs import LOREM, Figure, Heading, Page, Paragraph, make_pd
 
 import docuforge
 from docuforge.chunk import chunk
+from docuforge.chunk.options import ChunkOptions
 from docuforge.document.model import BlockType, Document
-from docuforge.parse.options import ParseOptions
 
 
 @pytest.fixture(scope="module")
@@ -38,34 +38,34 @@ def document() -> Document:
     return docuforge.parse(make_pdf(pages))
 
 
-def chunks(document: Document, **chunking: object) -> list:
-    return chunk(document, ParseOptions.model_validate({"retrieval": {"chunking": chunking}}))
+def chunks(document: Document, **options: object) -> list:
+    return chunk(document, ChunkOptions.model_validate(options))
 
 
 def test_disabled_is_one_chunk_of_everything(document: Document) -> None:
-    [only] = chunks(document, chunk_mode="disabled")
+    [only] = chunks(document, mode="disabled")
     assert len(only.blocks) == sum(len(p.blocks) for p in document.pages)
     assert only.content.startswith("# Guide") and "## 3. End" in only.content
 
 
 def test_block_and_page_modes(document: Document) -> None:
-    assert [len(c.blocks) for c in chunks(document, chunk_mode="block")] == [1] * sum(
+    assert [len(c.blocks) for c in chunks(document, mode="block")] == [1] * sum(
         len(p.blocks) for p in document.pages
     )
-    pages = chunks(document, chunk_mode="page")
+    pages = chunks(document, mode="page")
     assert len(pages) == 2 and {b.bbox.page for b in pages[1].blocks} == {2}
 
 
 def test_section_modes_start_at_headings(document: Document) -> None:
-    sections = chunks(document, chunk_mode="section")
+    sections = chunks(document, mode="section")
     assert [c.blocks[0].content for c in sections] == ["Guide", "1. Start", "2. Middle", "3. End"]
-    per_page = chunks(document, chunk_mode="page_sections")
+    per_page = chunks(document, mode="page_sections")
     assert [c.blocks[0].content for c in per_page] == ["Guide", "1. Start", "2. Middle", "3. End"]
     assert all(len({b.bbox.page for b in c.blocks}) == 1 for c in per_page)
 
 
 def test_variable_keeps_headings_and_captions_with_their_content(document: Document) -> None:
-    pieces = chunks(document, chunk_mode="variable", chunk_size=400)
+    pieces = chunks(document, mode="variable", size=400)
     assert len(pieces) >= 3
     for piece in pieces:
         assert piece.blocks[-1].type not in (BlockType.TITLE, BlockType.SECTION_HEADER), (
@@ -79,8 +79,8 @@ def test_variable_keeps_headings_and_captions_with_their_content(document: Docum
 
 
 def test_overlap_repeats_the_end_of_the_previous_chunk(document: Document) -> None:
-    pieces = chunks(document, chunk_mode="section", chunk_overlap=40)
-    plain = chunks(document, chunk_mode="section")
+    pieces = chunks(document, mode="section", overlap=40)
+    plain = chunks(document, mode="section")
     for previous, current, original in zip(plain, pieces[1:], plain[1:], strict=False):
         shared = current.content[: len(current.content) - len(original.content) - 2]
         assert previous.content.endswith(shared) and 0 < len(shared) <= 40
@@ -88,9 +88,7 @@ def test_overlap_repeats_the_end_of_the_previous_chunk(document: Document) -> No
 
 
 def test_filter_blocks_and_page_markers(document: Document) -> None:
-    options = ParseOptions.model_validate(
-        {"retrieval": {"filter_blocks": ["Page Number", "Figure"]}, "formatting": {"add_page_markers": True}}
-    )
+    options = ChunkOptions.model_validate({"filter_blocks": ["Page Number", "Figure"], "page_markers": True})
     [only] = chunk(document, options)
     assert any(b.type is BlockType.PAGE_NUMBER for b in only.blocks)  # kept in blocks
     assert "<!-- page 1 start -->" in only.content and "<!-- page 2 end -->" in only.content

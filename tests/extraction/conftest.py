@@ -57,9 +57,7 @@ def invoice_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def invoice(invoice_pdf: Path) -> Document:
-    options = ParseOptions()
-    options.settings.return_citations = True
-    return parse(invoice_pdf, options)
+    return parse(invoice_pdf, ParseOptions(word_boxes=True))
 
 
 INVOICE_SCHEMA = {

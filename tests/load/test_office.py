@@ -21,7 +21,7 @@ from tests.fixtures.services import skip_unless_ci
 import docuforge
 from docuforge.document.model import BlockType, Document
 from docuforge.errors import DocuforgeError, ErrorCode
-from docuforge.parse.options import ParseOptions
+from docuforge.parse.options import ParseOptions, SpreadsheetOptions
 from docuforge.render.markdown import to_markdown
 
 
@@ -135,7 +135,7 @@ def test_pptx_slides_are_pages_with_real_boxes_and_notes():
     note = next(b for b in document.pages[1].blocks if b.content == "Source: port log")
     assert note.bbox.left == pytest.approx(Inches(6) / width, abs=1e-3) and note.bbox.page == 2
     only_second = docuforge.parse(
-        saved(deck), ParseOptions.model_validate({"settings": {"page_range": [2]}}), extension="pptx"
+        saved(deck), ParseOptions(page_range=[2]), extension="pptx"
     )
     assert [p.original_number for p in only_second.pages] == [2]
 
@@ -212,26 +212,23 @@ def test_xlsx_sheets_tables_titles_merges_hidden_and_splits():
     pieces = [b.table for b in document.pages[1].blocks if b.table is not None]
     assert [t.n_rows for t in pieces] == [51, 51, 21]  # 50 rows each, the header repeated
     assert all(t.cells[0].text == "Day" and t.cells[0].header for t in pieces)
-    options = ParseOptions.model_validate(
-        {
-            "settings": {"page_range": ["Sales"]},
-            "spreadsheet": {
-                "exclude": ["hidden_rows", "hidden_sheets"],
-                "split_large_tables": {"enabled": False},
-            },
-        }
+    options = ParseOptions(
+        page_range=["Sales"],
+        spreadsheet=SpreadsheetOptions(
+            exclude=frozenset({"hidden_rows", "hidden_sheets"}), split_tables=False
+        ),
     )
     chosen = docuforge.parse(data, options, extension="xlsx")
     assert [p.name for p in chosen.pages] == ["Sales"]
     assert "South" not in to_markdown(chosen)
     with pytest.raises(DocuforgeError) as caught:
         docuforge.parse(
-            data, ParseOptions.model_validate({"spreadsheet": {"max_cell_count": 10}}), extension="xlsx"
+            data, ParseOptions(spreadsheet=SpreadsheetOptions(max_cell_count=10)), extension="xlsx"
         )
     assert caught.value.code is ErrorCode.CELL_COUNT_EXCEEDED and caught.value.status_code == 422
     with pytest.raises(DocuforgeError) as caught:
         docuforge.parse(
-            data, ParseOptions.model_validate({"settings": {"page_range": ["Nope"]}}), extension="xlsx"
+            data, ParseOptions(page_range=["Nope"]), extension="xlsx"
         )
     assert caught.value.code is ErrorCode.INVALID_CONFIG and "'Sales'" in caught.value.message
 

@@ -3,8 +3,10 @@ Celery worker process on Redis; the queries read the Parquet the worker stored o
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -72,5 +74,14 @@ async def test_seed_flow_on_postgres_s3_and_celery(tmp_path: Path) -> None:
                 assert not cached.exists()
                 await check_queries(c.client, c.tenant, job_id, sample)
                 assert (cached / "records.parquet").exists()
+                # Deleting the job deletes its copies in the query cache with its blobs.
+                deleted = await c.client.delete(f"/job/{job_id}", headers=c.tenant.member.headers)
+                assert deleted.status_code == 202, deleted.text
+                deadline = time.monotonic() + 60
+                while cached.exists() or (await c.job(job_id)).deletion != "deleted":
+                    assert time.monotonic() < deadline, "the deleted job's cached Parquet stayed"
+                    await asyncio.sleep(0.1)
+                gone = await c.client.get(f"/logs/{job_id}/records", headers=c.tenant.member.headers)
+                assert gone.status_code == 410, gone.text
     finally:
         await drop_postgres_database(database_url)

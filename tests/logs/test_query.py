@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -173,3 +174,60 @@ def test_a_job_with_too_many_templates_has_no_usable_rollup(
     assert not rollup.usable(sink.rollup_path) and rollup.usable(tmp_path / "missing.parquet") is False
     summary = query.summary([sink.records_path], [sink.malformed_path], rollup_paths=[sink.rollup_path])
     assert summary["records"] == 100
+
+
+def _all_pages(paths: list[Path], wanted: query.RecordFilter, order: str, limit: int) -> list[tuple]:
+    seen: list[tuple] = []
+    cursor = None
+    while True:
+        rows, cursor = query.records(paths, wanted, order=order, limit=limit, cursor=cursor)  # type: ignore[arg-type]
+        seen += [(row["job_id"], row["seq"]) for row in rows]
+        if cursor is None:
+            return seen
+
+
+def _jumbled_job(folder: Path, job_id: str, count: int, seed: int, timeless: bool) -> Path:
+    """Mostly in time order, with late and early arrivals, ties, and (optionally) lines without time."""
+    rng = random.Random(seed)
+    lines = []
+    for n in range(count):
+        second = n // 2 + rng.choice([0, 0, 0, 0, 3, -7, 40])
+        entry = {
+            "time": (T0 + dt.timedelta(seconds=second)).isoformat(),
+            "level": rng.choice(["info", "info", "warn", "error"]),
+            "msg": f"event {n} {'failed' if n % 7 == 0 else 'ok'}",
+        }
+        if timeless and n % 23 == 0:
+            del entry["time"]
+        lines.append(json.dumps(entry))
+    source = folder / f"{job_id}.log"
+    source.write_text("\n".join(lines) + "\n")
+    sink = ParquetSink(folder / job_id, job_id, row_group=16)
+    for item in read(source):
+        sink.add(item)
+    sink.close()
+    return sink.records_path
+
+
+@pytest.mark.parametrize("timeless", [False, True])
+def test_pages_read_in_time_windows_equal_whole_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timeless: bool
+) -> None:
+    """Pages looked for in windows of row groups are the pages of a scan of everything, whatever
+    the order of the file, the filters, the cursor, or records without a timestamp."""
+    paths = [_jumbled_job(tmp_path, "a", 200, 1, timeless), _jumbled_job(tmp_path, "b", 80, 2, timeless)]
+    cases = [
+        query.RecordFilter(),
+        query.RecordFilter(levels=["error"]),
+        query.RecordFilter(text="failed"),
+        query.RecordFilter(since=T0 + dt.timedelta(seconds=40), until=T0 + dt.timedelta(seconds=120)),
+    ]
+    for order in ("newest", "oldest"):
+        for wanted in cases:
+            monkeypatch.setattr(query, "FIRST_WINDOW", 10**12)
+            whole = _all_pages(paths, wanted, order, 30)
+            monkeypatch.setattr(query, "FIRST_WINDOW", 16)
+            assert _all_pages(paths, wanted, order, 30) == whole, (order, wanted)
+    monkeypatch.setattr(query, "FIRST_WINDOW", 16)
+    windows = query._windows(paths, True, None, None)
+    assert len(windows) > 2 and windows[-1] is None  # the windows were really used

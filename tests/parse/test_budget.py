@@ -1,4 +1,4 @@
-"""settings.time_budget: a parse whose budget runs out keeps the pages it finished, names the rest."""
+"""ParseOptions.time_budget: a parse whose budget runs out keeps the pages it finished, names the rest."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ PDF = make_pdf([Page([Heading(f"Chapter {n}", 18), Paragraph(LOREM)]) for n in r
 
 def test_a_spent_budget_keeps_the_first_pages_and_names_the_rest() -> None:
     # A microsecond is spent by the time the first page is done; the first page always runs.
-    options = ParseOptions.model_validate({"settings": {"time_budget": 1e-6}})
+    options = ParseOptions(time_budget=1e-6)
     document = docuforge.parse(PDF, options)
     assert [page.number for page in document.pages] == [1]
     assert document.blocks().__next__().content == "Chapter 1"
@@ -22,10 +22,10 @@ def test_a_spent_budget_keeps_the_first_pages_and_names_the_rest() -> None:
 
 
 def test_page_range_and_an_ample_budget() -> None:
-    ranged = ParseOptions.model_validate({"settings": {"time_budget": 1e-6, "page_range": [2, 4]}})
+    ranged = ParseOptions(time_budget=1e-6, page_range=[2, 4])
     document = docuforge.parse(PDF, ranged)
     assert len(document.pages) == 1 and missing_pages(document, ranged) == [4]
-    ample = ParseOptions.model_validate({"settings": {"time_budget": 600}})
+    ample = ParseOptions(time_budget=600)
     whole = docuforge.parse(PDF, ample)
     assert len(whole.pages) == 4 and missing_pages(whole, ample) == [] and not whole.warnings
     assert missing_pages(docuforge.parse(PDF), ParseOptions()) == []

@@ -12,17 +12,17 @@ from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge, Unsuppor
 from docuforge.parse.options import ParseOptions
 
 
-def options(**settings: object) -> ParseOptions:
-    return ParseOptions.model_validate({"settings": settings})
+def options(**fields: object) -> ParseOptions:
+    return ParseOptions.model_validate(fields)
 
 
 def test_password_protected_pdfs() -> None:
     locked = make_pdf([Page([Paragraph(SHORT)])], password="s3cret-pass")
     for given in (None, "wrong"):
         with pytest.raises(DocumentError) as caught:
-            docuforge.parse(locked, options(document_password=given))
+            docuforge.parse(locked, options(password=given))
         assert caught.value.code == ErrorCode.DOCUMENT_PASSWORD_PROTECTED and caught.value.status_code == 442
-    document = docuforge.parse(locked, options(document_password="s3cret-pass"))
+    document = docuforge.parse(locked, options(password="s3cret-pass"))
     assert document.pages[0].blocks[0].content == SHORT
 
 
@@ -81,7 +81,7 @@ def test_page_ranges(tmp_path: Path) -> None:
             document.pages[0].blocks[0].bbox.original_page == expected[0]
             and document.pages[0].blocks[0].bbox.page == 1
         )
-    assert [p.original_number for p in docuforge.parse(path, options(page_range={"start": 4})).pages] == [
+    assert [p.original_number for p in docuforge.parse(path, options(page_range=[{"start": 4}])).pages] == [
         4,
         5,
         6,
@@ -140,7 +140,7 @@ def test_document_properties() -> None:
     pdf = make_pdf([Page([Paragraph(SHORT)])], title="The Title", author="An Author")
     plain = docuforge.parse(pdf)
     assert plain.properties.title is None
-    document = docuforge.parse(pdf, options(extract_document_properties=True))
+    document = docuforge.parse(pdf, options(document_properties=True))
     assert document.properties.title == "The Title" and document.properties.author == "An Author"
 
 
@@ -149,7 +149,7 @@ def test_words_only_when_asked() -> None:
     assert all(not line.words for b in docuforge.parse(pdf).blocks() for line in b.lines)
     words = [
         w
-        for b in docuforge.parse(pdf, options(return_ocr_data=True)).blocks()
+        for b in docuforge.parse(pdf, options(word_boxes=True)).blocks()
         for line in b.lines
         for w in line.words
     ]

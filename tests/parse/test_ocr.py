@@ -35,6 +35,7 @@ from docuforge.document.model import BlockType, Document
 from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
 from docuforge.parse.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
+from docuforge.reducto.parse.options import ParseOptions as WireOptions
 from docuforge.render.markdown import to_markdown
 
 TITLE = "Quarterly Report"
@@ -57,7 +58,7 @@ def png(drawn) -> bytes:
 
 @pytest.fixture(scope="module")
 def png_document(png) -> Document:
-    return docuforge.parse(png, ParseOptions.model_validate({"settings": {"return_ocr_data": True}}))
+    return docuforge.parse(png, ParseOptions(word_boxes=True))
 
 
 def test_a_png_is_read_into_blocks_with_boxes_where_the_text_was_drawn(png_document, drawn):
@@ -78,8 +79,7 @@ def test_a_png_is_read_into_blocks_with_boxes_where_the_text_was_drawn(png_docum
 
 
 def test_ocr_words_come_back_with_boxes_and_confidences(png_document):
-    options = ParseOptions.model_validate({"settings": {"return_ocr_data": True}})
-    result = to_full_result(png_document, options)
+    result = to_full_result(png_document, WireOptions.model_validate({"settings": {"return_ocr_data": True}}))
     words = result["ocr"]["words"]
     texts = [w["text"] for w in words]
     assert texts[:2] == ["Quarterly", "Report"]
@@ -116,7 +116,7 @@ def test_a_multi_page_tiff_is_a_document_of_pages(drawn):
     assert TITLE in " ".join(b.content for b in document.pages[0].blocks)
     assert "Second Page Heading" in " ".join(b.content for b in document.pages[1].blocks)
     only_second = docuforge.parse(
-        out.getvalue(), ParseOptions.model_validate({"settings": {"page_range": [2]}})
+        out.getvalue(), ParseOptions(page_range=[2])
     )
     assert [p.original_number for p in only_second.pages] == [2]
 
@@ -206,16 +206,16 @@ def test_a_garbage_text_layer_is_replaced_by_ocr(drawn):
 
 def test_extraction_modes_force_or_forbid_ocr(drawn):
     born_digital = _pdf(["Plain text that pdfium reads."])
-    ocr_mode = ParseOptions.model_validate({"settings": {"extraction_mode": "ocr"}})
+    ocr_mode = ParseOptions(ocr_mode="ocr")
     forced = docuforge.parse(born_digital, ocr_mode)
     assert forced.pages[0].ocr
     assert "Plain text that pdfium reads." in text_of(forced)
     assert (
         "settings.extraction_mode=ocr"
-        not in ParseOptions.model_validate({"settings": {"extraction_mode": "ocr"}}).unsupported()
+        not in WireOptions.model_validate({"settings": {"extraction_mode": "ocr"}}).unsupported()
     )
     metadata = docuforge.parse(
-        _pdf([drawn.image]), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
+        _pdf([drawn.image]), ParseOptions(ocr_mode="metadata")
     )
     assert not metadata.pages[0].ocr
     assert metadata.warnings == ["page 1 has no text layer"]
@@ -440,7 +440,7 @@ def test_text_in_pictures_is_read_beside_a_sparse_text_layer(drawn):
     assert SENTENCE in text and document.pages[0].ocr  # and what the picture says
     assert text.count("Poster printed") == 1
     metadata = docuforge.parse(
-        out.getvalue(), ParseOptions.model_validate({"settings": {"extraction_mode": "metadata"}})
+        out.getvalue(), ParseOptions(ocr_mode="metadata")
     )
     assert SENTENCE not in text_of(metadata)
 
@@ -892,7 +892,7 @@ def test_a_box_ocr_read_as_the_ideograph_drawn_like_it_is_a_checkbox_in_latin_te
     Chinese too, reads it as 区 (crossed) or 口 (empty): in a line of Latin text that is a box."""
     import numpy as np
 
-    from docuforge.load.pdf import RawPage, RawWord
+    from docuforge.document.raw import RawPage, RawWord
     from docuforge.parse.checkboxes import CHECKED, UNCHECKED, marks_from_image
 
     def word(text, x0, run):

@@ -146,7 +146,7 @@ def test_a_number_in_the_top_margin_of_one_page_is_not_a_page_number() -> None:
 
 
 def test_chinese_words_and_lines_are_joined_without_spaces_english_with_them() -> None:
-    from docuforge.load.pdf import RawWord
+    from docuforge.document.raw import RawWord
     from docuforge.parse.cells import text_of
     from docuforge.parse.layout import join_lines
     from docuforge.parse.lines import make_segment

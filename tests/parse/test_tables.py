@@ -8,7 +8,7 @@ from tests.parse.conftest import Table as TableSpec
 import docuforge
 from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Table
 from docuforge.document.model import Page as DocumentPage
-from docuforge.load.pdf import RawWord
+from docuforge.document.raw import RawWord
 from docuforge.parse.lines import rows_and_segments
 from docuforge.parse.merge import join_column_tables
 from docuforge.parse.options import ParseOptions
@@ -75,7 +75,7 @@ def test_merge_tables_joins_a_table_continued_on_the_next_page() -> None:
     separate = blocks(docuforge.parse(pdf), BlockType.TABLE)
     assert [t.table.n_rows for t in separate] == [6, 4]
     merged_document = docuforge.parse(
-        pdf, ParseOptions.model_validate({"formatting": {"merge_tables": True}})
+        pdf, ParseOptions(merge_tables=True)
     )
     tables = blocks(merged_document, BlockType.TABLE)
     assert tables[0].table.n_rows == 9  # the repeated header is dropped
@@ -87,7 +87,7 @@ def test_merge_tables_joins_a_table_continued_on_the_next_page() -> None:
 
 def test_rows_of_one_text_run_have_no_columns() -> None:
     """A ruled box holding single lines of text (us-005 of ICDAR 2013) once crashed the aligner."""
-    from docuforge.load.pdf import RawWord
+    from docuforge.document.raw import RawWord
     from docuforge.parse.aligned import columns_of
     from docuforge.parse.lines import make_segment
 
@@ -518,7 +518,7 @@ def test_strokes_of_big_letters_make_no_ruled_table_but_rules_between_words_do()
     """On a scan, the long straight bars of large type (a headline's 合, a slogan's F) are found
     as rules, and a few of them meet in a grid with a letter in each cell. A table's rules run
     between its words, never through the middle of one."""
-    from docuforge.load.pdf import RawPage
+    from docuforge.document.raw import RawPage
     from docuforge.parse.ruled import ruled_tables
 
     def page(words: list[RawWord]) -> RawPage:

@@ -14,6 +14,8 @@ import docuforge
 from docuforge.document.model import BBox, Cell, Table
 from docuforge.parse.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
+from docuforge.reducto.parse.options import ParseOptions as WireOptions
+from docuforge.reducto.parse.options import engine_options
 from docuforge.render import tables
 from docuforge.render.html import to_html
 from docuforge.render.text import to_text
@@ -101,13 +103,13 @@ def test_html_document() -> None:
 
 
 def test_full_result_matches_the_sdk_model() -> None:
-    options = ParseOptions.model_validate(
+    options = WireOptions.model_validate(
         {
             "settings": {"return_ocr_data": True, "return_citations": True},
             "retrieval": {"chunking": {"chunk_mode": "page"}},
         }
     )
-    result = to_full_result(document(options), options)
+    result = to_full_result(document(engine_options(options)), options)
     parsed = ResultFullResult.model_validate(result)
     assert parsed.type == "full" and len(parsed.chunks) == 1 and parsed.ocr and parsed.ocr.words
     block = parsed.chunks[0].blocks[0]

@@ -6,7 +6,8 @@ from docuforge.admission import service
 from docuforge.admission.schemas import Capacity
 from docuforge.auth.deps import CanRead
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep
+from docuforge.deps import SettingsDep
+from docuforge.jobs.deps import RunnerDep
 from docuforge.routing import router as make_router
 
 router = make_router(tags=["jobs"])

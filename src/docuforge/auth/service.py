@@ -17,13 +17,13 @@ from docuforge.auth import passwords, tokens
 from docuforge.auth.audit import audit
 from docuforge.auth.permissions import Role
 from docuforge.auth.principal import Principal
-from docuforge.auth.ratelimit import Limiter, Rate, retry_after
 from docuforge.auth.schemas import ApiKeyCreate, TokenPair, UserCreate, UserUpdate
 from docuforge.auth.tenancy import get_owned, scoped
 from docuforge.config import Settings
 from docuforge.db import utcnow
 from docuforge.errors import AuthenticationFailed, Conflict, InvalidRequest, PermissionDenied, RateLimited
 from docuforge.models import ApiKey, Organization, RefreshToken, RevokedAccessToken, User
+from docuforge.ratelimit import Limiter, Rate, retry_after
 
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 LOGIN_FAILED = "invalid username or password"
@@ -388,6 +388,15 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_id: uuid.U
         row.revoked_at = utcnow()
         await session.flush()
         audit("key.revoked", principal, api_key_id=str(row.id), name=row.name)
+    return row
+
+
+async def revoke_key_by_id(session: AsyncSession, key_id: uuid.UUID) -> ApiKey | None:
+    """The operator's revocation (the command line): a key of any organization, by its id."""
+    row = await session.get(ApiKey, key_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        await session.flush()
     return row
 
 

@@ -1,4 +1,4 @@
-"""Document to chunks for retrieval, in Reducto's six chunk modes.
+"""Document to chunks for retrieval, in six modes.
 
 variable: blocks gathered toward chunk_size (default about 1,000 characters), never splitting a
 heading from what follows it or a figure from its caption, and starting afresh at a section
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from docuforge.chunk.options import ChunkOptions
 from docuforge.document.model import Block, BlockType, Chunk, Document
-from docuforge.parse.options import ParseOptions
 from docuforge.render.markdown import block_markdown
 
 DEFAULT_SIZE = 1000
@@ -80,10 +80,9 @@ def _variable(blocks: list[Block], size: int, table_format: str) -> list[list[Bl
     return [g for g in groups if g]
 
 
-def group(document: Document, options: ParseOptions) -> list[list[Block]]:
-    settings = options.retrieval.chunking
+def group(document: Document, options: ChunkOptions) -> list[list[Block]]:
     blocks = _blocks(document)
-    mode = settings.chunk_mode
+    mode = options.mode
     if mode == "disabled" or not blocks:
         return [blocks]
     if mode == "block":
@@ -94,29 +93,29 @@ def group(document: Document, options: ParseOptions) -> list[list[Block]]:
         return _by_section(blocks)
     if mode == "page_sections":
         return [section for page in _by_page(blocks) for section in _by_section(page)]
-    return _variable(blocks, settings.chunk_size or DEFAULT_SIZE, options.formatting.table_output_format)
+    return _variable(blocks, options.size or DEFAULT_SIZE, options.table_format)
 
 
-def _content(blocks: list[Block], options: ParseOptions, embed: bool) -> str:
-    hidden = set(options.retrieval.filter_blocks)
-    table_format = options.formatting.table_output_format
+def _content(blocks: list[Block], options: ChunkOptions, embed: bool) -> str:
+    hidden = set(options.filter_blocks)
+    table_format = options.table_format
     parts: list[str] = []
     page = None
     for block in blocks:
-        if options.formatting.add_page_markers and not embed and block.bbox.page != page:
+        if options.page_markers and not embed and block.bbox.page != page:
             if page is not None:
                 parts.append(f"<!-- page {page} end -->")
             page = block.bbox.page
             parts.append(f"<!-- page {page} start -->")
         if block.type in hidden:
             continue
-        if embed and block.type is BlockType.TABLE and options.retrieval.embedding_optimized and block.table:
+        if embed and block.type is BlockType.TABLE and options.embedding_optimized and block.table:
             parts.append(_table_sentences(block))
             continue
         rendered = block_markdown(block, table_format)
         if rendered:
             parts.append(rendered)
-    if options.formatting.add_page_markers and not embed and page is not None:
+    if options.page_markers and not embed and page is not None:
         parts.append(f"<!-- page {page} end -->")
     return "\n\n".join(parts)
 
@@ -142,9 +141,9 @@ def _overlap(previous: str, size: int) -> str:
     return tail[cut + 1 :] if 0 <= cut < len(tail) - 1 and len(tail) == size else tail
 
 
-def chunk(document: Document, options: ParseOptions | None = None) -> list[Chunk]:
-    options = options or ParseOptions()
-    overlap = options.retrieval.chunking.chunk_overlap
+def chunk(document: Document, options: ChunkOptions | None = None) -> list[Chunk]:
+    options = options or ChunkOptions()
+    overlap = options.overlap
     chunks: list[Chunk] = []
     previous = ""
     for blocks in group(document, options):

@@ -30,7 +30,7 @@ class ClassifyOptions(BaseModel):
     metadata: str | None = Field(None, description="Text about the document, read with its own.")
     accurate: bool = Field(False, description="Also score every page alone and keep each category's best.")
     layout_signals: bool = Field(True, description="Turn layout (tables, forms, slides...) into words.")
-    # Off by default: on the classification benchmark's tuning half they cost accuracy (results/).
+    # Off by default: they cost accuracy on the tuning half (benchmarks/results/classification.md).
     embeddings: bool = Field(False, description="Also use the bundled sentence embeddings when installed.")
     temperature: float = Field(0.08, gt=0, description="Softmax temperature from scores to confidences.")
 

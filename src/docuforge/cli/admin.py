@@ -67,18 +67,16 @@ def users_create(
     typer.echo(f"user {user.username} ({user.role}) created: {user.id}")
 
 
-def _organization_rows(org: str, model: type, order: object) -> list:
-    """Every row of `model` that belongs to the named organization, in `order`."""
-    from sqlalchemy import select
-
+def _organization_rows(org: str, listing) -> list:
+    """What `listing(session, principal)` (a service function) finds in the named organization."""
+    from docuforge.auth.permissions import Role
+    from docuforge.auth.principal import Principal
     from docuforge.errors import DocuforgeError
 
     async def work(session):
         organization_id = await find_organization(session, org)
-        rows = await session.execute(
-            select(model).where(model.organization_id == organization_id).order_by(order)
-        )
-        return list(rows.scalars())
+        principal = Principal(kind="user", organization_id=organization_id, role=Role.admin, name="cli")
+        return await listing(session, principal)
 
     try:
         return with_session(load_settings(), work)
@@ -89,9 +87,9 @@ def _organization_rows(org: str, model: type, order: object) -> list:
 @users_app.command("list")
 def users_list(org: Annotated[str, typer.Option(help="Organization name.")] = "default") -> None:
     """List an organization's users."""
-    from docuforge.models import User
+    from docuforge.auth import service
 
-    for user in _organization_rows(org, User, User.username):
+    for user in sorted(_organization_rows(org, service.list_users), key=lambda user: user.username):
         state = "active" if user.is_active else "disabled"
         typer.echo(f"{user.id}  {user.username:<20} {user.role:<7} {state:<8}  {user.email}")
 
@@ -130,9 +128,9 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(org: Annotated[str, typer.Option(help="Organization name.")] = "default") -> None:
     """List an organization's keys (prefixes only)."""
-    from docuforge.models import ApiKey
+    from docuforge.auth import service
 
-    for key in _organization_rows(org, ApiKey, ApiKey.created_at):
+    for key in _organization_rows(org, service.list_keys):
         state = "revoked" if key.revoked_at else "active"
         used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
         typer.echo(f"{key.id}  {key.prefix}…  {key.role:<7} {state:<8} last used {used}  {key.name}")
@@ -143,16 +141,12 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `
     """Revoke a key at once."""
     import uuid
 
-    from docuforge.db import utcnow
-    from docuforge.models import ApiKey
+    from docuforge.auth import service
 
     settings = load_settings()
 
     async def work(session):
-        key = await session.get(ApiKey, uuid.UUID(key_id))
-        if key is not None and key.revoked_at is None:
-            key.revoked_at = utcnow()
-        return key
+        return await service.revoke_key_by_id(session, uuid.UUID(key_id))
 
     try:
         key = with_session(settings, work)

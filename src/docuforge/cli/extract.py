@@ -108,10 +108,8 @@ def extract_command(
             fail(ValueError("the llm engine needs an LLM provider: set DOCUFORGE_LLM__PROVIDER and its URL"))
         llm = client(llm_options)
     try:
-        options = ParseOptions()
-        options.settings.return_citations = True
         with progress_bar(file.name) as on_page:
-            document = parse(file, options, on_page=on_page)
+            document = parse(file, ParseOptions(word_boxes=True), on_page=on_page)
         result = extract(
             document,
             wanted,

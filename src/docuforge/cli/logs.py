@@ -115,11 +115,15 @@ def query_command(
     summary: Annotated[
         bool, typer.Option(help="Counts by level and the commonest messages instead.")
     ] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(help="A Docuforge server's URL: query its log job JOB through the HTTP API."),
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key for --server.")] = None,
 ) -> None:
-    """Records of an ingested log, filtered; or its summary."""
+    """Records of an ingested log (here, or a log job on --server), filtered; or its summary."""
     from docuforge.logs import query
 
-    folder = _dataset(job)
     fields: dict[str, str] = {}
     for pair in field or []:
         name, equals, value = pair.partition("=")
@@ -127,6 +131,19 @@ def query_command(
             fail(ValueError(f"--field takes name=value, not {pair!r}"))
         fields[name] = value
     levels = [part.strip().lower() for value in level or [] for part in value.split(",") if part.strip()]
+    if server:
+        from docuforge.cli.logs_remote import remote_query
+
+        answer = remote_query(
+            server, api_key, job, levels=levels, since=since, until=until, text=grep, fields=fields,
+            oldest=oldest, limit=limit, summary=summary,
+        )  # fmt: skip
+        if isinstance(answer, dict):
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        _print(answer, as_json)
+        return
+    folder = _dataset(job)
     wanted = query.RecordFilter(
         since=_since(since, "--since"),
         until=_since(until, "--until"),
@@ -144,6 +161,10 @@ def query_command(
         )
     except query.QueryError as exc:
         fail(exc)
+    _print(rows, as_json)
+
+
+def _print(rows: list[dict], as_json: bool) -> None:
     for row in rows:
         if as_json:
             typer.echo(json.dumps(row, default=str))

@@ -28,13 +28,8 @@ def _parse(file: Path, pages: str | None, password: str | None):
 
     if not file.is_file():
         fail(FileNotFoundError(f"no such file: {file}"))
-    options = ParseOptions.model_validate(
-        {
-            "settings": {
-                "document_password": password,
-                "page_range": [part.strip() for part in pages.split(",")] if pages else None,
-            }
-        }
+    options = ParseOptions(
+        password=password, page_range=[part.strip() for part in pages.split(",")] if pages else None
     )
     try:
         with progress_bar(file.name) as on_page:

@@ -12,6 +12,9 @@ import typer
 from pydantic import ValidationError
 
 from docuforge.cli.app import app, fail, progress_bar
+from docuforge.parse.options import ParseOptions
+
+_FIELDS = ParseOptions.model_fields
 
 
 class OutputFormat(enum.StrEnum):
@@ -52,7 +55,7 @@ def parse_command(
         str, typer.Option(help="Tables as dynamic, md, html, json, jsonbbox or csv (md, html, json output).")
     ] = "dynamic",
     password: Annotated[
-        str | None, typer.Option(help="Password of an encrypted PDF.", envvar="DOCUFORGE_PDF_PASSWORD")
+        str | None, typer.Option(help=_FIELDS["password"].description, envvar="DOCUFORGE_PDF_PASSWORD")
     ] = None,
     furniture: Annotated[
         bool, typer.Option(help="Keep running headers, footers and page numbers (md).")
@@ -62,10 +65,7 @@ def parse_command(
     ] = None,
     ocr: Annotated[
         str,
-        typer.Option(
-            help="When to OCR a PDF page: hybrid (pages without a sound text layer), ocr (every page) "
-            "or metadata (never). Images are always OCRed.",
-        ),
+        typer.Option(help=_FIELDS["ocr_mode"].description),
     ] = "hybrid",
     ocr_engine: Annotated[
         str,
@@ -77,25 +77,30 @@ def parse_command(
     ] = "rapidocr",
 ) -> None:
     """Parse a document and print it as Markdown, HTML, JSON, layout text or CSV tables."""
+    from docuforge.cli.app import load_settings
     from docuforge.errors import DocuforgeError
-    from docuforge.parse.options import ParseOptions
     from docuforge.parse.pipeline import parse
     from docuforge.reducto.full_result import to_full_result
+    from docuforge.reducto.parse.options import ParseOptions as WireOptions
     from docuforge.render import html as html_render
     from docuforge.render import markdown, text
     from docuforge.render import tables as table_render
 
     try:
-        options = ParseOptions.model_validate(
+        # Reducto's result (--to json) is cut and written by its own options.
+        result_options = WireOptions.model_validate(
             {
                 "formatting": {"table_output_format": table_format},
                 "retrieval": {"chunking": {"chunk_mode": chunk_mode, "chunk_size": chunk_size}},
-                "settings": {
-                    "document_password": password,
-                    "page_range": [part.strip() for part in pages.split(",")] if pages else None,
-                    "extract_document_properties": to in (OutputFormat.document, OutputFormat.html),
-                    "extraction_mode": ocr,
-                },
+            }
+        )
+        options = ParseOptions.model_validate(
+            {
+                "ocr_mode": ocr,
+                "ocr": load_settings().ocr.options(),
+                "page_range": [part.strip() for part in pages.split(",")] if pages else None,
+                "password": password,
+                "document_properties": to in (OutputFormat.document, OutputFormat.html),
             }
         )
     except ValidationError as exc:
@@ -113,7 +118,7 @@ def parse_command(
     elif to is OutputFormat.html:
         rendered = html_render.to_html(document)
     elif to is OutputFormat.json:
-        rendered = json.dumps(to_full_result(document, options), ensure_ascii=False, indent=2) + "\n"
+        rendered = json.dumps(to_full_result(document, result_options), ensure_ascii=False, indent=2) + "\n"
     elif to is OutputFormat.text:
         rendered = text.to_text(document)
     elif to is OutputFormat.document:

@@ -29,24 +29,11 @@ def _principal(organization_id):
 
 def _find(session, org: str, ident: str):
     """The organization's pipeline by id or by name."""
-    from sqlalchemy import select
-
-    from docuforge.errors import ErrorCode, NotFound
-    from docuforge.models import Pipeline
     from docuforge.reducto.pipeline import service
 
     async def find():
         organization_id = await find_organization(session, org)
-        try:
-            return await service.get(session, _principal(organization_id), ident)
-        except NotFound:
-            row = await session.execute(
-                select(Pipeline).where(Pipeline.organization_id == organization_id, Pipeline.name == ident)
-            )
-            found = row.scalar_one_or_none()
-            if found is None:
-                raise NotFound(f"no pipeline {ident!r}", code=ErrorCode.PIPELINE_NOT_FOUND) from None
-            return found
+        return await service.find(session, _principal(organization_id), ident)
 
     return find()
 
@@ -184,9 +171,10 @@ def pipelines_run(
             typer.echo(f"wrote {target}", err=True)
             return
         from docuforge.parse.pipeline import parse
+        from docuforge.reducto.parse.options import engine_options
 
         with progress_bar(file.name) as on_page:
-            document = parse(file, steps.parse, on_page=on_page)
+            document = parse(file, engine_options(steps.parse), on_page=on_page)
         answer: dict[str, object] = {"parse": {"pages": len(document.pages)}}
         if steps.split is not None:
             from docuforge.splitting import Section, SplitOptions, split

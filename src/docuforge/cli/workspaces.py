@@ -57,34 +57,15 @@ class _Context:
             return _principal(await find_organization(session, org))
 
     async def workspace(self, session: Any, principal: Any, ident: str) -> Any:
-        from sqlalchemy import select
-
-        from docuforge.errors import NotFound
-        from docuforge.models import Workspace
         from docuforge.workspaces import service
 
-        try:
-            return await service.get(session, principal, str(uuid.UUID(ident)))
-        except ValueError:
-            pass
-        found = list(
-            (
-                await session.execute(
-                    select(Workspace).where(
-                        Workspace.organization_id == principal.organization_id, Workspace.name == ident
-                    )
-                )
-            ).scalars()
-        )
-        if len(found) != 1:
-            raise NotFound(f"no single workspace named {ident!r}; give its id (docuforge workspaces list)")
-        return found[0]
+        return await service.find(session, principal, ident)
 
     async def follow(self, job_ids: list[uuid.UUID], label: str) -> list[Any]:
         """Run (in-process runner) or wait for (Celery) the jobs, with a progress bar."""
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
-        from docuforge.models import Job
+        from docuforge.jobs import service as jobs_service
 
         await self.runner.start()
         try:
@@ -100,7 +81,7 @@ class _Context:
                 task = bar.add_task(label, total=1.0)
                 while True:
                     async with self.database.session() as session:
-                        jobs = [await session.get(Job, job_id) for job_id in job_ids]
+                        jobs = await jobs_service.jobs_by_id(session, job_ids)
                     done = [
                         j for j in jobs if j is not None and j.status in ("completed", "failed", "cancelled")
                     ]
@@ -215,9 +196,7 @@ def add(
             for job_id in jobs:
                 await context.runner.publish(job_id, "standard")
         async with context.database.session() as session:
-            from docuforge.models import WorkspaceDocument
-
-            return [(await session.get(WorkspaceDocument, d.id) or d, duplicate) for d, duplicate in added]
+            return [(await documents.current(session, d), duplicate) for d, duplicate in added]
 
     for document, duplicate in _run(work):
         note = "already there" if duplicate else document.status

@@ -57,6 +57,7 @@ class Word(_Model):
     text: str
     bbox: BBox
     confidence: float = 1.0
+    bold: bool = Field(False, description="Set in a bold font (text layers only; OCR leaves it False).")
 
 
 class Line(_Model):

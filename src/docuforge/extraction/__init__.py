@@ -64,9 +64,8 @@ def extract(
         from docuforge.parse.options import ParseOptions
         from docuforge.parse.pipeline import parse
 
-        parse_options = ParseOptions()
-        parse_options.settings.return_citations = True  # word boxes: citations hug the value
-        document = parse(Path(document), parse_options)
+        # Word boxes: each citation hugs its value.
+        document = parse(Path(document), ParseOptions(word_boxes=True))
     root = parse_schema(schema)
     if options.engine is Engine.llm:
         if llm is None:

@@ -8,7 +8,7 @@ from fastapi import Query, Request
 
 from docuforge.auth.deps import CanWrite
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, PayloadTooLarge
 from docuforge.files import inputs, service
 from docuforge.files.multipart import MultipartStream
@@ -22,6 +22,7 @@ from docuforge.files.schemas import (
     UploadResponse,
 )
 from docuforge.jobs import service as jobs
+from docuforge.jobs.deps import RunnerDep
 from docuforge.load import detect as formats
 from docuforge.logs import service as logs
 from docuforge.routing import RouteGroup

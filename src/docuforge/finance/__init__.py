@@ -20,7 +20,7 @@ from docuforge.parse.options import ParseOptions
 
 def parse_options() -> ParseOptions:
     """Parse options statements need: every word with its box (indentation and columns come from them)."""
-    return ParseOptions.model_validate({"settings": {"return_ocr_data": True}})
+    return ParseOptions(word_boxes=True)
 
 
 class FinanceOptions(BaseModel):

@@ -14,7 +14,7 @@ from docuforge.finance.rows import Row
 TITLES: dict[StatementType, re.Pattern[str]] = {
     StatementType.EQUITY: re.compile(
         r"changes in (shareholders |stockholders |owners |members )?equity|statements? of "
-        r"(shareholders |stockholders |owners )equity|changes in net assets|equity statement",
+        r"(shareholders |stockholders |owners )equity|changes in net (assets|position)|equity statement",
         re.I,
     ),
     StatementType.CASH_FLOW: re.compile(
@@ -29,7 +29,9 @@ TITLES: dict[StatementType, re.Pattern[str]] = {
     ),
     StatementType.INCOME_STATEMENT: re.compile(
         r"income statements?|statements? of (consolidated )?(operations|income|earnings|profit or loss|"
-        r"comprehensive (income|loss)|loss)|profit (and|&) loss|profit or loss|statements? of operations",
+        r"comprehensive (income|loss)|loss)|profit (and|&) loss|profit or loss|statements? of operations"
+        # public-sector wording (US federal and state/local reports)
+        r"|statements? of net cost|statements? of activities",
         re.I,
     ),
 }

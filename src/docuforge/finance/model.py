@@ -57,8 +57,9 @@ class Check(_Model):
     """One validation: a total recomputed from its components, or the balance-sheet equation."""
 
     kind: str = Field(
-        description="sum (a total down its components), balance_sheet_equation, or across (changes in "
-        "equity: the total column along a line)."
+        description="sum (a total down its components), balance_sheet_equation, across (changes in "
+        "equity: the total column along a line), or ocr_repair (a scanned value read again from the sums "
+        "it enters: actual as OCR read it, expected as repaired)."
     )
     line: str = Field(description="The line checked.")
     period: str

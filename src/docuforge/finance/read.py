@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from docuforge.finance.labels import clean_label, content_words, normalise
+from docuforge.finance.labels import clean_label, normalise
+from docuforge.finance.levels import indent_levels, indented, structural_levels
 from docuforge.finance.model import (
     CellRef,
+    Check,
     Citation,
     Detection,
     Statement,
@@ -28,11 +30,14 @@ from docuforge.finance.numbers import (
     parse_amount,
 )
 from docuforge.finance.periods import parse_period
+from docuforge.finance.repair import repair
 from docuforge.finance.rows import Row, RowOptions, Token
-from docuforge.finance.validate import checks, find_structure, keyword_total
+from docuforge.finance.validate import Structure, checks, find_structure
 
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(\s|,|$)", re.I)
 _NOTE_TOKEN = re.compile(r"^\d{1,2}(\.\d{1,2})?[a-z]?$|^\d{1,2}[a-z]?(,\d{1,2}[a-z]?)+$")
+_MARK_LOOKALIKES = frozenset({"f", "S", "E", "C", "e"})  # how OCR misreads a lone £, $ or €
+_DECIMALS = re.compile(r"\d[.,]\d{1,2}\)?[-\u2212]?\*?$")  # 1,234.5 or (12,3): a number with decimals
 _YEAR = re.compile(r"^(FY)?(19|20)\d{2}[*]?$|^Q[1-4]$", re.I)
 _TITLE_WORDS = re.compile(
     r"thousand|million|billion|statement|balance sheet|'000|^\(?in [a-z.]+|"
@@ -64,8 +69,27 @@ class ReadOptions(BaseModel):
         True, description='"Total ...", "Net cash ...", "Gross profit" lines are totals.'
     )
     wrap_labels: bool = Field(True, description="Join a label that wraps onto the next row.")
+    ocr_separators: bool = Field(
+        True,
+        description="Where a statement prints no decimals, an OCR-read 87.982 is 87,982 (a comma read as "
+        "a point, or the reverse).",
+    )
+    lost_dashes: bool = Field(
+        True,
+        description="On a scanned page, a label-only line among indented siblings with values, heading no "
+        "deeper line, reads 0 in every column (its dashes were lost).",
+    )
+    wrap_below_values: bool = Field(
+        True,
+        description="Join a label-only row set tight under a line with values (values on the first row).",
+    )
     blank_as_zero: bool = Field(
         True, description="A line with values that has none in a column reads 0 there (a dash OCR lost)."
+    )
+    repair_misreads: bool = Field(
+        True,
+        description="Repair an OCR-read value when one changed digit (or sign) is the only reading that "
+        "makes the sums it enters add up (never a value from a text layer).",
     )
     column_tolerance: float = Field(
         0.02, description="How far (share of page width) a column's right edges spread."
@@ -82,6 +106,9 @@ class _Line:
     values: dict[int, tuple[str, tuple[float, float, float, float]]] = field(default_factory=dict)
     note: str | None = None
     currency_marks: list[str] = field(default_factory=list)
+    read_by_ocr: set[int] = field(default_factory=set)  # value columns whose words OCR read
+    height: float = 0.0  # the label words' height
+    ocr: bool = False  # its words were read by OCR
 
 
 @dataclass
@@ -112,22 +139,29 @@ def read_statement(
     value_columns = len(labels or [])
     labels = labels or []
     if options.wrap_labels:
-        lines = _join_wrapped(lines)
+        lines = _join_wrapped(lines, options.wrap_below_values)
     texts = [text for line in lines for text, _ in line.values.values()]
     decimal = guess_decimal_mark(texts)
+    whole = options.ocr_separators and not any(_DECIMALS.search(t) for t in texts)
     periods = _unique([lab or f"Column {i + 1}" for i, lab in enumerate(labels)])
     out: list[StatementLine] = []
     bold: list[bool] = []
-    for line in lines:
+    lost = _dashes_lost(lines) if options.lost_dashes and options.blank_as_zero else set()
+    for k, line in enumerate(lines):
         values: dict[str, float | None] = {}
         cells: dict[str, CellRef] = {}
         for col, (text, box) in sorted(line.values.items()):
             if col >= value_columns:
                 continue
-            values[periods[col]] = parse_amount(text, decimal)
+            value = parse_amount(text, decimal)
+            if whole and value is not None and col in line.read_by_ocr and not float(value).is_integer():
+                # the statement prints no decimals: a separator OCR read as the other one groups thousands
+                other = parse_amount(text, "," if decimal == "." else ".")
+                value = other if other is not None and float(other).is_integer() else value
+            values[periods[col]] = value
             cells[periods[col]] = CellRef(page=line.page, bbox=_bbox(box))
         for p in periods:
-            values.setdefault(p, 0.0 if line.values and options.blank_as_zero else None)
+            values.setdefault(p, 0.0 if (line.values and options.blank_as_zero) or k in lost else None)
         values = {p: values[p] for p in periods}
         label, note = clean_label(line.label)
         if not label and not line.values:
@@ -135,26 +169,46 @@ def read_statement(
         citation = Citation(page=line.page, bbox=_bbox(line.box), values=cells)
         out.append(StatementLine(label=label, values=values, note=line.note or note, citation=citation))
         bold.append(line.bold)
-    _levels(out, [line.x0 for line in lines if clean_label(line.label)[0] or line.values], options)
-    structure = find_structure(
-        out,
-        periods,
-        sum_totals=options.sum_totals,
-        keywords=options.keyword_totals,
-        bold=bold if options.bold_totals else None,
-    )
-    if options.structural_levels and not _indented(lines, options):
-        _structural_levels(out)
+    kept = [line for line in lines if clean_label(line.label)[0] or line.values]
+    if options.indentation_levels:
+        indent_levels(out, [line.x0 for line in kept])
+
+    def structure_of() -> Structure:
+        return find_structure(
+            out,
+            periods,
+            sum_totals=options.sum_totals,
+            keywords=options.keyword_totals,
+            bold=bold if options.bold_totals else None,
+        )
+
     statement_type = detection.statement_type or StatementType.INCOME_STATEMENT
-    found = checks(out, periods, structure, statement_type)
+    structure = structure_of()
+    repairs: list[Check] = []
+    if options.repair_misreads:
+        ocr_cells = {
+            (i, periods[c]) for i, line in enumerate(kept) for c in line.read_by_ocr if c < len(periods)
+        }
+        for _ in range(2):  # a repaired total can reveal the group a misread hid
+            fixed = repair(out, periods, structure, statement_type, ocr_cells)
+            if not fixed:
+                break
+            repairs.extend(fixed)
+            structure = structure_of()
+    if options.structural_levels and not (
+        options.indentation_levels and indented([line.x0 for line in lines if line.label])
+    ):
+        structural_levels(out)
+    found = checks(out, periods, structure, statement_type) + repairs
     header_text = "\n".join(title_text)
     scale, _ = find_scale(header_text)
     currency, _ = find_currency(header_text)
     if currency is None:
         marks = [m for line in lines for m in line.currency_marks]
         currency = CURRENCY_SYMBOLS.get(marks[0]) if marks else None
-    passed = sum(c.ok for c in found)
-    share = passed / len(found) if found else 0.5
+    verified = [c for c in found if c.kind != "ocr_repair"]
+    passed = sum(c.ok for c in verified)
+    share = passed / len(verified) if verified else 0.5
     return Statement(
         statement_type=statement_type,
         company=_company(title_text, detection.title),
@@ -192,6 +246,15 @@ def _trailing_amounts(row: Row) -> list[Token]:
     for k in range(len(tokens) - 1, -1, -1):
         token = tokens[k]
         if not (is_amount(token.text) or token.text in CURRENCY_SYMBOLS or token.text in (")", "*")):
+            if (
+                token.text in _MARK_LOOKALIKES
+                and token.confidence < 1.0
+                and out
+                and k > 0
+                and (is_amount(tokens[k - 1].text) or tokens[k - 1].text in CURRENCY_SYMBOLS)
+            ):
+                out.append(token)  # a currency sign OCR read as a letter, between two amounts
+                continue
             break
         if _YEAR.match(token.text) and k > 0 and not is_amount(tokens[k - 1].text):
             char = (token.box[2] - token.box[0]) / max(1, len(token.text))
@@ -206,7 +269,7 @@ def _columns(rows: list[Row], options: ReadOptions) -> list[_Column]:
     edges: list[tuple[float, float, int, str]] = []
     for r, row in enumerate(rows):
         for token in _trailing_amounts(row):
-            if token.text in CURRENCY_SYMBOLS or token.text in (")", "*"):
+            if token.text in CURRENCY_SYMBOLS or token.text in (")", "*") or token.text in _MARK_LOOKALIKES:
                 continue
             edges.append((token.box[2], token.box[0], r, token.text))
     if not edges:
@@ -393,6 +456,8 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
     value_cols = [c for c in columns if not c.notes]
     notes_col = columns[0] if columns[0].notes else None
     left = min(c.left for c in value_cols) - 0.005
+    # a page is scanned or it is not (OCR may be sure of a word, never of every word)
+    scanned = any(row.scanned or any(t.confidence < 1.0 for t in row.tokens) for row in rows)
     out: list[_Line] = []
     for row in rows:
         if _is_header_row(row, columns) and not any(t.box[2] < left for t in row.tokens):
@@ -406,6 +471,8 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
             if id(token) in trailing:
                 if token.text in CURRENCY_SYMBOLS:
                     marks.append(token.text)
+                    continue
+                if token.text in _MARK_LOOKALIKES:
                     continue
                 col = _column_of(token, columns, options.column_tolerance)
                 if col is not None and columns[col] is notes_col:
@@ -424,7 +491,9 @@ def _lines(rows: list[Row], columns: list[_Column], options: ReadOptions) -> lis
         }
         x0 = label_tokens[0].box[0] if label_tokens else box[0]
         bold = bool(label_tokens) and all(t.bold for t in label_tokens)
-        out.append(_Line(label, x0, bold, row.page, box, values, note, marks))
+        ocr = set(cells) if scanned else set()
+        height = statistics.median(t.height for t in label_tokens) if label_tokens else 0.0
+        out.append(_Line(label, x0, bold, row.page, box, values, note, marks, ocr, height, scanned))
     return out
 
 
@@ -437,70 +506,74 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float
     )
 
 
-def _join_wrapped(lines: list[_Line]) -> list[_Line]:
+def _join_wrapped(lines: list[_Line], below_values: bool = True) -> list[_Line]:
+    pitches = [
+        b.box[1] - a.box[1] for a, b in itertools.pairwise(lines) if a.page == b.page and b.box[1] > a.box[1]
+    ]
+    pitch = statistics.median(pitches) if pitches else 0.0
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
         if (
             prev is not None
             and not prev.values
-            and ((line.label and line.label[0].islower()) or (not line.label.strip() and line.values))
+            and (
+                (line.label and line.label[0].islower())
+                or (not line.label.strip() and line.values)
+                or (below_values and _tight_under(prev, line, pitch))
+            )
         ):
             prev.label = f"{prev.label} {line.label}".strip()
             prev.values = line.values
+            prev.read_by_ocr = line.read_by_ocr
             prev.note = prev.note or line.note
+            prev.box = _union([prev.box, line.box])
+            continue
+        if below_values and prev is not None and _continues_below(prev, line, pitch):
+            prev.label = f"{prev.label} {line.label}"
             prev.box = _union([prev.box, line.box])
             continue
         out.append(line)
     return out
 
 
-def _indent_clusters(xs: list[float], tolerance: float = 0.006) -> list[float]:
-    centres: list[list[float]] = []
-    for x in sorted(xs):
-        if centres and x - centres[-1][-1] <= tolerance:
-            centres[-1].append(x)
-        else:
-            centres.append([x])
-    return [statistics.median(c) for c in centres if len(c) >= 1]
+def _dashes_lost(lines: list[_Line], tolerance: float = 0.006) -> set[int]:
+    """Scanned label-only lines that head nothing: the line below is not indented past them and the line
+    above, at their indentation, has values. OCR drops a row's dashes (zeros) more often than its words."""
+    if not indented([line.x0 for line in lines if line.label]):
+        return set()  # no indentation: a heading cannot be told from a line without values
+    out = set()
+    for k in range(1, len(lines) - 1):
+        line, above, below = lines[k], lines[k - 1], lines[k + 1]
+        if not line.ocr or line.values or not line.label or line.label.rstrip().endswith(":"):
+            continue
+        if above.values and abs(above.x0 - line.x0) <= tolerance and below.x0 <= line.x0 + tolerance:
+            out.add(k)
+    return out
 
 
-def _indented(lines: list[_Line], options: ReadOptions) -> bool:
-    if not options.indentation_levels:
+def _continues_below(prev: _Line, line: _Line, pitch: float) -> bool:
+    """A label-only row set closer under a line with values than rows are set apart, starting no further
+    right than that label: the label's second line (cells aligned at the top print values on the first)."""
+    if not prev.values or line.values or line.note or not line.label or prev.page != line.page:
         return False
-    return len(_indent_clusters([line.x0 for line in lines if line.label])) > 1
+    return _tight_under(prev, line, pitch)
 
 
-def _levels(out: list[StatementLine], xs: list[float], options: ReadOptions) -> None:
-    if not options.indentation_levels or len(xs) != len(out):
-        return
-    centres = _indent_clusters(xs)
-    for line, x in zip(out, xs, strict=True):
-        line.level = min(range(len(centres)), key=lambda i: abs(centres[i] - x))
-
-
-def _structural_levels(lines: list[StatementLine]) -> None:
-    """Flat statements: a heading opens a level, the "Total ..." line that names it closes it."""
-    stack: list[tuple[set[str], int]] = []
-    for line in lines:
-        is_header = all(v is None for v in line.values.values())
-        if is_header:
-            line.level = len(stack)
-            stack.append((content_words(line.label), line.level))
-            continue
-        if line.is_total and stack:
-            words = content_words(line.label)
-            closes = keyword_total(line.label) is not None
-            for depth in range(len(stack) - 1, -1, -1):
-                head = stack[depth][0]
-                if head and closes and len(head & words) >= max(1, 0.6 * len(head)):
-                    line.level = stack[depth][1]
-                    del stack[depth:]
-                    break
-            else:
-                line.level = len(stack)
-            continue
-        line.level = len(stack)
+def _tight_under(prev: _Line, line: _Line, pitch: float) -> bool:
+    """line continues prev's label: set closer under it than rows follow each other (the leading of a
+    cell's lines, not the pitch of its rows), not indented past it."""
+    if (
+        prev.label.rstrip().endswith(":")
+        or line.bold != prev.bold
+        or not line.label
+        or prev.page != line.page
+    ):
+        return False
+    step = line.box[1] - prev.box[1]
+    # set solid: a line of the same label follows at about its words' height, rows further apart
+    solid = step < 1.1 * min(prev.height, line.height)
+    return pitch > 0 and step < 0.85 * pitch and solid and line.x0 <= prev.x0 + 0.01
 
 
 def _company(title_rows: list[str], title: str | None) -> str | None:

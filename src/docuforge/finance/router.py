@@ -8,7 +8,7 @@ from fastapi import Query, Response, status
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import DocuforgeError, ErrorCode, JobStateError
 from docuforge.finance import service
 from docuforge.finance.model import StatementType
@@ -23,6 +23,7 @@ from docuforge.finance.schemas import (
     StatementOut,
     StatementPatch,
 )
+from docuforge.jobs.deps import RunnerDep
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 

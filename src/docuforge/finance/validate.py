@@ -11,7 +11,8 @@ from docuforge.finance.model import Check, StatementLine, StatementType
 
 _STRONG = re.compile(r"^total\b|^totals\b")
 _WEAK = re.compile(
-    r"^(net (cash|increase|decrease|change|income|loss|profit|earnings|assets)|gross (profit|margin|loss)"
+    r"^(net (cash|increase|decrease|change|income|loss|profit|earnings|assets|position)"
+    r"|gross (profit|margin|loss)"
     r"|operating (income|profit|loss)|(income|profit|loss|earnings) (from operations|before)|profit for the"
     r"|(loss|profit|income) for the|cash (and cash equivalents )?(at|as of) (the )?end|.*\bat end of"
     r"|balance (at|as of) (the )?end|ending balance|comprehensive income)"

@@ -7,13 +7,13 @@ import hmac
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-from docuforge import __version__
 from docuforge.deps import SettingsDep
 from docuforge.errors import AuthenticationFailed
 from docuforge.health.service import HealthReport, check_all
 from docuforge.metrics import CONTENT_TYPE
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
+from docuforge.version import __version__
 
 router = make_router(RouteGroup.ops, tags=["operations"])
 

@@ -143,9 +143,9 @@ class Dispatcher:
                 if key:
                     await self.storage.delete(key)
             async with self.database.session() as session:
-                spec = registry.spec(job.type)
-                if spec is not None and spec.on_delete is not None:
-                    await spec.on_delete(session, job.id)
+                await registry.deleted(
+                    job.type, registry.DeletedJob(self.settings, session, job.organization_id, job.id)
+                )
                 await session.execute(
                     update(Job)
                     .where(Job.id == job.id, Job.deletion == "deleting")

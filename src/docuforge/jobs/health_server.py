@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from docuforge import __version__
 from docuforge.config import Settings
 from docuforge.db import Database
 from docuforge.health.service import check_all
 from docuforge.observability import get_logger
+from docuforge.version import __version__
 
 log = get_logger(__name__)
 

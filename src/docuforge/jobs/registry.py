@@ -64,9 +64,20 @@ class JobContext:
 
 
 Task = Callable[[JobContext], Awaitable[TaskResult]]
-# Deletes what a job of this type keeps outside its blobs (rows of its own), in the session given
-# (an AsyncSession), when the job is deleted or expires: DELETE /job and retention alike.
-OnDelete = Callable[[Any, uuid.UUID], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DeletedJob:
+    """A job whose blobs are gone (DELETE /job or retention): what its type keeps elsewhere
+    (rows of its own, local caches) goes too, in `session`, before the job is marked deleted."""
+
+    settings: Settings
+    session: Any  # an AsyncSession: the engine-free registry does not import SQLAlchemy
+    organization_id: uuid.UUID
+    job_id: uuid.UUID
+
+
+OnDelete = Callable[[DeletedJob], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,8 @@ _TASKS: dict[str, TaskSpec] = {}
 
 
 def task(name: str, reducto_type: str, on_delete: OnDelete | None = None) -> Callable[[Task], Task]:
+    """Register a job type; on_delete runs when one of its jobs is deleted or expires."""
+
     def register(fn: Task) -> Task:
         _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type, on_delete=on_delete)
         return fn
@@ -101,11 +114,13 @@ def get(name: str) -> TaskSpec:
         raise InvalidRequest(f"unknown job type {name!r}") from None
 
 
+async def deleted(name: str, job: DeletedJob) -> None:
+    """Tell the job's type that a job's blobs are gone (no-op for types that keep nothing else)."""
+    spec = _TASKS.get(name)
+    if spec is not None and spec.on_delete is not None:
+        await spec.on_delete(job)
+
+
 def reducto_type(name: str) -> str:
     spec = _TASKS.get(name)
     return spec.reducto_type if spec else name.split(".")[0].capitalize()
-
-
-def spec(name: str) -> TaskSpec | None:
-    """The registered type of that name, or None (a type whose module is not loaded here)."""
-    return _TASKS.get(name)

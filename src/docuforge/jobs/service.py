@@ -292,3 +292,9 @@ async def start_created(session: AsyncSession, runner: Runner, job: Job) -> Job:
     await session.refresh(job)
     enqueue(session, runner, job)
     return job
+
+
+async def jobs_by_id(session: AsyncSession, job_ids: list[uuid.UUID]) -> list[Job | None]:
+    """The jobs with these ids, in their order (None for one that is gone): for the command line,
+    which follows the jobs it started itself."""
+    return [await session.get(Job, job_id) for job_id in job_ids]

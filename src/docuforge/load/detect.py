@@ -6,8 +6,9 @@ The SDK names every raw-bytes upload "upload", so the bytes often have the last 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from docuforge.errors import UnsupportedDocument
+from docuforge.errors import DocumentError, ErrorCode, UnsupportedDocument
 
 # Formats Docuforge accepts as inputs, by extension.
 KNOWN = frozenset(
@@ -119,3 +120,33 @@ def upload_kind(explicit: str | None, filename: str | None, head: bytes) -> str 
     if declared in KNOWN and declared not in TEXT:
         return declared  # a readable document declared as another readable kind: the parser sniffs again
     return sniffed
+
+
+IMAGE_FORMATS = frozenset({"png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"})
+
+
+def source_format(source: str | Path | bytes, forced: str | None = None, extension: str | None = None) -> str:
+    """What the input is: forced, then declared, then its name, then its bytes."""
+    forced = normalize(forced)
+    if forced:
+        return forced
+    if isinstance(source, bytes):
+        head = source[:8192]
+        name = None
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise DocumentError(f"no such file: {path}", code=ErrorCode.NOT_FOUND, status_code=404)
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+        name = path.name
+    if not head:
+        raise DocumentError("the document is empty", code=ErrorCode.DOCUMENT_EMPTY)
+    sniffed = sniff(head)
+    declared = normalize(extension) or from_filename(name)
+    if sniffed == "zip" and declared in ("docx", "pptx", "xlsx", "xlsm"):
+        return declared  # an office file whose first entries do not name its kind
+    if sniffed == "doc" and declared in ("xls", "ppt"):
+        return declared  # the OLE2 container of all three legacy formats: the name tells which
+    # The bytes win over a name that contradicts them; a name wins over bytes that say nothing.
+    return sniffed or declared or "unknown"

@@ -17,7 +17,7 @@ from docuforge.errors import DocumentError, ErrorCode
 
 MAX_PIXELS = 120_000_000  # per frame: a 600 dpi A0 poster still fits; larger is a bomb or a mistake
 MIN_SIDE = 16  # pixels: nothing smaller holds a legible character
-_DEFAULT_DPI = 200.0
+_DEFAULT_DPI = 200.0  # an image that does not say: a scan's usual resolution
 # Pillow's own bomb check raises at twice its limit and only warns below; ours runs first, so
 # Pillow's is lifted to the same figure instead of firing with a less useful message.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS

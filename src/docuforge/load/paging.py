@@ -14,7 +14,8 @@ from pathlib import Path
 
 from docuforge.document.geometry import to_bbox
 from docuforge.document.model import BBox, Block, Document, Page
-from docuforge.load.pdf import PdfSource, RawWord
+from docuforge.document.raw import RawWord
+from docuforge.load.pdf import PdfSource
 
 _TOKEN = re.compile(r"\w+")
 WINDOW = 4000  # tokens looked ahead for a block's start: enough to skip a page of unmatched text

@@ -3,10 +3,10 @@
 Each sheet is a page. Boxes are cell-based, as Reducto's contract has them for spreadsheets:
 left/top are the 0-based column/row of a block's first cell, width/height the columns/rows it
 spans (`Document.layout == "cell"`). This module reads cells as Excel displays them; how a sheet's
-cells become tables, titles and notes is `sheet_tables.py`.
+cells become tables, titles and notes is the parse stage `parse/sheet_tables.py`.
 
-Workbooks are loaded with `read_only=False`: read-only mode saves about 15% on a 100,000-cell
-sheet but has no merged cells, hidden rows and columns, or data validations, all of which we use.
+Workbooks are loaded with `read_only=False`: read-only mode is a little quicker but has no merged
+cells, hidden rows and columns, or data validations, all of which we use.
 """
 
 from __future__ import annotations
@@ -19,18 +19,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from docuforge.document.model import Document, DocumentProperties, Page
+from docuforge.document.model import Document, DocumentProperties
 from docuforge.errors import DocumentError, ErrorCode
 from docuforge.load.cell_format import display
 from docuforge.load.flow import open_zip
+from docuforge.load.sheet import Sheet, Workbook, visible_index, visible_span
 from docuforge.load.sheet_drawings import drawings
-from docuforge.load.sheet_tables import Sheet, sheet_blocks, visible_index, visible_span
 
 MAX_CELLS = 5_000_000  # cells in one file: beyond this a spreadsheet is a database dump
 MAX_FIELD = 10 * 1024**2  # bytes in one CSV field
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 200
-CLUSTERING = ("accurate", "fast", "disabled")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream of a password-protected xlsx
 # A formula cell with no cached value (a workbook never opened by Excel): <c ...><f>..</f><v/></c>.
@@ -41,30 +40,20 @@ _UNCACHED = re.compile(
 _NUMBER = re.compile(r"^[-+(]?[$€£¥]?\s?\d[\d,. ]*(?:[eE][-+]?\d+)?%?\)?$")
 
 
-def read_spreadsheet(
+def read_workbook(
     source: Path | bytes,
     kind: str,
     *,
     sheets: list[str] | None = None,
     pages: list[int] | None = None,
-    clustering: str = "accurate",
     exclude: frozenset[str] = frozenset(),
     include: frozenset[str] = frozenset(),
     max_cell_count: int | None = None,
-    split_tables: bool = True,
-    split_rows: int | None = 50,
-    split_cols: int | None = None,
-) -> Document:
-    """The Document of a workbook or a CSV/TSV file: one page per chosen sheet, in workbook order.
+) -> Workbook:
+    """The chosen sheets of a workbook, or a CSV/TSV file as one sheet.
 
     `sheets` (names) and `pages` (0-based sheet indexes) choose sheets; given both, either chooses.
     """
-    if clustering not in CLUSTERING:
-        raise DocumentError(
-            f"clustering must be one of {', '.join(CLUSTERING)}",
-            code=ErrorCode.INVALID_CONFIG,
-            status_code=400,
-        )
     document = Document(format=kind, layout="cell")
     if kind in ("csv", "tsv"):
         if pages and any(p != 0 for p in pages):
@@ -88,27 +77,7 @@ def read_spreadsheet(
         )
     if filled == 0:
         raise DocumentError("the spreadsheet has no non-empty cells", code=ErrorCode.DOCUMENT_EMPTY)
-    for number, (original, name, sheet) in enumerate(chosen, start=1):
-        blocks = sheet_blocks(
-            sheet,
-            number,
-            original,
-            clustering=clustering,
-            bold_headers="styling" not in exclude,
-            split_rows=split_rows if split_tables else None,
-            split_cols=split_cols if split_tables else None,
-        )
-        document.pages.append(
-            Page(
-                number=number,
-                original_number=original,
-                width=sheet.width,
-                height=sheet.height,
-                name=name,
-                blocks=blocks,
-            )
-        )
-    return document
+    return Workbook(document, chosen)
 
 
 # --- CSV / TSV ----------------------------------------------------------------------------------

@@ -37,6 +37,19 @@ RECORDS = pa.schema(
         ("end_line", pa.int64()),
     ]
 )
+# What a reader hands the sink per record; the sink adds job_id, seq and template.
+RECORD_COLUMNS = [
+    ("ts", pa.timestamp("us", tz="UTC")),
+    ("zone", pa.string()),
+    ("level", pa.string()),
+    ("message", pa.string()),
+    ("logger", pa.string()),
+    ("service", pa.string()),
+    ("host", pa.string()),
+    ("attributes", pa.string()),
+    ("line", pa.int64()),
+    ("end_line", pa.int64()),
+]
 MALFORMED = pa.schema(
     [("job_id", pa.string()), ("line", pa.int64()), ("reason", pa.string()), ("raw", pa.string())]
 )
@@ -64,6 +77,32 @@ def _first_line(messages: pa.Array) -> pa.Array:
     return pc.list_element(pc.split_pattern(messages, "\n", max_splits=1), 0)
 
 
+def records_table(batch: list[Record], encoded: bool = False) -> pa.Table:
+    """Records as RECORD_COLUMNS; encoded: their attributes are JSON bytes already."""
+    # One comprehension per column beats ten appends per record.
+    if encoded:
+        attributes = pa.array([r.attributes for r in batch], pa.binary()).cast(pa.string())
+    else:
+        attributes = pa.array(
+            [orjson.dumps(r.attributes, default=str) if r.attributes else None for r in batch], pa.binary()
+        ).cast(pa.string())
+    return pa.Table.from_arrays(
+        [
+            pa.array([r.timestamp for r in batch], pa.timestamp("us", tz="UTC")),
+            pa.array([r.zone for r in batch], pa.string()),
+            pa.array([r.level for r in batch], pa.string()),
+            pa.array([r.message for r in batch], pa.string()),
+            pa.array([r.logger for r in batch], pa.string()),
+            pa.array([r.service for r in batch], pa.string()),
+            pa.array([r.host for r in batch], pa.string()),
+            attributes,
+            pa.array([r.line for r in batch], pa.int64()),
+            pa.array([r.end_line for r in batch], pa.int64()),
+        ],
+        schema=pa.schema(RECORD_COLUMNS),
+    )
+
+
 class ParquetSink:
     """Writes one job's records.parquet, malformed.parquet and rollup.parquet."""
 
@@ -78,6 +117,8 @@ class ParquetSink:
         self._records = pq.ParquetWriter(self.records_path, RECORDS, compression="zstd")
         self._malformed = pq.ParquetWriter(self.malformed_path, MALFORMED, compression="zstd")
         self._batch: list[Record] = []
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self._bad: list[list[Any]] = [[], [], []]
         self.records = 0  # written so far
         self.malformed = 0
@@ -89,7 +130,7 @@ class ParquetSink:
             item.attributes = orjson.dumps(attributes, default=str) if attributes else None  # type: ignore[assignment]
             self._batch.append(item)
             if len(self._batch) >= self.row_group:
-                self._flush_records()
+                self._flush_batch()
         else:
             assert isinstance(item, Malformed)
             self._bad[0].append(item.line)
@@ -99,35 +140,49 @@ class ParquetSink:
             if len(self._bad[0]) >= self.row_group:
                 self._flush_malformed()
 
-    def _flush_records(self) -> None:
-        # One comprehension per column beats eleven appends per record.
-        batch = self._batch
-        if not batch:
+    def add_columns(self, table: pa.Table) -> None:
+        """Records already in columns (RECORD_COLUMNS), in file order; written a row group at a time."""
+        self._flush_batch()
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        if self._pending_rows >= self.row_group:
+            self._write_pending(final=False)
+
+    def _flush_batch(self) -> None:
+        if self._batch:
+            batch, self._batch = self._batch, []
+            self.add_columns(records_table(batch, encoded=True))
+
+    def _write_pending(self, final: bool) -> None:
+        if not self._pending:
             return
-        count = len(batch)
-        messages = pa.array([r.message for r in batch], pa.string())
-        stamps = pa.array([r.timestamp for r in batch], pa.timestamp("us", tz="UTC"))
-        levels = pa.array([r.level for r in batch], pa.string())
+        table = pa.concat_tables(self._pending)
+        whole = table.num_rows if final else table.num_rows - table.num_rows % self.row_group
+        for start in range(0, whole, self.row_group):
+            self._write(table.slice(start, min(self.row_group, whole - start)))
+        rest = table.slice(whole)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
+    def _write(self, table: pa.Table) -> None:
+        count = table.num_rows
+        messages = table.column("message").combine_chunks()
+        stamps = table.column("ts").combine_chunks()
+        levels = table.column("level").combine_chunks()
         masked = templates(messages)
         self._rollup.add(stamps, levels, masked)
         arrays = [
             pa.array([self.job_id] * count, pa.string()),
             pa.array(range(self.records, self.records + count), pa.int64()),
             stamps,
-            pa.array([r.zone for r in batch], pa.string()),
+            table.column("zone"),
             levels,
             messages,
             masked,
-            pa.array([r.logger for r in batch], pa.string()),
-            pa.array([r.service for r in batch], pa.string()),
-            pa.array([r.host for r in batch], pa.string()),
-            pa.array([r.attributes for r in batch], pa.binary()).cast(pa.string()),
-            pa.array([r.line for r in batch], pa.int64()),
-            pa.array([r.end_line for r in batch], pa.int64()),
+            *(table.column(name) for name in ("logger", "service", "host", "attributes", "line", "end_line")),
         ]
         self._records.write_table(pa.Table.from_arrays(arrays, schema=RECORDS), row_group_size=count)
         self.records += count
-        self._batch = []
 
     def _flush_malformed(self) -> None:
         bad = self._bad
@@ -141,7 +196,8 @@ class ParquetSink:
         self._bad = [[], [], []]
 
     def close(self) -> None:
-        self._flush_records()
+        self._flush_batch()
+        self._write_pending(final=True)
         self._flush_malformed()
         self._records.close()
         self._malformed.close()

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from docuforge.logs.columnar import ParquetSink
+from docuforge.logs.jsonl_columnar import ColumnarJsonl, stats_of
 from docuforge.logs.reader import read
-from docuforge.logs.records import ParseOptions, Record
+from docuforge.logs.records import LogFormat, ParseOptions, Record
 
 MAX_SERVICES = 200  # distinct services remembered per job (for queries across jobs by service)
 
@@ -30,6 +33,31 @@ def ingest(
     last: dt.datetime | None = None
     services: set[str] = set()
     next_report = time.monotonic() + progress_every
+    if reader.format is LogFormat.jsonl and reader.options.columnar:
+        fast = ColumnarJsonl(reader.options, reader.zone)
+
+        def after_chunk(table: pa.Table) -> None:
+            nonlocal first, last, next_report
+            if table.num_rows:
+                seen = stats_of(table)
+                if seen["first"] is not None and (first is None or seen["first"] < first):
+                    first = seen["first"]
+                if seen["last"] is not None and (last is None or seen["last"] > last):
+                    last = seen["last"]
+                for service in seen["services"]:
+                    if len(services) < MAX_SERVICES:
+                        services.add(service)
+            if on_progress is not None and time.monotonic() >= next_report:
+                on_progress(reader.fraction())
+                next_report = time.monotonic() + progress_every
+
+        try:
+            reader.records, reader.malformed = fast.run(reader.stream, sink, after_chunk)
+        finally:
+            fast.close()
+            reader.close()
+            sink.close()
+        return _finish(source, reader, sink, first, last, services, on_progress)
     try:
         for count, item in enumerate(reader):
             sink.add(item)
@@ -47,6 +75,18 @@ def ingest(
                 next_report = time.monotonic() + progress_every
     finally:
         sink.close()
+    return _finish(source, reader, sink, first, last, services, on_progress)
+
+
+def _finish(  # type: ignore[no-untyped-def]
+    source: Path,
+    reader,
+    sink: ParquetSink,
+    first: dt.datetime | None,
+    last: dt.datetime | None,
+    services: set[str],
+    on_progress: Callable[[float], None] | None,
+) -> dict[str, Any]:
     if on_progress is not None:
         on_progress(1.0)
     return {

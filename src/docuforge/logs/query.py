@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any, Literal
 
 import duckdb
 import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
 from docuforge.logs import rollup
@@ -134,11 +137,39 @@ def _read_cursor(cursor: str) -> tuple[int, str, int]:
         raise QueryError("invalid cursor") from None
 
 
+def _after_cursor(key: int, job_id: str, seq: int, newest: bool, timeless: bool) -> tuple[str, list[Any]]:
+    """Records past the cursor in the page order; the timestamp compared as itself so that the
+    Parquet scan can skip row groups by their min/max (an expression over ts could not)."""
+    sign = "<" if newest else ">"
+    tie = f"(job_id {sign} ? OR (job_id = ? AND seq {sign} ?))"
+    params: list[Any] = [job_id, job_id, seq]
+    if key == _LOWEST:  # the cursor's record has no timestamp: those sort before every other
+        if newest:
+            return f"(ts IS NULL AND {tie})", params
+        return f"(ts IS NOT NULL OR (ts IS NULL AND {tie}))", params
+    stamp = _from_micros(key)
+    # The plain bound beside the OR is what the scan can skip row groups by.
+    if newest and timeless:
+        return f"(ts < ? OR ts IS NULL OR (ts = ? AND {tie}))", [stamp, stamp, *params]
+    if newest:
+        return f"ts <= ? AND (ts < ? OR (ts = ? AND {tie}))", [stamp, stamp, stamp, *params]
+    return f"ts >= ? AND (ts > ? OR (ts = ? AND {tie}))", [stamp, stamp, stamp, *params]
+
+
+def _from_micros(micros: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)
+
+
 def _row(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
     row = dict(zip(names, values, strict=True))
     attributes = row.get("attributes")
     row["attributes"] = orjson.loads(attributes) if attributes else {}
     return row
+
+
+# Rows a page first looks at, then eight times more each try (see _windows).
+FIRST_WINDOW = 65_536
+WINDOW_GROWTH = 8
 
 
 def records(
@@ -150,28 +181,120 @@ def records(
     cursor: str | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of records in time order (ties in file order) and the cursor of the next page."""
+    """One page of records in time order (ties in file order) and the cursor of the next page.
+
+    A page is looked for in growing time windows at the page's end of the range (see _windows):
+    logs are written in time order, so each window is a few row groups the scan reads while it
+    skips the others by their min/max, and a page is found long before the whole job is read.
+    """
     where, params = _where(query)
-    sign = "<" if order == "newest" else ">"
+    newest = order == "newest"
+    upper = _aware(query.until) if query.until else None
+    lower = _aware(query.since) if query.since else None
     if cursor:
         key, job_id, seq = _read_cursor(cursor)
-        where += (" AND " if where else " WHERE ") + (
-            f"({_KEY} {sign} ? OR ({_KEY} = ? AND (job_id {sign} ? OR (job_id = ? AND seq {sign} ?))))"
-        )
-        params += [key, key, job_id, job_id, seq]
-    direction = "DESC" if order == "newest" else "ASC"
-    sql = (
-        "SELECT job_id, seq, ts, zone, level, message, logger, service, host, attributes, line, end_line"
-        f" FROM {_source(paths)}{where}"
-        f" ORDER BY {_KEY} {direction}, job_id {direction}, seq {direction} LIMIT ?"
-    )
+        clause, more_params = _after_cursor(key, job_id, seq, newest, _timeless(paths))
+        where += (" AND " if where else " WHERE ") + clause
+        params += more_params
+        if key != _LOWEST:
+            if newest:
+                upper = min(upper, _from_micros(key + 1)) if upper else _from_micros(key + 1)
+            else:
+                lower = max(lower, _from_micros(key)) if lower else _from_micros(key)
+    direction, nulls = ("DESC", "NULLS LAST") if newest else ("ASC", "NULLS FIRST")
     db = connection or connect()
-    result = db.execute(sql, [*params, limit + 1])
-    names = [column[0] for column in result.description]
-    rows = [_row(names, values) for values in result.fetchall()]
+    for bound in _windows(paths, newest, lower, upper):
+        bounded, bound_params = where, params
+        if bound is not None:
+            bounded += (" AND " if where else " WHERE ") + ("ts >= ?" if newest else "ts <= ?")
+            bound_params = [*params, bound]
+        sql = (
+            "SELECT job_id, seq, ts, zone, level, message, logger, service, host, attributes, line, end_line"
+            f" FROM {_source(paths)}{bounded}"
+            f" ORDER BY ts {direction} {nulls}, job_id {direction}, seq {direction} LIMIT ?"
+        )
+        result = db.execute(sql, [*bound_params, limit + 1])
+        names = [column[0] for column in result.description]
+        rows = [_row(names, values) for values in result.fetchall()]
+        if len(rows) > limit or bound is None:
+            break
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (_cursor(rows[-1]) if more and rows else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _groups_of(path: str, mtime_ns: int, size: int) -> tuple[tuple[int | None, int | None, int, int], ...]:
+    """(min µs, max µs, rows, null timestamps) of each row group's ts, from the file's footer."""
+    metadata = pq.ParquetFile(path).metadata
+    column = metadata.schema.names.index("ts")
+    groups = []
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        stats = group.column(column).statistics
+        if stats is None or not stats.has_min_max:
+            groups.append((None, None, group.num_rows, group.num_rows))
+            continue
+        nulls = stats.null_count if stats.has_null_count else group.num_rows
+        groups.append((_micros(stats.min), _micros(stats.max), group.num_rows, nulls))
+    return tuple(groups)
+
+
+def _timeless(paths: Sequence[Path]) -> bool:
+    """Whether any record of these files may lack a timestamp (unknown counts as yes)."""
+    for path in paths:
+        try:
+            status = path.stat()
+            groups = _groups_of(str(path), status.st_mtime_ns, status.st_size)
+        except (OSError, pa.ArrowInvalid):
+            return True
+        if any(group[3] for group in groups):
+            return True
+    return False
+
+
+def _micros(value: Any) -> int:
+    if isinstance(value, dt.datetime):
+        return int((_aware(value) - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) / dt.timedelta(microseconds=1))
+    return int(value)
+
+
+def _windows(
+    paths: Sequence[Path], newest: bool, lower: dt.datetime | None, upper: dt.datetime | None
+) -> list[dt.datetime | None]:
+    """Time bounds for the tries at a page, each holding about eight times the rows of the last,
+    from the row groups' min/max; the last try (None) is unbounded. A bound only narrows where
+    rows are looked for, never which rows come first, so unsorted files are answered right, only
+    slower. Oldest first, records without a timestamp come first: those files are read whole."""
+    groups = []
+    for path in paths:
+        try:
+            status = path.stat()
+            groups.extend(_groups_of(str(path), status.st_mtime_ns, status.st_size))
+        except (OSError, pa.ArrowInvalid):
+            return [None]
+    if any(group[0] is None for group in groups) or (not newest and any(group[3] for group in groups)):
+        return [None]
+    low = _micros(lower) if lower else None
+    high = _micros(upper) if upper else None
+    # Only the row groups that can hold rows in the range count towards a window's size.
+    relevant = [
+        group
+        for group in groups
+        if (low is None or group[1] >= low) and (high is None or group[0] <= high)  # type: ignore[operator]
+    ]
+    # Newest first: the groups that start latest come first, and a window reaches down to the
+    # start of its last group; oldest first, the mirror image.
+    relevant.sort(key=lambda group: -group[0] if newest else group[1])  # type: ignore[operator]
+    bounds: list[dt.datetime | None] = []
+    wanted, seen = FIRST_WINDOW, 0
+    for group in relevant[:-1]:
+        seen += group[2]
+        if seen >= wanted:
+            bounds.append(_from_micros(group[0] if newest else group[1]))  # type: ignore[arg-type]
+            wanted *= WINDOW_GROWTH
+    bounds.append(None)
+    return bounds
 
 
 def _bucket_seconds(first: dt.datetime | None, last: dt.datetime | None, wanted: int | None) -> int:

@@ -130,6 +130,14 @@ class LogReader:
     def bytes_read(self) -> int:
         return self._stream.bytes_read
 
+    @property
+    def stream(self) -> io.BufferedIOBase:
+        """The decompressed bytes, for a reader that takes them whole (jsonl_columnar)."""
+        return self._stream.stream  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._stream.close()
+
     def _items(self) -> Iterator[Item]:
         stream, options, zone, fmt = self._stream.stream, self.options, self.zone, self.format
         if fmt is LogFormat.jsonl:

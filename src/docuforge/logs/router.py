@@ -15,10 +15,12 @@ from starlette.background import BackgroundTask
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, NotFound
 from docuforge.files import inputs
+from docuforge.jobs.deps import RunnerDep
 from docuforge.logs import query, service
+from docuforge.logs.deps import LogJobDep
 from docuforge.logs.schemas import (
     LogIngestRequest,
     LogJobResponse,
@@ -182,10 +184,7 @@ def _records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @router.get("/logs/{job_id}/records", response_model=LogRecordPage)
 async def job_records(
-    job_id: str,
-    principal: CanRead,
-    session: SessionDep,
-    storage: StorageDep,
+    log: LogJobDep,
     settings: SettingsDep,
     since: Since = None,
     until: Until = None,
@@ -197,12 +196,10 @@ async def job_records(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
 ) -> LogRecordPage:
     """A page of a log job's records: time range, levels, text, field equality; cursor pagination."""
-    job = await service.completed_job(session, principal, job_id)
-    paths, _, _ = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, q, field)
     rows, next_cursor = await _run(
         query.records,
-        paths,
+        log.records,
         wanted,
         order=order,
         limit=limit,
@@ -214,10 +211,7 @@ async def job_records(
 
 @router.get("/logs/{job_id}/summary", response_model=LogSummary)
 async def job_summary(
-    job_id: str,
-    principal: CanRead,
-    session: SessionDep,
-    storage: StorageDep,
+    log: LogJobDep,
     settings: SettingsDep,
     since: Since = None,
     until: Until = None,
@@ -228,37 +222,30 @@ async def job_summary(
     top: Annotated[int, Query(ge=1, le=200, description="Message templates to list.")] = 20,
 ) -> LogSummary:
     """Counts by level and time bucket, top message templates (numbers and ids masked), first/last time."""
-    job = await service.completed_job(session, principal, job_id)
-    paths, malformed, rollups = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, None, [])
     result = await _run(
         query.summary,
-        paths,
-        malformed,
+        log.records,
+        log.malformed,
         wanted,
         bucket_seconds=bucket_seconds,
         top=top,
-        rollup_paths=rollups,
+        rollup_paths=log.rollups,
         connection=_connection(settings),
     )
-    return LogSummary.model_validate({**result, "job_ids": [str(job.id)]})
+    return LogSummary.model_validate({**result, "job_ids": [str(log.job.id)]})
 
 
 @router.get("/logs/{job_id}/malformed", response_model=MalformedPage)
 async def job_malformed(
-    job_id: str,
-    principal: CanRead,
-    session: SessionDep,
-    storage: StorageDep,
+    log: LogJobDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> MalformedPage:
     """The lines that could not be read, with their numbers and why."""
-    job = await service.completed_job(session, principal, job_id)
-    _, malformed, _ = await service.files_of(storage, settings, [job])
     lines = await _run(
-        query.malformed_lines, malformed, limit=limit, offset=offset, connection=_connection(settings)
+        query.malformed_lines, log.malformed, limit=limit, offset=offset, connection=_connection(settings)
     )
     return MalformedPage.model_validate({"lines": lines})
 
@@ -268,10 +255,7 @@ _MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "applic
 
 @router.get("/logs/{job_id}/export", response_class=FileResponse)
 async def job_export(
-    job_id: str,
-    principal: CanRead,
-    session: SessionDep,
-    storage: StorageDep,
+    log: LogJobDep,
     settings: SettingsDep,
     format: Annotated[
         Literal["csv", "jsonl", "parquet"], Query(description="csv, jsonl or parquet.")
@@ -283,12 +267,10 @@ async def job_export(
     field: Fields = [],  # noqa: B006
 ) -> FileResponse:
     """The job's records (filtered like /records), oldest first, as a CSV, JSON lines or Parquet file."""
-    job = await service.completed_job(session, principal, job_id)
-    paths, _, _ = await service.files_of(storage, settings, [job])
     wanted = record_filter(since, until, level, q, field)
     folder = Path(tempfile.mkdtemp(prefix="docuforge-export-"))
-    target = folder / f"{job.id}.{format}"
-    await _run(query.export, paths, wanted, format, target, connection=_connection(settings))
+    target = folder / f"{log.job.id}.{format}"
+    await _run(query.export, log.records, wanted, format, target, connection=_connection(settings))
 
     def cleanup() -> None:
         target.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from docuforge.config import Settings
 from docuforge.errors import ErrorCode, InvalidRequest, JobStateError
 from docuforge.jobs import service as jobs
 from docuforge.jobs.runners import Runner
+from docuforge.logs import cache
 from docuforge.logs import storage as log_storage
 from docuforge.logs.records import log_format
 from docuforge.logs.timestamps import zone_of
@@ -62,17 +63,15 @@ async def completed_job(session: AsyncSession, principal: Principal, job_id: str
     return job
 
 
-def cache_dir(settings: Settings) -> Path:
-    return settings.logfiles.cache_dir or settings.data_dir / "cache" / "logs"
-
-
 async def files_of(
     storage: BlobStore, settings: Settings, found: list[Job]
 ) -> tuple[list[Path], list[Path], list[Path]]:
     """The records, malformed lines and rollups of these jobs, as local Parquet files."""
     records, malformed, rollups = [], [], []
     for job in found:
-        files = await log_storage.local_files(storage, cache_dir(settings), job.organization_id, job.id)
+        files = await log_storage.local_files(
+            storage, cache.directory(settings), job.organization_id, job.id, cache.limits(settings)
+        )
         records.append(files[0])
         malformed.append(files[1])
         rollups.append(files[2])

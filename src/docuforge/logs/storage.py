@@ -3,17 +3,17 @@
 On the local store DuckDB reads the blob files where they lie. On S3 the files are fetched once
 into a cache under the data dir and read there: it needs no DuckDB extension (httpfs would have
 to be downloaded at run time or pinned to DuckDB's exact version), works offline, and a job's
-Parquet never changes once written, so a cached copy never goes stale.
+Parquet never changes once written, so a cached copy never goes stale (cache.py bounds its size).
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import anyio
 
+from docuforge.logs.cache import CacheLimits, fetch, job_folder
 from docuforge.storage import CHUNK, BlobStore
 
 FILES = ("records.parquet", "malformed.parquet", "rollup.parquet")
@@ -40,7 +40,11 @@ async def store(storage: BlobStore, organization_id: uuid.UUID, job_id: uuid.UUI
 
 
 async def local_files(
-    storage: BlobStore, cache_dir: Path, organization_id: uuid.UUID, job_id: uuid.UUID
+    storage: BlobStore,
+    cache_dir: Path,
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    bounds: CacheLimits | None = None,
 ) -> tuple[Path, Path, Path]:
     """(records, malformed, rollup) Parquet of a job as local files DuckDB can read."""
     paths = []
@@ -50,13 +54,6 @@ async def local_files(
         if direct is not None:  # the local store: read in place
             paths.append(direct(blob))
             continue
-        target = cache_dir / str(organization_id) / str(job_id) / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(f".{uuid.uuid4().hex}.part")
-            async with await anyio.open_file(partial, "wb") as handle:
-                async for chunk in storage.read(blob):
-                    await handle.write(chunk)
-            os.replace(partial, target)  # readers never see a half-written file
-        paths.append(target)
+        target = job_folder(cache_dir, organization_id, job_id) / name
+        paths.append(await fetch(storage, blob, target, bounds))
     return paths[0], paths[1], paths[2]

@@ -12,10 +12,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
+
+from docuforge.config import Settings
 from docuforge.errors import DocuforgeError, ServiceUnavailable
 from docuforge.files import inputs
 from docuforge.jobs import processes
-from docuforge.jobs.registry import JobContext, TaskResult, task
+from docuforge.jobs.registry import DeletedJob, JobContext, TaskResult, task
+from docuforge.logs import cache
 from docuforge.logs import storage as log_storage
 from docuforge.logs.records import ParseOptions
 
@@ -44,7 +48,14 @@ async def _blob_errors_retried(doing: str) -> AsyncIterator[None]:
         raise ServiceUnavailable(f"{doing} failed: {type(error).__name__}: {error}"[:500]) from error
 
 
-@task("logs", reducto_type="Logs")
+async def forget_cached(job: DeletedJob) -> None:
+    """A deleted job's Parquet copies leave the query cache with it."""
+    await anyio.to_thread.run_sync(
+        cache.forget, cache.directory(job.settings), job.organization_id, job.job_id
+    )
+
+
+@task("logs", reducto_type="Logs", on_delete=forget_cached)
 async def logs_job(ctx: JobContext) -> TaskResult:
     options = ParseOptions.model_validate(ctx.config.get("options") or {})
     async with _blob_errors_retried("reading the log file"):

@@ -21,7 +21,7 @@ import re
 import statistics
 
 from docuforge.document.geometry import Box, union
-from docuforge.load.pdf import RawWord
+from docuforge.document.raw import RawWord
 from docuforge.parse.cells import CellRegion, TableRegion, is_number
 from docuforge.parse.lines import Row, Segment, ideographic, make_segment, read_signs
 from docuforge.parse.ruled import Rule

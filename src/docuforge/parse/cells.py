@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box
-from docuforge.load.pdf import RawWord
+from docuforge.document.raw import RawWord
 from docuforge.parse.lines import Segment, joined
 
 # A figure as tables print it: "1,875.00", "(45,200)", "-3.5%", "$ 242", "€ 1.200,00".

@@ -12,7 +12,7 @@ import numpy as np
 
 from docuforge.document.geometry import Box
 from docuforge.document.model import Block, BlockType, Page
-from docuforge.load.pdf import RawPage, RawWord
+from docuforge.document.raw import RawPage, RawWord
 from docuforge.parse.lines import ideographic
 
 CHECKED, UNCHECKED = "\u2611", "\u2610"
@@ -83,7 +83,7 @@ def marks_from_image(image: np.ndarray, points: float, raw: RawPage) -> None:
 
 # How the recogniser, which reads Chinese too, reads a checkbox whose outline a fax or a copier
 # broke (so that no contour finds it): as the ideograph drawn like it, 口 for an empty box and 区
-# for a crossed one ("EMBOSSED区", "区SHIP IMMEDIATELY" on FUNSD's order forms).
+# for a crossed one ("EMBOSSED区", "区SHIP IMMEDIATELY" on a faxed order form).
 _READ_AS_BOX = {"\u53e3": False, "\u56d7": False, "\u533a": True}
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box, area, center_in, union
-from docuforge.load.pdf import RawPage
+from docuforge.document.raw import RawPage
 from docuforge.parse.lines import Segment
 
 # Of the page: a logo is a figure (0.2% of a letter page is a square about 0.4 inches across);
 # a bullet, an icon or a checkbox below this is decoration.
 MIN_IMAGE_AREA = 0.002
-MIN_DRAWING_AREA = 0.03
-MIN_DRAWING_PATHS = 8
-MAX_DRAWING_ASPECT = 6
+MIN_DRAWING_AREA = 0.03  # of the page: a smaller cluster of drawn paths is an icon or a mark, not a chart
+MIN_DRAWING_PATHS = 8  # a chart or a diagram is many strokes; a box or an underline is a few
+MAX_DRAWING_ASPECT = 6  # longer than this for its width, a cluster is a band's edges, not a figure
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from docuforge.document.geometry import Box, to_bbox, union
 from docuforge.document.model import Block, BlockType, Cell, Line, Page, Table, Word
-from docuforge.load.pdf import RawPage
+from docuforge.document.raw import RawPage
 from docuforge.parse.cells import is_number
 from docuforge.parse.figures import FigureRegion, find_figures
 from docuforge.parse.lines import Segment, body_size, joined, read_signs, rows_and_segments, spaced
@@ -348,7 +348,10 @@ def _bbox(raw: RawPage, page: Page, box: Box):
 
 def _line(raw: RawPage, page: Page, segment: Segment, keep_words: bool) -> Line:
     words = (
-        [Word(text=w.text, bbox=_bbox(raw, page, w.box), confidence=w.confidence) for w in segment.words]
+        [
+            Word(text=w.text, bbox=_bbox(raw, page, w.box), confidence=w.confidence, bold=w.bold)
+            for w in segment.words
+        ]
         if keep_words
         else []
     )

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from docuforge.document.geometry import Box
-from docuforge.load.pdf import RawWord
+from docuforge.document.raw import RawWord
 
 # Words of one line may be this many text heights apart (justified text in narrow columns
 # stretches its spaces far); a wider gap always separates segments (column gutters, table cells).

@@ -1,192 +1,118 @@
-"""ParseOptions: Reducto's parse options, group by group, with their documented defaults.
+"""ParseOptions: what the parse engine honours, typed, each field described once.
 
-The same models validate the `/parse` request body and configure the library and the CLI, so
-a field's description is its documentation everywhere. Unknown keys are ignored, as Reducto's
-SDK expects; options the engine does not honour yet are accepted and listed by `unsupported()`.
+These are the engine's own options, not an HTTP schema: the library takes them as they are, the
+command line builds them from its flags and Settings, and the HTTP API translates its wire
+options into them. A field's description is its help text wherever it is shown.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from docuforge.document.model import BlockType
+from docuforge.parse.ocr.options import OcrOptions
 
-TableFormat = Literal["html", "json", "md", "jsonbbox", "dynamic", "csv"]
-ChunkMode = Literal["variable", "section", "page", "disabled", "block", "page_sections"]
+OcrMode = Literal["hybrid", "ocr", "metadata"]
+Clustering = Literal["accurate", "fast", "disabled"]
+SheetExclusion = Literal["hidden_sheets", "hidden_rows", "hidden_cols", "styling", "spreadsheet_images"]
+SheetInclusion = Literal["cell_colors", "formula", "dropdowns"]
+# The stages a parse can do without (parse/stages.py), to be switched off for an ablation.
+OptionalStage = Literal[
+    "checkbox_marks", "checkboxes", "column_tables", "ocr_confidence", "slide_order", "furniture", "headings",
+    "merge_tables",
+]  # fmt: skip
 
 
 class _Options(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
 
-class TableAgentic(_Options):
-    scope: Literal["table"]
-    mode: Literal["default", "auto", "max"] | None = None
-    prompt: str | None = None
+class PageSpan(_Options):
+    """1-based pages from start to end, both included; an open end runs to the document's edge."""
 
-
-class FigureAgentic(_Options):
-    scope: Literal["figure"]
-    advanced_chart_agent: bool | None = None
-    prompt: str | None = None
-
-
-class TextAgentic(_Options):
-    scope: Literal["text"]
-    prompt: str | None = None
-
-
-class Enhance(_Options):
-    agentic: list[Annotated[TableAgentic | FigureAgentic | TextAgentic, Field(discriminator="scope")]] = (
-        Field(
-            default_factory=list,
-            description="Model passes over tables, figures or key-value text (needs an LLM).",
-        )
-    )
-    advanced_chart_agent: bool = Field(False, description="Extract chart data (needs a vision model).")
-    intelligent_ordering: bool = Field(False, description="Model-assisted reading order (needs an LLM).")
-    summarize_figures: bool = Field(
-        True, description="Describe figures; offline, a figure's content is the text found inside it."
-    )
-
-
-class Formatting(_Options):
-    add_page_markers: bool = Field(False, description="Mark page starts and ends in chunk content.")
-    include: list[
-        Literal["change_tracking", "highlight", "comments", "hyperlinks", "signatures", "ignore_watermarks"]
-    ] = Field(default_factory=list, description="Extra content to include.")
-    merge_tables: bool = Field(False, description="Join a table continued on the next page into one table.")
-    table_output_format: TableFormat = Field(
-        "dynamic",
-        description="How tables are written: html, md, json, jsonbbox, csv, or dynamic "
-        "(md when a table has at most 30 cells and 4 merged cells, html otherwise).",
-    )
-
-
-class Chunking(_Options):
-    chunk_mode: ChunkMode = Field(
-        "disabled",
-        description="variable (by structure toward chunk_size), section, page, page_sections, block, "
-        "or disabled (one chunk for the whole document).",
-    )
-    chunk_size: int | None = Field(None, ge=50, description="Target characters per chunk (variable mode).")
-    chunk_overlap: int = Field(0, ge=0, description="Characters shared with the neighbouring chunk.")
-
-
-class Retrieval(_Options):
-    chunking: Chunking = Field(default_factory=Chunking)
-    embedding_optimized: bool = Field(
-        False, description="Write `embed` for embedding models (tables as text)."
-    )
-    filter_blocks: list[BlockType] = Field(
-        default_factory=list, description="Block types left out of content and embed (kept in blocks)."
-    )
-
-
-class PageRange(_Options):
     start: int | None = Field(None, ge=1)
     end: int | None = Field(None, ge=1)
 
 
-class Settings(_Options):
-    document_password: str | None = Field(None, description="Password of an encrypted PDF.")
-    embed_pdf_metadata: bool = False
-    embed_pdf_metadata_dpi: int = 100
-    extract_document_properties: bool = Field(False, description="Return the PDF's title, author, dates...")
-    extraction_mode: Literal["ocr", "hybrid", "metadata"] = Field(
-        "hybrid", description="hybrid reads text layers and OCRs image pages; ocr OCRs every page."
-    )
-    force_file_extension: str | None = Field(None, description="Treat the input as this type, e.g. '.pdf'.")
-    force_url_result: bool = Field(False, description="Return the result as a URL even when small.")
-    model: Literal["r-1", "legacy"] | None = None
-    ocr_system: Literal["standard", "legacy"] = "standard"
-    page_range: PageRange | list[PageRange] | list[int] | list[str] | None = Field(
-        None,
-        description="1-based pages to process: {start, end}, a list of them, page numbers, or sheet names.",
-    )
-    persist_results: bool = False
-    return_citations: bool = Field(False, description="Word boxes in each block's extra.word_citations.")
-    return_images: list[Literal["figure", "table", "page"]] = Field(
-        default_factory=list, description="Crop these as images and link them from the blocks."
-    )
-    return_ocr_data: bool = Field(False, description="Return every word and line with its box (result.ocr).")
-    timeout: float | None = Field(None, gt=0, description="Seconds the job may run.")
-    time_budget: float | None = Field(
-        None,
-        gt=0,
-        description="Docuforge extension: seconds the parse may take; when they run out, no further "
-        "page is started and the pages finished so far are returned, marked partial with the pages "
-        "missing (PDFs and images).",
-    )
+# A span, a 1-based page number, or a string: "3", "2-5", "-4", "7-", or a spreadsheet's sheet name.
+PageSpec = PageSpan | int | str
 
 
-class SplitLargeTables(_Options):
-    enabled: bool = True
-    size: int | dict[str, int | None] = 50
+class SpreadsheetOptions(_Options):
+    """How a workbook's sheets become tables."""
 
-
-class Spreadsheet(_Options):
-    clustering: Literal["accurate", "fast", "disabled"] = "accurate"
-    exclude: list[Literal["hidden_sheets", "hidden_rows", "hidden_cols", "styling", "spreadsheet_images"]] = (
-        Field(default_factory=list)
+    clustering: Clustering = Field(
+        "accurate",
+        description="How a sheet's cells are grouped into tables: accurate (by blank rows and columns, "
+        "titles and styling), fast (blank rows and columns only) or disabled (one table per sheet).",
     )
-    include: list[Literal["cell_colors", "formula", "dropdowns"]] = Field(default_factory=list)
-    max_cell_count: int | None = None
-    split_large_tables: SplitLargeTables = Field(default_factory=SplitLargeTables)
+    exclude: frozenset[SheetExclusion] = Field(
+        frozenset(), description="Left out: hidden sheets, rows or columns, styling, images."
+    )
+    include: frozenset[SheetInclusion] = Field(
+        frozenset(), description="Added to cells: their colours, formulas, dropdown choices."
+    )
+    max_cell_count: int | None = Field(None, description="Refuse a sheet with more cells than this.")
+    split_tables: bool = Field(True, description="Cut a long table into tables of split_rows rows.")
+    split_rows: int | None = Field(50, description="Rows per table when long tables are cut.")
+    split_cols: int | None = Field(None, description="Columns per table when wide tables are cut.")
 
 
 class ParseOptions(_Options):
-    """Everything that shapes a parse, as Reducto's `parsing` options."""
+    """Everything that shapes a parse."""
 
-    enhance: Enhance = Field(default_factory=Enhance)
-    formatting: Formatting = Field(default_factory=Formatting)
-    retrieval: Retrieval = Field(default_factory=Retrieval)
-    settings: Settings = Field(default_factory=Settings)
-    spreadsheet: Spreadsheet = Field(default_factory=Spreadsheet)
-
-    @field_validator("enhance", "formatting", "retrieval", "settings", "spreadsheet", mode="before")
-    @classmethod
-    def _none_is_default(cls, value: Any) -> Any:
-        return {} if value is None else value
-
-    def unsupported(self) -> list[str]:
-        """Options set to something the engine does not do yet (accepted, reported, not failed)."""
-        found: list[str] = []
-        if self.enhance.agentic:
-            found.append("enhance.agentic")
-        if self.enhance.advanced_chart_agent:
-            found.append("enhance.advanced_chart_agent")
-        if self.enhance.intelligent_ordering:
-            found.append("enhance.intelligent_ordering")
-        for name in self.formatting.include:
-            found.append(f"formatting.include={name}")
-        if self.settings.embed_pdf_metadata:
-            found.append("settings.embed_pdf_metadata")
-        if "page" in self.settings.return_images:
-            # Reducto's result has no place for a whole page's image (blocks carry image_url).
-            found.append("settings.return_images=page")
-        return found
+    ocr_mode: OcrMode = Field(
+        "hybrid",
+        description="When to OCR a PDF page: hybrid (pages without a sound text layer), ocr (every "
+        "page) or metadata (never). Images are always OCRed.",
+    )
+    ocr: OcrOptions = Field(default_factory=OcrOptions, description="Which OCR engine reads scans, and how.")
+    page_range: list[PageSpec] | None = Field(
+        None, description="Pages to parse: spans, 1-based numbers, '3-9' strings, or sheet names."
+    )
+    password: str | None = Field(None, description="Password of an encrypted PDF.")
+    file_format: str | None = Field(
+        None, description="Treat the input as this format (pdf, docx, png...) whatever its name or bytes."
+    )
+    document_properties: bool = Field(False, description="Read the PDF's title, author, dates...")
+    word_boxes: bool = Field(
+        False, description="Keep every word's box under its block's lines (citations, OCR data)."
+    )
+    merge_tables: bool = Field(False, description="Join a table continued on the next page into one table.")
+    time_budget: float | None = Field(
+        None,
+        gt=0,
+        description="Seconds the parse may take; when they run out no further page is started and the "
+        "pages finished so far are returned, with a warning naming those missing (PDFs and images).",
+    )
+    spreadsheet: SpreadsheetOptions = Field(default_factory=SpreadsheetOptions)
+    skip_stages: frozenset[OptionalStage] = Field(
+        frozenset(), description="Pipeline stages not to run, by name (for ablations)."
+    )
 
     def pages(self, total: int) -> list[int]:
-        """The 0-based source pages to process, in order, from settings.page_range."""
-        return select_pages(self.settings.page_range, total)
+        """The 0-based source pages to process, in order, from page_range."""
+        return select_pages(self.page_range, total)
+
+    def sheet_names(self) -> list[str]:
+        """The sheet names page_range asks for (strings that are not page numbers or ranges)."""
+        return [item for item in self.page_range or [] if isinstance(item, str) and not _is_page_spec(item)]
 
 
 _RANGE = re.compile(r"^\s*(\d+)?\s*-\s*(\d+)?\s*$")
 
 
-def select_pages(spec: Any, total: int) -> list[int]:
-    if spec is None or spec == []:
+def select_pages(spec: list[PageSpec] | None, total: int) -> list[int]:
+    """The 0-based pages of a document of `total` pages that `spec` chooses, in order, once each."""
+    if not spec:
         return list(range(total))
-    items = spec if isinstance(spec, list) else [spec]
     chosen: list[int] = []
-    for item in items:
-        if isinstance(item, PageRange | dict):
-            start = (item.start if isinstance(item, PageRange) else item.get("start")) or 1
-            end = (item.end if isinstance(item, PageRange) else item.get("end")) or total
+    for item in spec:
+        if isinstance(item, PageSpan):
+            start = item.start or 1
+            end = item.end or total
             chosen.extend(range(start - 1, min(end, total)))
         elif isinstance(item, int):
             if 1 <= item <= total:
@@ -203,3 +129,8 @@ def select_pages(spec: Any, total: int) -> list[int]:
             # Other strings name spreadsheet sheets; documents with pages have none.
     seen: set[int] = set()
     return [page for page in chosen if not (page in seen or seen.add(page))]
+
+
+def _is_page_spec(item: str) -> bool:
+    stripped = item.replace(" ", "")
+    return stripped.isdigit() or (stripped.count("-") == 1 and stripped.replace("-", "").isdigit())

@@ -1,66 +1,41 @@
-"""parse(): a document in, a Document out, one page at a time."""
+"""parse(): a document in, a Document out: a list of same-shaped stages over one Context.
+
+The first stage reads the input: a PDF's or an image's pages one at a time (OCR where a page
+needs it), each finished by the page stages; an office file through load/. The stages after it
+work on the whole Document. Each is named, and ParseOptions.skip_stages switches it off.
+"""
 
 from __future__ import annotations
 
 import collections
 import functools
 import os
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from docuforge.document.model import Document, Page
+from docuforge.document.model import Document
+from docuforge.document.raw import RawPage
 from docuforge.errors import DocumentError, ErrorCode, PayloadTooLarge
 from docuforge.load import detect
+from docuforge.load.detect import IMAGE_FORMATS
 from docuforge.load.images import ImageSource
-from docuforge.load.pdf import PdfSource, RawPage
-from docuforge.parse import office
-from docuforge.parse.checkboxes import label_checkboxes, marks_from_pdf
-from docuforge.parse.furniture import assign_heading_levels, mark_furniture
-from docuforge.parse.layout import build_page
-from docuforge.parse.merge import join_column_tables, merge_tables
+from docuforge.load.pdf import PdfSource
+from docuforge.parse import stages
+from docuforge.parse.budget import Budget
 from docuforge.parse.ocr import OcrEngineName, page_worker
 from docuforge.parse.options import ParseOptions
 from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
+from docuforge.parse.stages import Context, Stage, finish_page
 
 OCR_ENGINES = tuple(name.value for name in OcrEngineName)
 
 DEFAULT_MAX_PAGES = 5000
 Source = str | Path | bytes
 
-
-def source_format(source: Source, options: ParseOptions, extension: str | None = None) -> str:
-    """What the input is: forced, then declared, then its name, then its bytes."""
-    forced = detect.normalize(options.settings.force_file_extension)
-    if forced:
-        return forced
-    if isinstance(source, bytes):
-        head = source[:8192]
-        name = None
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise DocumentError(f"no such file: {path}", code=ErrorCode.NOT_FOUND, status_code=404)
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-        name = path.name
-    if not head:
-        raise DocumentError("the document is empty", code=ErrorCode.DOCUMENT_EMPTY)
-    sniffed = detect.sniff(head)
-    declared = detect.normalize(extension) or detect.from_filename(name)
-    if sniffed == "zip" and declared in ("docx", "pptx", "xlsx", "xlsm"):
-        return declared  # an office file whose first entries do not name its kind
-    if sniffed == "doc" and declared in ("xls", "ppt"):
-        return declared  # the OLE2 container of all three legacy formats: the name tells which
-    # The bytes win over a name that contradicts them; a name wins over bytes that say nothing.
-    return sniffed or declared or "unknown"
-
-
-IMAGE_FORMATS = frozenset({"png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"})
 OCR_DPI = 200  # pixels per inch pages are read at: small print stays legible, time stays bounded
 OCR_MAX_PIXELS = 40_000_000  # a PDF page is rendered no larger than this (A0 at 160 dpi) for OCR
 
@@ -84,52 +59,74 @@ def parse(
     LibreOffice made of an office file, when it made one.
     """
     options = options or ParseOptions()
-    kind = source_format(source, options, extension)
-    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or "rapidocr"
+    kind = detect.source_format(source, options.file_format, extension)
+    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or options.ocr.engine
     if engine not in OCR_ENGINES:
         raise DocumentError(
             f"unknown OCR engine {engine!r}; use one of {', '.join(OCR_ENGINES)}",
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
         )
-    budget = _Budget(options.settings.time_budget)
-    if kind == "pdf":
-        document = _parse_pdf(source, options, on_page, max_pages, engine, budget)
-    elif kind in IMAGE_FORMATS:
-        document = _parse_image(source, kind, options, on_page, max_pages, engine, budget)
+    ctx = Context(
+        source,
+        kind,
+        options,
+        engine=engine,
+        on_page=on_page,
+        max_pages=max_pages,
+        converted_pdf=converted_pdf,
+        budget=Budget(options.time_budget),
+    )
+    stages.run(STAGES, ctx)
+    if not ctx.paged and on_page is not None:
+        on_page(len(ctx.document.pages), len(ctx.document.pages))
+    return ctx.document
+
+
+def read(ctx: Context) -> None:
+    """The input's pages: a PDF's or an image's read and finished one by one; an office file loaded."""
+    if ctx.kind == "pdf":
+        _parse_pdf(ctx)
+    elif ctx.kind in IMAGE_FORMATS:
+        _parse_image(ctx)
     else:
-        document = office.read(source, kind, options, converted_pdf)
-        if on_page is not None:
-            on_page(len(document.pages), len(document.pages))
-        return document
-    mark_furniture(document)
-    assign_heading_levels(document)
-    if options.formatting.merge_tables:
-        merge_tables(document)
-    return document
+        _load_office(ctx)
 
 
-class _Budget:
-    """settings.time_budget: once spent, no further page starts; the first page always does."""
+def _load_office(ctx: Context) -> None:
+    from docuforge.load import office
 
-    def __init__(self, seconds: float | None) -> None:
-        self.deadline = None if seconds is None else time.monotonic() + seconds
+    sheet = ctx.options.spreadsheet
+    loaded = office.read(
+        ctx.source,
+        ctx.kind,
+        sheets=ctx.options.sheet_names() or None,
+        exclude=sheet.exclude,
+        include=sheet.include,
+        max_cell_count=sheet.max_cell_count,
+        converted_pdf=ctx.converted_pdf,
+    )
+    ctx.loaded = loaded
+    if isinstance(loaded, Document):
+        ctx.document = loaded
 
-    def spent(self, document: Document, started: int, selected: list[int]) -> bool:
-        if self.deadline is None or started == 0 or time.monotonic() < self.deadline:
-            return False
-        left = selected[started:]
-        document.warnings.append(
-            f"the time budget ran out: {len(left)} of {len(selected)} pages not parsed "
-            f"(pages {', '.join(str(index + 1) for index in left)})"
-        )
-        return True
+
+# The document stages, in order; the page stages are stages.PAGE_STAGES.
+STAGES = [
+    Stage("read", read),
+    Stage("sheet_tables", stages.sheet_tables),
+    Stage("slide_order", stages.slide_order),
+    Stage("select_pages", stages.select_pages),
+    Stage("furniture", stages.furniture),
+    Stage("headings", stages.headings),
+    Stage("merge_tables", stages.table_merging),
+]
 
 
 def missing_pages(document: Document, options: ParseOptions) -> list[int]:
     """The 1-based source pages a spent time budget left unparsed (none for office formats)."""
     paged = document.format == "pdf" or document.format in IMAGE_FORMATS
-    if options.settings.time_budget is None or not paged:
+    if options.time_budget is None or not paged:
         return []
     return [index + 1 for index in options.pages(document.total_pages)[len(document.pages) :]]
 
@@ -147,47 +144,15 @@ def _selected(options: ParseOptions, total: int, max_pages: int) -> list[int]:
     return selected
 
 
-class _Pages:
-    """Builds pages in order, carrying the body text size from page to page."""
-
-    def __init__(self, document: Document, keep_words: bool) -> None:
-        self.document = document
-        self.keep_words = keep_words
-        self.body: float | None = None
-
-    def add(self, raw: RawPage, number: int, ocr: bool) -> Page:
-        if not ocr:
-            marks_from_pdf(raw)
-        page, found = build_page(raw, number, self.body, self.keep_words)
-        label_checkboxes(page)
-        join_column_tables(page)
-        self.body = found if self.body is None else 0.8 * self.body + 0.2 * found
-        if ocr:
-            page.ocr = True
-            for block in page.blocks:
-                if block.lines:
-                    block.confidence = sum(line.confidence for line in block.lines) / len(block.lines)
-        self.document.pages.append(page)
-        return page
-
-
-def _parse_pdf(
-    source: Source,
-    options: ParseOptions,
-    on_page: Callable[[int, int], None] | None,
-    max_pages: int,
-    engine: str,
-    budget: _Budget,
-) -> Document:
-    keep_words = options.settings.return_ocr_data or options.settings.return_citations
-    force_ocr = options.settings.extraction_mode == "ocr"
-    never_ocr = options.settings.extraction_mode == "metadata"
-    with PdfSource(source, options.settings.document_password) as pdf, _Reader(engine) as reader:
-        selected = _selected(options, pdf.page_count, max_pages)
-        document = Document(format="pdf", total_pages=pdf.page_count)
-        if options.settings.extract_document_properties:
+def _parse_pdf(ctx: Context) -> None:
+    options, on_page, budget = ctx.options, ctx.on_page, ctx.budget
+    force_ocr = options.ocr_mode == "ocr"
+    never_ocr = options.ocr_mode == "metadata"
+    with PdfSource(ctx.source, options.password) as pdf, _Reader(ctx.engine) as reader:
+        selected = _selected(options, pdf.page_count, ctx.max_pages)
+        document = ctx.document = Document(format="pdf", total_pages=pdf.page_count)
+        if options.document_properties:
             document.properties = pdf.properties()
-        pages = _Pages(document, keep_words)
         reader.pages = len(selected)
 
         def finish(
@@ -207,7 +172,7 @@ def _parse_pdf(
                 ocr = add_picture_text(raw, scan())
             elif not raw.words:
                 document.warnings.append(f"page {index + 1} has no text layer")
-            page = pages.add(raw, number, ocr)
+            page = finish_page(ctx, raw, number, ocr)
             if ocr and not page.blocks:
                 document.warnings.append(f"page {index + 1} has no text layer and OCR found no text")
             if on_page is not None:
@@ -225,7 +190,6 @@ def _parse_pdf(
                 scan = reader.read(np.asarray(pdf.render(index, dpi / 72.0)), dpi, index)
             reader.then(functools.partial(finish, number, index, raw, ocr, scan))
         reader.drain()
-    return document
 
 
 def _ocr_dpi(raw: RawPage) -> float:
@@ -234,24 +198,15 @@ def _ocr_dpi(raw: RawPage) -> float:
     return min(OCR_DPI, (OCR_MAX_PIXELS / square_inches) ** 0.5)
 
 
-def _parse_image(
-    source: Source,
-    kind: str,
-    options: ParseOptions,
-    on_page: Callable[[int, int], None] | None,
-    max_pages: int,
-    engine: str,
-    budget: _Budget,
-) -> Document:
-    keep_words = options.settings.return_ocr_data or options.settings.return_citations
-    with ImageSource(source, kind) as images, _Reader(engine) as reader:
-        selected = _selected(options, images.page_count, max_pages)
-        document = Document(format=kind, total_pages=images.page_count)
-        pages = _Pages(document, keep_words)
+def _parse_image(ctx: Context) -> None:
+    on_page, budget = ctx.on_page, ctx.budget
+    with ImageSource(ctx.source, ctx.kind) as images, _Reader(ctx.engine) as reader:
+        selected = _selected(ctx.options, images.page_count, ctx.max_pages)
+        document = ctx.document = Document(format=ctx.kind, total_pages=images.page_count)
         reader.pages = len(selected)
 
         def finish(number: int, index: int, scan: Callable[[], RawPage]) -> None:
-            page = pages.add(scan(), number, ocr=True)
+            page = finish_page(ctx, scan(), number, ocr=True)
             if not page.blocks:
                 document.warnings.append(f"page {index + 1}: OCR found no text")
             if on_page is not None:
@@ -263,7 +218,6 @@ def _parse_image(
             image, dpi = images.page(index)
             reader.then(functools.partial(finish, number, index, reader.read(image, dpi, index)))
         reader.drain()
-    return document
 
 
 @functools.cache

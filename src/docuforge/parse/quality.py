@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 
-from docuforge.load.pdf import RawPage, RawWord
+from docuforge.document.raw import RawPage, RawWord
 
 PICTURED = 0.5  # share of the page pictures cover, past which their text may be the page's text
 SPARSE = 200  # characters: a text layer shorter than this over such pictures is not the whole page

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 from docuforge.document.geometry import center_in
-from docuforge.load.pdf import RawPage, RawWord
+from docuforge.document.raw import RawPage, RawWord
 from docuforge.parse.cells import CellRegion, TableRegion
 
 SNAP = 2.0  # points: rules closer than this are the same rule

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from docuforge.document.geometry import Box
-from docuforge.load.pdf import RawPage, RawWord
+from docuforge.document.raw import RawPage, RawWord
 from docuforge.parse.checkboxes import marks_from_image
 from docuforge.parse.lines import BULLETS, CLOSING_MARKS, OPENING_MARKS, full_width, full_width_share
 from docuforge.parse.ocr import OcrEngine, OcrLine, OcrWord

@@ -16,7 +16,7 @@ import dataclasses
 import itertools
 
 from docuforge.document.geometry import Box, center_in
-from docuforge.load.pdf import RawPage
+from docuforge.document.raw import RawPage
 from docuforge.parse.aligned import aligned_table, between_rules, stacks, text_runs, word_count
 from docuforge.parse.cells import CellRegion, TableRegion
 from docuforge.parse.lines import Row, Segment

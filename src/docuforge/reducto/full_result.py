@@ -6,7 +6,7 @@ from typing import Any
 
 from docuforge.chunk import chunk
 from docuforge.document.model import BBox, Block, BlockType, Document
-from docuforge.parse.options import ParseOptions
+from docuforge.reducto.parse.options import ParseOptions, chunk_options
 from docuforge.render import tables
 
 
@@ -93,7 +93,7 @@ def to_full_result(document: Document, options: ParseOptions | None = None) -> d
                 "enrichment_success": False,
                 "blocks": [block_json(b, options) for b in piece.blocks],
             }
-            for piece in chunk(document, options)
+            for piece in chunk(document, chunk_options(options))
         ],
     }
     if options.settings.return_ocr_data:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuforge.parse.options import PageRange
+from docuforge.reducto.parse.options import PageRange
 from docuforge.reducto.parse.schemas import AsyncConfig, UploadRef
 
 __all__ = ["AsyncConfig", "DocumentInput", "OperationRequest", "PageRange", "UploadRef", "document_value"]

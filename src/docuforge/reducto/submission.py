@@ -21,8 +21,8 @@ from docuforge.jobs import service as jobs
 from docuforge.jobs.registry import JobContext
 from docuforge.jobs.runners import Runner
 from docuforge.models import Job
-from docuforge.parse.options import ParseOptions
 from docuforge.reducto.parse import tasks as parse_tasks
+from docuforge.reducto.parse.options import ParseOptions, engine_options
 from docuforge.reducto.parse.service import wait
 from docuforge.storage import BlobStore
 from docuforge.webhooks import service as webhooks
@@ -87,7 +87,7 @@ async def document_of(ctx: JobContext, options: ParseOptions, share: float = 0.8
             parse_tasks.parse_in_worker,
             str(source),
             extension,
-            options.model_dump_json(),
+            engine_options(options).model_dump_json(),
             str(ctx.workdir),
             ctx.settings.ocr.model_dump(),
             on_message=on_message,

@@ -1,1 +1,1 @@
-"""Document to Markdown, HTML, layout text, CSV tables, and Reducto's JSON result."""
+"""Document to Markdown, HTML, layout text, CSV tables and page crops."""

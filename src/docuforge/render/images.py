@@ -1,4 +1,4 @@
-"""Crops of figures, tables and whole pages as PNG images (settings.return_images)."""
+"""Crops of figures, tables and whole pages as PNG images, for results that link to them."""
 
 from __future__ import annotations
 

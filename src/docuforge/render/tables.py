@@ -1,4 +1,4 @@
-"""A Table in every format Reducto offers: html, md, json, jsonbbox, csv, and dynamic."""
+"""A Table as html, md, json, jsonbbox or csv, or dynamic: md when small and plain, html otherwise."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import csv
 import html
 import io
 import json
+from typing import Literal
 
 from docuforge.document.model import Table
+
+TableFormat = Literal["html", "json", "md", "jsonbbox", "dynamic", "csv"]
 
 DYNAMIC_MAX_CELLS = 30
 DYNAMIC_MAX_MERGED = 4

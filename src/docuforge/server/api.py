@@ -6,6 +6,7 @@ from docuforge.admission.router import router as admission_router
 from docuforge.auth.router import router as auth_router
 from docuforge.auth.router import tokens_router
 from docuforge.files.router import router as files_router
+from docuforge.files.signed_urls import router as blob_router
 from docuforge.finance.router import router as finance_router
 from docuforge.health.router import router as health_router
 from docuforge.jobs.router import router as jobs_router
@@ -19,7 +20,6 @@ from docuforge.reducto.parse.router import router as parsing_router
 from docuforge.reducto.pipeline.router import router as pipelines_router
 from docuforge.reducto.pipeline.router import runs as pipeline_runs_router
 from docuforge.reducto.split.router import router as split_router
-from docuforge.storage.router import router as blob_router
 from docuforge.web.router import router as studio_router
 from docuforge.webhooks.router import router as webhooks_router
 from docuforge.workspaces.router import router as workspaces_router

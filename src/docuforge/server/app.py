@@ -16,12 +16,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from docuforge import __version__, migrations
-from docuforge.auth.ratelimit import RedisLimiter, open_limiter
 from docuforge.config import Environment, Settings
 from docuforge.db import Database
 from docuforge.jobs.runners import open_runner
 from docuforge.metrics import Metrics
 from docuforge.observability import configure_logging, get_logger
+from docuforge.ratelimit import RedisLimiter, open_limiter
 from docuforge.server.api import include_routers
 from docuforge.server.errors import install_error_handlers
 from docuforge.server.middleware import RequestContextMiddleware, SecurityHeadersMiddleware

@@ -2,7 +2,7 @@
 
 Both backends stream in both directions (a 2 GB upload never sits in memory) and hand out
 time-limited URLs to read or write one object: S3 presigned URLs, or HMAC-signed URLs that the
-service itself serves (``storage/router.py``).
+service itself serves (``files/signed_urls.py``).
 """
 
 from __future__ import annotations

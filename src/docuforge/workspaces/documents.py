@@ -258,3 +258,8 @@ async def remove(
     )
     await session.delete(document)
     await session.flush()
+
+
+async def current(session: AsyncSession, document: WorkspaceDocument) -> WorkspaceDocument:
+    """The document as the database has it now (its indexing job may have moved it on)."""
+    return await session.get(WorkspaceDocument, document.id) or document

@@ -8,9 +8,10 @@ from fastapi import Query, Request, Response
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, PayloadTooLarge
 from docuforge.files.multipart import MultipartStream
+from docuforge.jobs.deps import RunnerDep
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
 from docuforge.workspaces import documents, questions, service

@@ -13,7 +13,7 @@ from docuforge.auth.principal import Principal
 from docuforge.auth.tenancy import get_owned, scoped
 from docuforge.config import Settings
 from docuforge.db import on_commit
-from docuforge.errors import Conflict, DocuforgeError, ErrorCode, JobStateError
+from docuforge.errors import Conflict, DocuforgeError, ErrorCode, JobStateError, NotFound
 from docuforge.index.store import Filters, Hit
 from docuforge.jobs import service as jobs
 from docuforge.models import Job, Workspace, WorkspaceDocument, WorkspaceJob
@@ -56,6 +56,19 @@ async def create(session: AsyncSession, principal: Principal, body: WorkspaceCre
 
 async def get(session: AsyncSession, principal: Principal, workspace_id: str | uuid.UUID) -> Workspace:
     return await get_owned(session, Workspace, workspace_id, principal)
+
+
+async def find(session: AsyncSession, principal: Principal, ident: str) -> Workspace:
+    """The organization's workspace by id, or by its name when that names exactly one."""
+    try:
+        return await get(session, principal, str(uuid.UUID(ident)))
+    except ValueError:
+        pass
+    named = Workspace.organization_id == principal.organization_id, Workspace.name == ident
+    found = list((await session.execute(select(Workspace).where(*named))).scalars())
+    if len(found) != 1:
+        raise NotFound(f"no single workspace named {ident!r}; give its id (docuforge workspaces list)")
+    return found[0]
 
 
 def _counts() -> Any:

@@ -27,7 +27,7 @@ from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
 from docuforge.files import inputs
 from docuforge.index.store import Filters, Passage
 from docuforge.jobs import processes
-from docuforge.jobs.registry import JobContext, TaskResult, task
+from docuforge.jobs.registry import DeletedJob, JobContext, TaskResult, task
 from docuforge.models import QuestionResult, Workspace, WorkspaceDocument, WorkspaceJob
 from docuforge.observability import get_logger
 from docuforge.workspaces import vectors
@@ -177,10 +177,10 @@ async def _index_one(
     return {"id": str(document.id), "status": "ready", "passages": result["passages"]}
 
 
-async def forget_job(session: Any, job_id: uuid.UUID) -> None:
+async def forget_job(job: DeletedJob) -> None:
     """A deleted or expired workspace job takes its answers and its link to the workspace along."""
-    await session.execute(delete(QuestionResult).where(QuestionResult.job_id == job_id))
-    await session.execute(delete(WorkspaceJob).where(WorkspaceJob.job_id == job_id))
+    await job.session.execute(delete(QuestionResult).where(QuestionResult.job_id == job.job_id))
+    await job.session.execute(delete(WorkspaceJob).where(WorkspaceJob.job_id == job.job_id))
 
 
 @task("workspaces.index", reducto_type="WorkspaceIndex", on_delete=forget_job)

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from docuforge.jobs.registry import JobContext, TaskResult, task
-from docuforge.parse.options import ParseOptions, select_pages
+from docuforge.parse.options import select_pages
 from docuforge.reducto import submission
 from docuforge.reducto.classify.schemas import DEFAULT_PAGES, MAX_PAGES, ClassifyRequest
+from docuforge.reducto.parse.options import ParseOptions, page_specs
 
 
 def classify_in_worker(document_path: str, categories_json: str, options_json: str) -> dict[str, Any]:
@@ -71,11 +72,10 @@ def to_response(request: ClassifyRequest, found: dict[str, Any], pages: int) -> 
 async def classify_job(ctx: JobContext) -> TaskResult:
     request = ClassifyRequest.model_validate(ctx.config)
     spec = page_spec(request)
-    document, path = await submission.document_of(
-        ctx, ParseOptions.model_validate({"settings": {"page_range": spec}})
-    )
+    parsing = ParseOptions.model_validate({"settings": {"page_range": spec}})
+    document, path = await submission.document_of(ctx, parsing)
     total = document.total_pages or len(document.pages)
-    pages = [p + 1 for p in select_pages(spec, total)][:MAX_PAGES]
+    pages = [p + 1 for p in select_pages(page_specs(parsing.settings.page_range), total)][:MAX_PAGES]
     categories = [{"name": c.category, "criteria": c.criteria} for c in request.classification_schema or []]
     options = {
         "pages": pages,

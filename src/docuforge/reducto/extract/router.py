@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse
 
 from docuforge.auth.deps import CanWrite
 from docuforge.db import SessionDep, commit
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
+from docuforge.jobs.deps import RunnerDep
 from docuforge.observability import get_logger
 from docuforge.reducto.extract import service
 from docuforge.reducto.extract.schemas import AsyncExtractResponse, ExtractRequest, ExtractResponse

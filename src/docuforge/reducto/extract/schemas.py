@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docuforge.extraction.options import DEFAULT_PROMPT
-from docuforge.parse.options import ParseOptions
+from docuforge.reducto.parse.options import ParseOptions
 from docuforge.reducto.parse.schemas import AsyncConfig, UploadRef
 
 

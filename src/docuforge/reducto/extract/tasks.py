@@ -20,6 +20,7 @@ from docuforge.files import inputs
 from docuforge.jobs.registry import JobContext, TaskResult, task
 from docuforge.models import Job
 from docuforge.reducto.extract.schemas import ExtractRequest
+from docuforge.reducto.parse.options import engine_options
 from docuforge.reducto.parse.tasks import _upload_file, document_key, parse_in_worker
 from docuforge.storage import read_bytes
 
@@ -180,7 +181,7 @@ async def extract_job(ctx: JobContext) -> TaskResult:
             parse_in_worker,
             str(source),
             extension,
-            request.parse_options().model_dump_json(),
+            engine_options(request.parse_options()).model_dump_json(),
             str(ctx.workdir),
             ctx.settings.ocr.model_dump(),
             on_message=on_message,

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse, Response
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep, commit
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
+from docuforge.jobs.deps import RunnerDep
 from docuforge.observability import get_logger
 from docuforge.reducto.parse import pages, service
 from docuforge.reducto.parse.schemas import AsyncParseResponse, PageIndex, ParseRequest, ParseResponse

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from docuforge.parse.options import ParseOptions
+from docuforge.reducto.parse.options import ParseOptions
 
 
 class UploadRef(BaseModel):

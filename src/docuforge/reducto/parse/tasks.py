@@ -21,7 +21,7 @@ from docuforge.jobs import processes
 from docuforge.jobs.registry import JobContext, TaskResult, task
 from docuforge.jobs.service import effective_timeout
 from docuforge.models import Job
-from docuforge.parse.options import ParseOptions
+from docuforge.reducto.parse.options import ParseOptions, engine_options
 from docuforge.storage import CHUNK, read_bytes
 
 MAX_PAGES = 5000
@@ -38,11 +38,20 @@ def document_key(organization_id: uuid.UUID, job_id: uuid.UUID) -> str:
 
 
 def parse_in_worker(
-    source: str, extension: str | None, options_json: str, workdir: str, ocr: dict[str, Any] | None = None
+    source: str,
+    extension: str | None,
+    options_json: str,
+    workdir: str,
+    ocr: dict[str, Any] | None = None,
+    images: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Parse and write the Document to workdir/document.json; returns what the parent needs."""
+    """Parse and write the Document to workdir/document.json; returns what the parent needs.
+
+    options_json holds the engine's ParseOptions; `images` names the block kinds to crop as PNGs.
+    """
     import os
 
+    from docuforge.parse.options import ParseOptions as EngineOptions
     from docuforge.parse.pipeline import missing_pages, parse
 
     ocr = ocr or {}
@@ -52,7 +61,7 @@ def parse_in_worker(
             os.environ.setdefault(f"DOCUFORGE_OCR__{name.upper()}", str(ocr[name]))
     from docuforge.render.images import crops
 
-    options = ParseOptions.model_validate_json(options_json)
+    options = EngineOptions.model_validate_json(options_json)
     folder = Path(workdir)
     converted = folder / "converted.pdf"
     document = parse(
@@ -63,29 +72,27 @@ def parse_in_worker(
         ocr_engine=ocr.get("engine"),
         converted_pdf=converted,
     )
-    images: dict[str, str] = {}
+    cropped: dict[str, str] = {}
     # Only crops a block can link to: a whole page has nowhere to go in the result.
-    kinds = [kind for kind in options.settings.return_images if kind != "page"]
+    kinds = [kind for kind in images if kind != "page"]
     if kinds:
         (folder / "images").mkdir(exist_ok=True)
         for name, png in crops(
             Path(source),
             document,
             kinds,
-            options.settings.document_password,
+            options.password,
             converted if converted.exists() else None,
         ):
             target = folder / "images" / f"{name}.png"
             target.write_bytes(png)
-            images[name] = str(target)
+            cropped[name] = str(target)
     (folder / "document.json").write_text(document.model_dump_json())
     return {
         "pages": len(document.pages),
         "missing_pages": missing_pages(document, options),
-        "properties": document.properties.model_dump()
-        if options.settings.extract_document_properties
-        else None,
-        "images": images,
+        "properties": document.properties.model_dump() if options.document_properties else None,
+        "images": cropped,
         # An office file LibreOffice laid out on pages: the blocks' boxes are on its PDF's pages.
         "converted_pdf": str(converted) if converted.exists() else None,
     }
@@ -132,17 +139,16 @@ async def _earlier_document(ctx: JobContext, path: Path) -> None:
 
 
 def _budgeted(ctx: JobContext, options: ParseOptions, started: float) -> str:
-    """The options for the parse proper: a time budget counts from the job's start (fetching
-    included) and ends early enough for the pages found to be rendered and stored in time."""
+    """The engine's options for the parse proper: a time budget counts from the job's start
+    (fetching included) and ends early enough for the pages found to be rendered and stored in time."""
+    engine = engine_options(options)
     budget = options.settings.time_budget
     if budget is None:
-        return options.model_dump_json()
+        return engine.model_dump_json()
     limit = effective_timeout(ctx.settings, options.settings.timeout) * BUDGET_SHARE_OF_TIMEOUT
     left = min(budget, limit) - (time.monotonic() - started)
     # The engine starts at least the first page whatever is left; the floor keeps the option valid.
-    remaining = options.model_copy(deep=True)
-    remaining.settings.time_budget = max(0.001, left)
-    return remaining.model_dump_json()
+    return engine.model_copy(update={"time_budget": max(0.001, left)}).model_dump_json()
 
 
 @task("parse", reducto_type="Parse")
@@ -172,6 +178,7 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             _budgeted(ctx, options, started),
             str(ctx.workdir),
             ctx.settings.ocr.model_dump(),
+            tuple(options.settings.return_images),
             on_message=on_message,
         )
         properties = parsed["properties"]

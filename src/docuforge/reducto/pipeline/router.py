@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep, commit
-from docuforge.deps import RunnerDep, SettingsDep, StorageDep
+from docuforge.deps import SettingsDep, StorageDep
+from docuforge.jobs.deps import RunnerDep
 from docuforge.reducto import submission
 from docuforge.reducto.pipeline import service
 from docuforge.reducto.pipeline.schemas import (

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from docuforge.parse.options import ParseOptions
 from docuforge.reducto.edit.schemas import EditOptions, EditWidget
 from docuforge.reducto.extract.schemas import CitationSettings
+from docuforge.reducto.parse.options import ParseOptions
 from docuforge.reducto.shared_schemas import OperationRequest, UploadRef
 from docuforge.reducto.split.schemas import SplitCategory, SplitSettings
 

@@ -74,6 +74,19 @@ async def get(session: AsyncSession, principal: Principal, pipeline_id: str) -> 
     return found
 
 
+async def find(session: AsyncSession, principal: Principal, ident: str) -> Pipeline:
+    """The organization's pipeline by id or, failing that, by name."""
+    try:
+        return await get(session, principal, ident)
+    except NotFound:
+        named = Pipeline.organization_id == principal.organization_id, Pipeline.name == ident
+        row = await session.execute(select(Pipeline).where(*named))
+        found = row.scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"no pipeline {ident!r}", code=ErrorCode.PIPELINE_NOT_FOUND) from None
+        return found
+
+
 async def delete(session: AsyncSession, principal: Principal, pipeline_id: str) -> None:
     await session.delete(await get(session, principal, pipeline_id))
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuforge.parse.options import ParseOptions
+from docuforge.reducto.parse.options import ParseOptions
 from docuforge.reducto.shared_schemas import OperationRequest
 
 

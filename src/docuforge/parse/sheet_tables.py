@@ -1,6 +1,6 @@
 """A sheet's filled cells as blocks: islands of cells as tables, lone lines of text as titles and notes.
 
-Pure layout, no I/O: `spreadsheet.py` reads workbooks and CSV files into a `Sheet`, this module
+Pure layout, no I/O: `load/spreadsheet.py` reads workbooks and CSV files into a `Sheet`, this stage
 turns it into a page's blocks. Work happens in *visible* coordinates (rows and columns the caller
 excluded as hidden are taken out, so a hidden row inside a table does not cut it in two); boxes
 are mapped back to the sheet's own 0-based row/column indexes, as Reducto's cell layout has them.
@@ -8,73 +8,20 @@ are mapped back to the sheet's own 0-based row/column indexes, as Reducto's cell
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from docuforge.document.model import BBox, Block, BlockType, Cell, Table
+from docuforge.document.model import BBox, Block, BlockType, Cell, Document, Page, Table
 from docuforge.errors import DocumentError, ErrorCode
+from docuforge.load.sheet import Pos, Rect, Sheet, Workbook
 from docuforge.load.sheet_drawings import Drawing
-
-Pos = tuple[int, int]  # (row, col), 0-based, visible coordinates
-Rect = tuple[int, int, int, int]  # (top, left, bottom, right), inclusive, visible coordinates
+from docuforge.load.spreadsheet import read_workbook
 
 MAX_POSITIONS = 20_000_000  # table positions (filled or not) one sheet may produce
 LARGE_MERGE = 100_000  # a merge this big is formatting, not a cell: it does not join islands
 HEADER_LOOKAHEAD = 20  # rows under a header row searched for numbers
 TITLE_GAP = 2  # empty rows a title may leave between itself and its table
-
-
-@dataclass
-class Sheet:
-    """A sheet's filled cells and what the layout needs to know about them."""
-
-    grid: dict[Pos, str] = field(default_factory=dict)  # displayed text of each filled cell
-    numbers: set[Pos] = field(default_factory=set)  # cells holding numbers or dates
-    bold: set[Pos] = field(default_factory=set)
-    merges: dict[Pos, tuple[int, int]] = field(default_factory=dict)  # anchor -> (rows, cols)
-    hidden_rows: list[int] = field(default_factory=list)  # sheet rows left out, sorted
-    hidden_cols: list[int] = field(default_factory=list)
-    cell_extras: dict[str, dict[Pos, object]] = field(default_factory=dict)  # formulas, cell_colors
-    dropdowns: list[tuple[Rect, list[str]]] = field(default_factory=list)
-    drawings: list[Drawing] = field(default_factory=list)  # charts and pictures over the cells
-    width: int = 0  # columns up to the last used one, in the sheet's own indexes
-    height: int = 0
-
-    def row(self, visible: int) -> int:
-        """The sheet's own index of a visible row."""
-        return _original(visible, self.hidden_rows)
-
-    def col(self, visible: int) -> int:
-        return _original(visible, self.hidden_cols)
-
-
-def _original(visible: int, hidden: list[int]) -> int:
-    """The index that is the visible-th one not hidden: binary search, as hidden may be long."""
-    if not hidden or visible < hidden[0]:
-        return visible
-    low, high = visible, visible + len(hidden)
-    while low < high:  # smallest index whose count of shown indexes up to it exceeds visible
-        middle = (low + high) // 2
-        if middle + 1 - bisect_right(hidden, middle) > visible:
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def visible_index(index: int, hidden: list[int]) -> int | None:
-    """Where a sheet row/column lands once hidden ones are taken out (None: it is hidden)."""
-    at = bisect_left(hidden, index)
-    if at < len(hidden) and hidden[at] == index:
-        return None
-    return index - at
-
-
-def visible_span(first: int, last: int, hidden: list[int]) -> int:
-    """How many of the sheet rows/columns first..last (inclusive) are still there."""
-    return (last - first + 1) - (bisect_right(hidden, last) - bisect_left(hidden, first))
 
 
 def sheet_blocks(
@@ -409,4 +356,82 @@ def _box(sheet: Sheet, rect: Rect, page: int, original: int) -> BBox:
         height=sheet.row(bottom) - first_row + 1,
         page=page,
         original_page=original,
+    )
+
+
+CLUSTERING = ("accurate", "fast", "disabled")
+
+
+def sheet_pages(
+    workbook: Workbook,
+    *,
+    clustering: str = "accurate",
+    bold_headers: bool = True,
+    split_rows: int | None = None,
+    split_cols: int | None = None,
+) -> Document:
+    """The workbook's Document: a page per chosen sheet, its tables, titles and notes found."""
+    document = workbook.document
+    for number, (original, name, sheet) in enumerate(workbook.sheets, start=1):
+        blocks = sheet_blocks(
+            sheet,
+            number,
+            original,
+            clustering=clustering,
+            bold_headers=bold_headers,
+            split_rows=split_rows,
+            split_cols=split_cols,
+        )
+        document.pages.append(
+            Page(
+                number=number,
+                original_number=original,
+                width=sheet.width,
+                height=sheet.height,
+                name=name,
+                blocks=blocks,
+            )
+        )
+    return document
+
+
+def read_spreadsheet(
+    source: Path | bytes,
+    kind: str,
+    *,
+    sheets: list[str] | None = None,
+    pages: list[int] | None = None,
+    clustering: str = "accurate",
+    exclude: frozenset[str] = frozenset(),
+    include: frozenset[str] = frozenset(),
+    max_cell_count: int | None = None,
+    split_tables: bool = True,
+    split_rows: int | None = 50,
+    split_cols: int | None = None,
+) -> Document:
+    """The Document of a workbook or a CSV/TSV file: one page per chosen sheet, in workbook order.
+
+    `sheets` (names) and `pages` (0-based sheet indexes) choose sheets; given both, either chooses.
+    """
+    if clustering not in CLUSTERING:
+        raise DocumentError(
+            f"clustering must be one of {', '.join(CLUSTERING)}",
+            code=ErrorCode.INVALID_CONFIG,
+            status_code=400,
+        )
+    workbook = read_workbook(
+        source,
+        kind,
+        sheets=sheets,
+        pages=pages,
+        exclude=exclude,
+        include=include,
+        max_cell_count=max_cell_count,
+    )
+    return sheet_pages(
+        workbook,
+        clustering=clustering,
+        bold_headers="styling" not in exclude,
+        split_rows=split_rows if split_tables else None,
+        split_cols=split_cols if split_tables else None,
     )
