@@ -231,6 +231,8 @@ RUNS: dict[str, tuple[RetrievalOptions, AnswerOptions]] = {
     "no typed values": (RetrievalOptions(), AnswerOptions(typed_values=False)),
     "top_k 10": (RetrievalOptions(top_k=10), AnswerOptions()),
     "no year or heading rules": (RetrievalOptions(), AnswerOptions(skip_years=False, short_penalty=0)),
+    "no row labels": (RetrievalOptions(), AnswerOptions(row_labels=False)),
+    "no term normalization": (RetrievalOptions(), AnswerOptions(normalize_terms=False)),
 }
 
 

@@ -26,7 +26,8 @@ _YES_NO = re.compile(
 )
 _CURRENCY = r"(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|€|\$|£|¥)"
 _NUMBER = r"\d{1,3}(?:[,.\u2019' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m|k)\b)?"
+# Scale words, and the capital letters tables write for them (58.6B, 3.71T: not "2023b").
+_SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m|k)\b|(?-i:[KMBT])\b)?"
 AMOUNT = re.compile(
     rf"{_CURRENCY}\s?(?:{_NUMBER}){_SCALE}|(?:{_NUMBER}){_SCALE}\s?(?:{_CURRENCY}|euros?|dollars?|pounds?)",
     re.I,
@@ -82,6 +83,53 @@ _SENTENCE = re.compile(
 )
 
 
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "first": "1",
+    "second": "2", "third": "3",
+}  # fmt: skip
+
+
+def _stem(term: str) -> str:
+    """A light plural stem, so "totals" meets "total" and "checks" "check" (not "class", "its")."""
+    if len(term) <= 3 or not term.endswith("s") or term.endswith(("ss", "us", "is")):
+        return term
+    if term.endswith("ies"):
+        return term[:-3] + "y"
+    if term.endswith("es") and term[-3] in "sxz":
+        return term[:-2]
+    return term[:-1]
+
+
+def terms(text: str, normalize: bool = True) -> list[str]:
+    """The words an answer is matched on: tokens, with number words as digits and plurals stemmed."""
+    found = tokens(text)
+    if not normalize:
+        return found
+    return [_NUMBER_WORDS.get(term) or _stem(term) for term in found]
+
+
+def _counts(sentence: str, value: str, counted: str, normalize: bool) -> bool:
+    """Whether the value counts the noun asked: written before it ("3.9 trillion tokens") or in a
+    table row's column of that name ("Tokens: 3.71T")."""
+    at = sentence.find(value)
+    if at < 0:
+        return False
+    if counted in terms(sentence[at + len(value) :], normalize)[:2]:
+        return True
+    field = sentence[:at].rsplit("; ", 1)[-1]
+    return field.endswith(": ") and counted in terms(field, normalize)
+
+
+def _counted(question: str, normalize: bool) -> str | None:
+    """The noun a "how many" question counts: "How many tokens ..." -> token."""
+    match = re.search(r"\bhow many\s+([^\W\d_][\w-]*)", question, re.I)
+    if not match:
+        return None
+    found = terms(match.group(1), normalize)
+    return found[0] if found else None
+
+
 class AnswerOptions(BaseModel):
     typed_values: bool = Field(True, description="Put the value a typed question asks for first.")
     nearest_value: bool = Field(
@@ -106,6 +154,14 @@ class AnswerOptions(BaseModel):
     )
     context_weight: float = Field(
         0.3, ge=0, le=1, description="Share of credit for question words found in the sentence's passage."
+    )
+    row_labels: bool = Field(
+        True, description="A table row matches the question by its first cell and column names, not its values."
+    )
+    normalize_terms: bool = Field(
+        True,
+        description="Match words by a light plural stem and number words as digits (one = 1); "
+        "a count is the number written before the noun counted (3.9 trillion tokens).",
     )
 
 
@@ -195,8 +251,16 @@ _LABEL = re.compile(
 )
 
 
-def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years: bool = False) -> str | None:
-    """The value of the kind asked; with `asked` (the question's words), the one nearest after them."""
+def _value(
+    kind: Kind,
+    sentence: str,
+    asked: set[str] | None = None,
+    skip_years: bool = False,
+    normalize: bool = False,
+    counted: str | None = None,
+) -> str | None:
+    """The value of the kind asked; with `asked` (the question's words, as `terms` gives them), the
+    one nearest after them; for a count, one written before the noun `counted` comes first."""
     found = [
         m
         for m in _matches(kind, sentence)
@@ -206,7 +270,8 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years:
     ]
     if asked:
         # A value the question itself names (the year in "issuance in 2007") is not the answer.
-        found = [m for m in found if not set(tokens(m.group(0))) <= asked] or found
+        kept = [m for m in found if not set(terms(m.group(0), normalize)) <= asked]
+        found = kept if normalize else kept or found
     if skip_years and kind in ("amount", "count"):
         # A bare year, or a number inside a date or a range of years, is when, rarely the amount
         # or count asked for; nor is a version or model number after a name.
@@ -225,12 +290,16 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years:
         ]
     if not found:
         return None
+    if counted and kind == "count":
+        before = [m for m in found if counted in terms(sentence[m.end() : m.end() + 30], normalize)[:2]]
+        if before:
+            return _cleaned(before[0].group(0))
     best = found[0]
     if asked and len(found) > 1:
         anchors = [
             m.end()
             for m in _WORDS.finditer(sentence)
-            if tokens(m.group(0))[:1] and tokens(m.group(0))[0] in asked
+            if terms(m.group(0), normalize)[:1] and terms(m.group(0), normalize)[0] in asked
         ]
         if anchors:
 
@@ -239,7 +308,11 @@ def _value(kind: Kind, sentence: str, asked: set[str] | None = None, skip_years:
                 return min(before) if before else 10_000 + min(abs(match.start() - end) for end in anchors)
 
             best = min(found, key=distance)
-    value = best.group(0).strip(" ,;")
+    return _cleaned(best.group(0))
+
+
+def _cleaned(value: str) -> str:
+    value = value.strip(" ,;")
     # A sentence's full stop is not the value's, but the one of "p.m." is.
     return value if re.search(r"\b[ap]\.m\.$", value, re.I) else value.rstrip(".")
 
@@ -256,9 +329,13 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
     kind = question_kind(question)
     if not hits:
         return Answer(answer="No passage in this workspace answers the question.", kind=kind, confidence=0.0)
-    asked = Counter(tokens(question))
+    normalize = options.normalize_terms
+    asked = Counter(terms(question, normalize))
+    counted = _counted(question, normalize) if normalize else None
     candidates: list[tuple[int, str, list[str]]] = [
-        (rank, sentence, tokens(sentence)) for rank, hit in enumerate(hits) for sentence in _sentences(hit)
+        (rank, sentence, terms(sentence, normalize))
+        for rank, hit in enumerate(hits)
+        for sentence in _sentences(hit)
     ]
     frequency = Counter(term for _, _, words in candidates for term in set(words))
     total = len(candidates)
@@ -267,10 +344,17 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
         return math.log(1 + (total + 1) / (frequency.get(term, 0) + 0.5))
 
     possible = sum(weight(term) for term in asked) or 1.0
-    context = [set(tokens(f"{hit.filename} {hit.text}")) for hit in hits]
+    context = [set(terms(f"{hit.filename} {hit.text}", normalize)) for hit in hits]
     scored: list[tuple[float, float, int, str, str | None]] = []
     for rank, sentence, words in candidates:
         present = set(words)
+        if options.row_labels and "; " in sentence and ": " in sentence:
+            # A table row ("label; column: value; ..."): the row is named by its first cell and its
+            # columns, not by the numbers in its cells ("one reclassification" is the row whose
+            # label says so, not any row holding a 1).
+            fields = sentence.split("; ")
+            named = [fields[0].rsplit(": ", 1)[-1], *(field.rsplit(": ", 1)[0] for field in fields if ": " in field)]
+            present = set(terms(" ".join(named), normalize))
         coverage = sum(weight(term) for term in asked if term in present) / possible
         # Words of the question found elsewhere in the passage (a table's title over its row) count a little.
         around = (
@@ -278,11 +362,20 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
         )
         coverage = min(1.0, coverage + options.context_weight * around)
         value = (
-            _value(kind, sentence, set(asked) if options.nearest_value else None, options.skip_years)
+            _value(
+                kind,
+                sentence,
+                set(asked) if options.nearest_value else None,
+                options.skip_years,
+                normalize,
+                counted,
+            )
             if options.typed_values
             else None
         )
         score = coverage + options.rank_weight / (1 + rank) + (0.25 if value else 0.0)
+        if value and counted and _counts(sentence, value, counted, normalize):
+            score += 0.25
         if not value and len(words) <= 5:
             score -= options.short_penalty
         scored.append((score, coverage, rank, sentence, value))
