@@ -260,6 +260,26 @@ def on_workspace_document(method: str) -> Build:
     return build
 
 
+def on_workspace_page() -> Build:
+    """A page of a PDF in a workspace, drawn from its upload (no indexing needed)."""
+
+    async def build(client: httpx.AsyncClient, tenant: Tenant) -> Call:
+        from tests.fixtures.pdfs import Page, Paragraph, make_pdf
+
+        workspace = await new_workspace_id(client, tenant)
+        pdf = make_pdf([Page([Paragraph("Cited on this page.")])])
+        added = await client.post(
+            f"/workspaces/{workspace}/documents",
+            files={"file": ("cited.pdf", pdf, "application/pdf")},
+            headers=tenant.member.headers,
+        )
+        assert added.status_code == 202, added.text
+        document = added.json()["documents"][0]["id"]
+        return Call("GET", f"/workspaces/{workspace}/documents/{document}/pages/1.png")
+
+    return build
+
+
 QUESTIONS = {
     "name": "tender",
     "questions": [{"question": "What is the total?", "expected_fragments": ["10"]}],
@@ -522,6 +542,12 @@ ROUTES: dict[tuple[str, str], tuple[str | Permission, Build, bool]] = {
         on_workspace_document("GET"),
         True,
     ),
+    ("GET", "/workspaces/{workspace_id}/documents/{document_id}/pages/{number}.png"): (
+        Permission.read,
+        on_workspace_page(),
+        True,
+    ),
+    ("GET", "/files"): (Permission.read, fixed("GET", "/files"), False),
     ("DELETE", "/workspaces/{workspace_id}/documents/{document_id}"): (
         Permission.write,
         on_workspace_document("DELETE"),

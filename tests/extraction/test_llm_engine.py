@@ -102,3 +102,17 @@ def test_llm_engine_without_a_provider_is_a_config_error(invoice: Document) -> N
     with pytest.raises(Exception) as raised:
         extract(invoice, SCHEMA, ExtractOptions(engine=Engine.llm))
     assert raised.value.code is ErrorCode.INVALID_CONFIG
+
+
+def test_deep_pass_fills_what_the_model_left_empty(invoice: Document) -> None:
+    answer = {"invoice_number": "INV-2024-0117", "total": None, "due_date": None, "items": []}
+    with messages_api() as (fake, base):
+        fake.answers += [tool_answer(answer), tool_answer(answer)]
+        plain = extract(invoice, SCHEMA, ExtractOptions(engine=Engine.llm), llm=_llm(base))
+        deep = extract(invoice, SCHEMA, ExtractOptions(engine=Engine.llm, deep=True), llm=_llm(base))
+    assert plain.value["total"] is None and plain.value["due_date"] is None
+    # The model's answer stands; the offline reading fills only its empty places, cited.
+    assert deep.value["invoice_number"] == "INV-2024-0117"
+    assert deep.value["total"] == 12960.0 and deep.value["due_date"] == "2024-04-04"
+    total = next(leaf for leaf in deep.leaves if leaf.path == ["total"])
+    assert total.citations and total.citations[0].text == "12,960.00"

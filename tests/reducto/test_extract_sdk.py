@@ -64,7 +64,13 @@ def test_run_fills_the_schema_with_arrays(client: Reducto, file_id: str) -> None
     value = data["result"][0]
     assert value["invoiceNumber"] == "INV-2024-0117" and value["total"] == 12960.0
     assert len(value["line_items"]) == len(ITEMS)
-    assert data["usage"] == {"num_fields": 14, "num_pages": 2, "credits": 2.0}
+    assert data["usage"] == {
+        "num_fields": 14,
+        "num_pages": 2,
+        "credits": 2.0,
+        "usage_breakdown": {"extract_model": "Extract", "extract_fields": 14, "extract_pages": 2},
+    }
+    assert "custom" not in data  # every option asked for was applied
     typed = client.extract.run(input=file_id, instructions={"schema": INVOICE_SCHEMA})
     assert isinstance(typed, ExtractResponse) and typed.usage.num_fields == 14
 
@@ -132,3 +138,25 @@ def test_bad_schema_is_a_400_with_a_stable_code(client: Reducto, file_id: str) -
         )
     assert raised.value.body["error"]["name"] == "INVALID_SCHEMA"
     assert raised.value.response.headers.get("x-should-retry") == "false"
+
+
+def test_deep_latency_and_images_are_applied_or_said(client: Reducto, file_id: str) -> None:
+    deep = raw_extract(
+        client,
+        input=file_id,
+        instructions={"schema": SMALL_SCHEMA},
+        settings={"deep_extract": True, "include_images": True},
+    )
+    assert deep["usage"]["usage_breakdown"]["extract_model"] == "Deep Extract"
+    assert deep["result"][0]["total"] == 12960.0
+    # No provider path here sends page images: the response says so instead of ignoring it.
+    assert deep["custom"] == {"unsupported_options": ["settings.include_images"]}
+    fast = raw_extract(
+        client,
+        input=file_id,
+        instructions={"schema": SMALL_SCHEMA},
+        settings={"deep_extract": True, "optimize_for_latency": True},
+    )
+    assert fast["usage"]["usage_breakdown"]["extract_model"] == "Extract"
+    assert fast["custom"]["unsupported_options"] == ["settings.deep_extract (optimize_for_latency skips it)"]
+    assert fast["result"][0]["total"] == 12960.0

@@ -287,6 +287,7 @@ SCREENS = {
     "/studio/classify": "classify",
     "/studio/fill": "fill",
     "/studio/workspaces": "workspaces",
+    "/studio/statements": "statements",
     "/studio/logs": "logs",
     "/studio/jobs": "jobs",
     "/studio/admin/users": "users",

@@ -47,6 +47,46 @@ def overall(root: Field, value: Any, leaves: list[Leaf]) -> tuple[str, str | Non
     return ("low", "; ".join(reasons)) if reasons else ("high", None)
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def _merge(first: Any, second: Any, path: tuple[str | int, ...], filled: set[tuple[str | int, ...]]) -> Any:
+    """first, with every empty place filled from second (recording the paths filled)."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        return {k: _merge(v, second.get(k), (*path, k), filled) for k, v in first.items()}
+    if _empty(first) and not _empty(second):
+        filled.add(path)
+        return second
+    return first
+
+
+def _deep_pass(
+    document: Document, root: Field, options: ExtractOptions, value: Any, leaves: list[Leaf]
+) -> tuple[Any, list[Leaf]]:
+    """Fill what the first pass left empty from a more thorough offline reading."""
+    from docuforge.extraction.offline import extract_offline
+
+    embed = load_embedder()
+    thorough = options.model_copy(
+        update={
+            "engine": Engine.offline,
+            "dense": embed is not None,
+            "min_score": min(options.min_score, 0.3),
+        }
+    )
+    second, second_leaves = extract_offline(document, root, thorough, Scorer(embed))
+    filled: set[tuple[str | int, ...]] = set()
+    merged = _merge(value, second, (), filled)
+
+    def under_filled(leaf: Leaf) -> bool:
+        return any(tuple(leaf.path[: len(p)]) == p for p in filled)
+
+    # A filled place's citations are the second pass's; the first's (of an empty value) go.
+    kept = [leaf for leaf in leaves if not under_filled(leaf)]
+    return merged, kept + [leaf for leaf in second_leaves if under_filled(leaf)]
+
+
 def extract(
     document: Document | str | Path,
     schema: dict[str, Any],
@@ -77,12 +117,16 @@ def extract(
         from docuforge.extraction.llm import extract_llm
 
         value, leaves, usage = extract_llm(document, schema, root, options, llm, on_segment)
+        if options.deep:
+            value, leaves = _deep_pass(document, root, options, value, leaves)
     else:
         from docuforge.extraction.offline import extract_offline
 
         scorer = Scorer(load_embedder() if options.dense else None)
         value, leaves = extract_offline(document, root, options, scorer)
         usage = {}
+        if options.deep:
+            value, leaves = _deep_pass(document, root, options, value, leaves)
     confidence, reason = overall(root, value, leaves)
     return Extraction(
         value=value,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from docuforge.document.model import BBox, Block, BlockType, Document, Word
 
@@ -15,6 +16,10 @@ LABEL_MAX_WORDS = 7
 _COLON = re.compile(r"^\s*([^:\uff1a]{1,60}?)\s*[:\uff1a]\s*(.*)$")
 _GLYPHS = "☐☑☒"
 _DIGITS = re.compile(r"\d{3}")
+_DATE_LIKE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
+    re.I,
+)
 
 
 @dataclass
@@ -52,7 +57,7 @@ class Pair:
     label: str
     value: Span | None
     label_span: Span | None
-    source: str  # inline, right, below, prefix, checkbox, table
+    source: str  # inline, right, below, prefix, checkbox, table, column
     prior: float
     checked: bool | None = None
     extra_values: list[Span] = field(default_factory=list)
@@ -100,15 +105,17 @@ def _same_row(a: BBox, b: BBox) -> bool:
     return shared > 0.5 * min(a.height, b.height)
 
 
-def _labelish(text: str) -> bool:
+def _labelish(text: str, dates: bool = True) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped.split()) > LABEL_MAX_WORDS:
         return False
     # "PO-88213", "12/03/2024": three digits in a row make a value, not a label ("Tax (8%)" stays one).
-    return any(ch.isalpha() for ch in stripped) and not _DIGITS.search(stripped)
+    if not any(ch.isalpha() for ch in stripped) or _DIGITS.search(stripped):
+        return False
+    return not (dates and _DATE_LIKE.search(stripped))  # "Dec 10 '98" is a value
 
 
-def _pairs(segments: list[Segment]) -> list[Pair]:
+def _pairs(segments: list[Segment], dates: bool = True) -> list[Pair]:
     pairs: list[Pair] = []
     by_page: dict[int, list[Segment]] = {}
     for seg in segments:
@@ -123,13 +130,13 @@ def _pairs(segments: list[Segment]) -> list[Pair]:
                 pairs.append(Pair(colon.group(1), Span(seg, start, len(text)), label_span, "inline", 1.0))
             else:
                 _neighbours(seg, by_page[seg.page], colon.group(1), label_span, pairs)
-        elif _labelish(text):
+        elif _labelish(text, dates):
             _neighbours(seg, by_page[seg.page], text, Span(seg, 0, len(text)), pairs)
         # "Total 12.50", "Invoice No 123": a label at the start of the line, the value after it.
         tokens = list(re.finditer(r"\S+", text))
         for k in range(1, min(len(tokens), LABEL_MAX_WORDS)):
             label = text[: tokens[k - 1].end()]
-            if colon or not _labelish(label):
+            if colon or not _labelish(label, dates):
                 continue
             pairs.append(
                 Pair(
@@ -206,8 +213,43 @@ def _find_span(segments: list[Segment], text: str) -> Span | None:
     return None
 
 
-def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], list[Segment]]:
-    """Two-column tables read as label/value rows; header cells over a single row of values."""
+def _header_row(grid: list[list[Any]], segs: dict[tuple[int, int], Segment]) -> int | None:
+    """The row that heads the table's columns: its first filled row, three or more label cells
+    and nothing else, with rows of values under it."""
+    for r, row in enumerate(grid):
+        filled = [c for c in range(len(row)) if (r, c) in segs]
+        if not filled:
+            continue
+        if len(filled) >= 3 and all(
+            _labelish(segs[(r, c)].text) and not _pair_text(segs[(r, c)].text) for c in filled
+        ):
+            # A header stands over rows of values: several rows, each filling two of its columns
+            # (a form's "To | K. Sparrow | Date" row heads nothing).
+            rows = sum(1 for k in range(r + 1, len(grid)) if sum((k, c) in segs for c in filled) >= 2)
+            return r if rows >= 3 else None
+        return None
+    return None
+
+
+def _summary(r: int, segs: dict[tuple[int, int], Segment], heads: list[int], n_cols: int) -> bool:
+    """A row under the items that is a pair of its own ("Subtotal | 40.00"): one filling at most
+    half the header's columns, or ending in an amount with only a label before it or with the first
+    column (the items' descriptions) left empty."""
+    filled = [c for c in range(n_cols) if (r, c) in segs]
+    if 2 * len(filled) <= len(heads):
+        return True
+    amount = any(ch.isdigit() for ch in segs[(r, filled[-1])].text)
+    return amount and (len(filled) == 2 or bool(heads and filled[0] > heads[0]))
+
+
+def _table_pairs(
+    tables: list[Block], order_start: int, columns: bool = False, dates: bool = True
+) -> tuple[list[Pair], list[Segment]]:
+    """Two-column tables read as label/value rows; header cells over a single row of values.
+
+    With `columns`, a table headed by a row of labels links each header to every cell of its
+    column ("column" pairs), and the cells under a header are values, never labels themselves.
+    """
     pairs: list[Pair] = []
     cells: list[Segment] = []
     for block in tables:
@@ -222,6 +264,22 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                 )
                 segs[(cell.row, cell.col)] = seg
                 cells.append(seg)
+        header = _header_row(grid, segs) if columns else None
+        heads = [c for c in range(table.n_cols) if header is not None and (header, c) in segs]
+
+        if header is not None:
+            top: dict[int, int] = {}  # each column's first row of values under the header
+            for r, c in segs:
+                if r > header:
+                    top[c] = min(r, top.get(c, r))
+            for (r, c), seg in segs.items():
+                head = segs.get((header, c))
+                if r > header and head is not None and not _pair_text(seg.text):
+                    value = Span(seg, 0, len(seg.text))
+                    # The first value under a header is what a single field reads there; the
+                    # rest of the column belongs to arrays of items.
+                    source = "table" if top.get(c) == r else "column"
+                    pairs.append(Pair(head.text, value, Span(head, 0, len(head.text)), source, 0.85))
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
                 if cell is None or (cell.row, cell.col) != (r, c) or (r, c) not in segs:
@@ -233,7 +291,9 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                     value = Span(label, colon.start(2), len(label.text))
                     pairs.append(Pair(colon.group(1), value, Span(label, 0, colon.end(1)), "inline", 1.0))
                     continue
-                if not _labelish(label.text):
+                if header is not None and r >= header and not _summary(r, segs, heads, table.n_cols):
+                    continue  # the header and its rows of values: linked by column above
+                if not _labelish(label.text, dates):
                     continue
                 label_span = Span(label, 0, len(label.text))
                 # The value beside a label is the next filled cell of its row (right-aligned amounts
@@ -241,24 +301,40 @@ def _table_pairs(tables: list[Block], order_start: int) -> tuple[list[Pair], lis
                 right = next(
                     (segs[(r, k)] for k in range(c + cell.col_span, table.n_cols) if (r, k) in segs), None
                 )
-                if right is not None and not _pair_text(right.text):
-                    pairs.append(Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", 0.95))
                 down = r + cell.row_span
-                if down < table.n_rows and (down, c) in segs and not _pair_text(segs[(down, c)].text):
-                    value = segs[(down, c)]
-                    pairs.append(Pair(label.text, Span(value, 0, len(value.text)), label_span, "table", 0.85))
+                under = segs.get((down, c)) if down < table.n_rows else None
+                if right is not None and not _pair_text(right.text):
+                    prior = 0.95
+                    if (
+                        columns
+                        and under is not None
+                        and _labelish(right.text, dates)
+                        and not _labelish(under.text, dates)
+                    ):
+                        # "Acct. No | Dept. No" over "4111 | 8700": a row of labels over their values.
+                        prior = 0.6
+                    pairs.append(
+                        Pair(label.text, Span(right, 0, len(right.text)), label_span, "table", prior)
+                    )
+                if under is not None and not _pair_text(under.text):
+                    pairs.append(Pair(label.text, Span(under, 0, len(under.text)), label_span, "table", 0.85))
     return pairs, cells
 
 
-def read_layout(document: Document) -> Layout:
+def read_layout(document: Document, columns: bool = True, dates: bool = True) -> Layout:
+    """Lines, label/value pairs and tables of a document.
+
+    `columns`: a table's header row is linked to its columns; `dates`: a line that reads as a date
+    ("Dec 10 '98") is a value, never a label standing alone.
+    """
     segments = _segments(document)
     tables = [
         b
         for b in document.blocks()
         if b.type is BlockType.TABLE and b.table is not None and not b.extra.get("merged_into")
     ]
-    pairs = _pairs(segments)
+    pairs = _pairs(segments, dates)
     pairs += _checkbox_pairs(document, segments)
-    table_pairs, cells = _table_pairs(tables, len(segments))
+    table_pairs, cells = _table_pairs(tables, len(segments), columns, dates)
     pairs += table_pairs
     return Layout(segments + cells, pairs, tables)

@@ -183,7 +183,13 @@ class Scorer:
             return
         fresh = [t for t in dict.fromkeys(texts) if t and t not in self._vectors]
         if fresh:
-            for text, vector in zip(fresh, self.embed(fresh), strict=True):
+            from threadpoolctl import threadpool_limits
+
+            # A document's labels are a few dozen short texts: small matrix products that BLAS
+            # threads only slow down (and, on a shared machine, fight other processes over).
+            with threadpool_limits(limits=1, user_api="blas"):
+                vectors = self.embed(fresh)
+            for text, vector in zip(fresh, vectors, strict=True):
                 self._vectors[text] = vector
 
     def dense(self, terms: FieldTerms, label: str) -> float | None:

@@ -22,6 +22,7 @@ from docuforge.extraction.matching import FieldTerms, Scorer, field_terms, lexic
 from docuforge.extraction.options import ExtractOptions, Leaf
 from docuforge.extraction.schema import Field
 from docuforge.extraction.tables import table_items
+from docuforge.extraction.totals import is_grand_total, rerank
 
 Path = tuple[str | int, ...]
 
@@ -70,8 +71,8 @@ def _label_candidates(
     kind = kind_of(field)
     found: list[Choice] = []
     for pair in ctx.layout.pairs:
-        if pair.value is None:
-            continue
+        if pair.value is None or pair.source == "column":
+            continue  # a column's cells are an array's items (tables.py), not one field's value
         if segments is not None and pair.value.segment.order not in segments:
             continue
         if kind == "boolean" and pair.checked is None and pair.source == "checkbox":
@@ -87,6 +88,13 @@ def _label_candidates(
         if reading is None:
             continue
         score = label * pair.prior * reading.quality
+        if (
+            kind == "organisation"
+            and ctx.options.name_lines
+            and (kinds.registration_like(pair.value.text) or kinds.generic_only(pair.value.text))
+        ):
+            # "Company Reg #1101083-T", "Acme Stores | Sdn Bhd": a number or a name's tail, no name.
+            continue
         if kind in ("text", "organisation", "address", "enum") and ctx.labelness(pair.value.text) >= 0.4:
             score *= 0.3  # "Customer | INVOICE NUMBER": the cell beside a label is another label
         span = reading.span
@@ -116,20 +124,52 @@ def _continue_lines(first: Segment, value: str, ctx: Context) -> tuple[str, tupl
     return " ".join(p for p in parts if p), tuple(more)
 
 
+def _issuer(
+    ctx: Context, segments: list[Segment], for_name: bool = True
+) -> tuple[list[Segment], float] | None:
+    """The issuer's name lines, found by position: one line, or two with `name_lines`.
+
+    For a name field, lines another field took (the customer under "Bill to") are no candidates;
+    for the address that follows the issuer's name, they are (the name field took the name).
+    """
+    segments_all = ctx.layout.segments
+    taken = frozenset(
+        c.span.segment.order
+        for c in ctx.choices.values()
+        if ctx.options.name_lines
+        and for_name
+        and c.span is not None
+        and c.span.segment.order < len(segments_all)
+        and segments_all[c.span.segment.order] is c.span.segment  # table items number their own
+    )
+    found = kinds.organisation(segments, legal_forms=ctx.options.name_lines, taken=taken)
+    if found is None:
+        return None
+    seg, confidence = found
+    return (kinds.name_lines(segments, seg) if ctx.options.name_lines else [seg]), confidence
+
+
 def _fallback(field: Field, ctx: Context, segments: list[Segment]) -> Choice | None:
     kind = kind_of(field)
     if kind == "organisation" or (kind == "text" and "name" in field.name.lower() and not segments):
-        found = kinds.organisation(segments)
+        found = _issuer(ctx, segments)
         if found:
-            seg, confidence = found
-            reading = read("organisation", field, Span(seg, 0, len(seg.text)), ctx.date_order)
+            lines, confidence = found
+            last = lines[-1]
+            reading = read("organisation", field, Span(last, 0, len(last.text)), ctx.date_order)
             if reading:
                 name = kinds.without_registration(str(reading.value))
+                if ctx.options.name_lines:
+                    name = kinds.through_legal_form(name)
                 span = Span(reading.span.segment, reading.span.start, reading.span.start + len(name))
-                return Choice((), name, span, confidence)
+                if len(lines) == 1:
+                    return Choice((), name, span, confidence)
+                head = tuple(Span(s, 0, len(s.text)) for s in lines[:-1])
+                text = " ".join([*(values.clean_string(s.text) for s in lines[:-1]), name])
+                return Choice((), text, head[0], confidence, (*head[1:], span))
     if kind == "address":
-        org = kinds.organisation(segments)
-        lines = kinds.address_lines(segments, org[0] if org else None)
+        org = _issuer(ctx, segments, for_name=False)
+        lines = kinds.address_lines(segments, org[0][-1] if org else None, block=ctx.options.address_block)
         if lines:
             text = " ".join(s.text.strip() for s in lines).strip(" ,;")
             spans = tuple(Span(s, 0, len(s.text)) for s in lines)
@@ -227,7 +267,10 @@ def _fill(field: Field, path: Path, parents: list[str], ctx: Context, within: li
         return ctx.choices[path].value
     if ctx.phase == "labels":
         allowed = {s.order for s in within} if within is not None else None
-        candidates = sorted(_label_candidates(field, parents, ctx, allowed), key=lambda c: -c.score)
+        candidates = _label_candidates(field, parents, ctx, allowed)
+        if ctx.options.total_evidence and kind_of(field) == "amount" and is_grand_total(field):
+            candidates = rerank(candidates, ctx.layout)
+        candidates.sort(key=lambda c: -c.score)
         for candidate in candidates:
             key = (candidate.span.segment.order, candidate.span.start) if candidate.span else None
             if key is not None and key in ctx.used:
@@ -255,7 +298,14 @@ def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
     if item is None:
         return []
     if item.type == "object":
-        found = table_items(ctx.layout.tables, item, ctx.scorer, ctx.date_order, ctx.options.min_score)
+        found = table_items(
+            ctx.layout.tables,
+            item,
+            ctx.scorer,
+            ctx.date_order,
+            ctx.options.min_score,
+            ctx.options.split_headers,
+        )
         if found is None:
             return []
         out = []
@@ -286,7 +336,14 @@ def _read_array(field: Field, path: Path, parents: list[str], ctx: Context) -> l
                 )
             ],
         )
-        found = table_items(ctx.layout.tables, wrapper, ctx.scorer, ctx.date_order, ctx.options.min_score)
+        found = table_items(
+            ctx.layout.tables,
+            wrapper,
+            ctx.scorer,
+            ctx.date_order,
+            ctx.options.min_score,
+            ctx.options.split_headers,
+        )
         if found is None:
             return []
         out_values = []
@@ -313,10 +370,19 @@ def _leaf_terms(field: Field, parents: list[str]) -> list[FieldTerms]:
 def extract_offline(
     document: Document, root: Field, options: ExtractOptions, scorer: Scorer
 ) -> tuple[Any, list[Leaf]]:
-    layout = read_layout(document)
+    layout = read_layout(document, columns=options.table_headers, dates=options.dates_not_labels)
     ctx = Context(layout, options, scorer, _date_order(document, options), {}, set(), _leaf_terms(root, []))
     if scorer.embed is not None:
-        scorer.prepare([p.label for p in layout.pairs if p.source != "prefix"])
+        # Every text the scorer may compare, embedded in one batch: the fields, the labels, the
+        # short lines that may head a section, the table cells that may head a column.
+        nested = any(not f.leaf for f in root.properties) or root.type == "array"
+        short = [s.text.strip().rstrip(":\uff1a") for s in layout.segments if len(s.text.split()) <= 5]
+        short = short if nested else []  # only sections and table headers are matched on bare lines
+        scorer.prepare(
+            [t.text for t in ctx.labels]
+            + [p.label for p in layout.pairs if p.source not in ("prefix", "column")]
+            + [t for t in short if t and len(t) <= 80]
+        )
     value: Any = None
     for phase in ("labels", "fallback"):
         ctx.phase = phase

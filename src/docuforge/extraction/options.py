@@ -39,6 +39,40 @@ class ExtractOptions(BaseModel):
         description="How to read 03/04/2025: auto follows the document's unambiguous dates, else DMY.",
     )
     min_score: float = Field(0.45, ge=0, le=1, description="Weakest label match the offline engine accepts.")
+    deep: bool = Field(
+        False,
+        description="A second, more thorough pass over the fields the first left empty: offline, labels "
+        "also matched by meaning (MiniLM) and accepted at a lower score; llm, the offline engine's "
+        "reading fills what the model left empty.",
+    )
+    table_headers: bool = Field(
+        True,
+        description="Offline: a table headed by a row of labels links each header to its column, and "
+        "its cells are values, never labels; off: every cell may label its neighbour.",
+    )
+    split_headers: bool = Field(
+        True,
+        description="Offline: a table header cell that names as many columns as it stands over "
+        '("Quantity Rate" over two columns of values) gives each column one of its words.',
+    )
+    dates_not_labels: bool = Field(
+        True, description="Offline: a line that reads as a date is a value, never a label standing alone."
+    )
+    total_evidence: bool = Field(
+        True,
+        description="Offline: choose a grand total among several total lines by the payment lines that "
+        "repeat it, subtotal + tax = total, and its size; off: by label words alone.",
+    )
+    name_lines: bool = Field(
+        True,
+        description="Offline: an issuer's name found by position may run over two prominent lines, and "
+        "label values that read as registration numbers are no names.",
+    )
+    address_block: bool = Field(
+        True,
+        description="Offline: an unlabelled address is the run of lines between the issuer's name and the "
+        "next phone, tax or labelled line, taken back to its first line.",
+    )
     array_extract: bool = Field(
         False, description="LLM engine: read long documents in segments and merge their arrays."
     )

@@ -66,6 +66,49 @@ def _part_of(block: Block, box: BBox) -> str:
     return block.id
 
 
+def _parts(words: list[str], columns: int, item: Field, scorer: Scorer, min_score: float) -> list[str] | None:
+    """The header's words cut into one label per column, every part naming a field of the item:
+    one word each when they are as many, else (two columns) the cut whose parts name fields best."""
+    if len(words) == columns:
+        cuts = [words]
+    elif columns == 2 and len(words) <= 6:
+        cuts = [[" ".join(words[:cut]), " ".join(words[cut:])] for cut in range(1, len(words))]
+    else:
+        return None
+    terms = [field_terms(p, [item.name]) for p in item.properties if p.leaf]
+    best: tuple[float, list[str]] | None = None
+    for parts in cuts:
+        scores = [max((scorer.score(t, part) for t in terms), default=0.0) for part in parts]
+        if min(scores) >= min_score and (best is None or sum(scores) > best[0]):
+            best = (sum(scores), parts)
+    return best[1] if best else None
+
+
+def _split_merged(grid: Grid, item: Field, scorer: Scorer, min_score: float) -> Grid:
+    """A header cell standing over several columns of values, the next header cell empty
+    ("Qty Unit Price" over the quantities and the prices), gives each column its part."""
+    rows = range(grid.heads, len(grid.cells))
+    groups: list[list[int]] = []
+    headers: list[str] = []
+    for group, header in zip(grid.groups, grid.headers, strict=True):
+        filled = [
+            any(grid.cells[r][c] is not None and grid.cells[r][c].text.strip() for r in rows)  # type: ignore[union-attr]
+            for c in group
+        ]
+        parts = (
+            _parts(header.split(), len(group), item, scorer, min_score)
+            if len(group) > 1 and all(filled)
+            else None
+        )
+        if parts:
+            groups += [[c] for c in group]
+            headers += parts
+        else:
+            groups.append(group)
+            headers.append(header)
+    return Grid(grid.block, grid.heads, headers, groups, grid.cells)
+
+
 def read_grid(block: Block) -> Grid:
     table = block.table
     assert table is not None
@@ -167,10 +210,20 @@ def _items(grid: Grid, item: Field, scorer: Scorer, date_order: str, min_score: 
 
 
 def table_items(
-    blocks: list[Block], item: Field, scorer: Scorer, date_order: str, min_score: float
+    blocks: list[Block],
+    item: Field,
+    scorer: Scorer,
+    date_order: str,
+    min_score: float,
+    split_headers: bool = False,
 ) -> TableItems | None:
-    """The best table for an array of `item`, its rows read as objects, with the tables that continue it."""
+    """The best table for an array of `item`, its rows read as objects, with the tables that continue it.
+
+    `split_headers`: a header cell over several columns is split among them (see _split_merged).
+    """
     grids = [read_grid(b) for b in blocks]
+    if split_headers:
+        grids = [_split_merged(g, item, scorer, min_score) for g in grids]
     best: TableItems | None = None
     best_grid: Grid | None = None
     for grid in grids:

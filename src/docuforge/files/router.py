@@ -1,12 +1,13 @@
-"""POST /upload (multipart or presigned), DELETE /upload/{file_id}, and the two-phase ingest."""
+"""POST /upload (multipart or presigned), DELETE /upload/{file_id}, the two-phase ingest, and GET /files
+(the organization's uploads, for picking one again)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query, Request
 
-from docuforge.auth.deps import CanWrite
+from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
 from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import InvalidRequest, PayloadTooLarge
@@ -15,6 +16,7 @@ from docuforge.files.multipart import MultipartStream
 from docuforge.files.schemas import (
     BundleMember,
     DeleteUploadResponse,
+    FileList,
     IngestComplete,
     IngestCompleteResponse,
     IngestInit,
@@ -30,6 +32,8 @@ from docuforge.routing import router as make_router
 from docuforge.webhooks import service as webhooks
 
 router = make_router(RouteGroup.upload, tags=["files"])
+# A listing is an ordinary request: the ordinary time limit and budget, not an upload's.
+listing = make_router(RouteGroup.default, tags=["files"])
 
 
 @router.post("/upload", response_model=UploadResponse, response_model_exclude_none=True)
@@ -143,3 +147,24 @@ async def ingest_complete(
     # A log job answers in seed 002's words; other jobs in Reducto's.
     status = "QUEUED" if job.type == logs.JOB_TYPE else "Pending"
     return IngestCompleteResponse(job_id=job.id, file_id=service.file_id(file), status=status)
+
+
+@listing.get("/files", response_model=FileList)
+async def list_files(
+    principal: CanRead,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="Files per page.")] = 50,
+    # Bounded: a database takes no OFFSET past a 64-bit integer.
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Files to skip.")] = 0,
+    status: Annotated[
+        Literal["ready", "pending"] | None, Query(description="Only files in this state.")
+    ] = None,
+    extension: Annotated[
+        str | None, Query(max_length=16, description="Only files of this type (pdf or .pdf).")
+    ] = None,
+) -> FileList:
+    """The organization's uploaded files, newest first: name, size, type and when."""
+    rows, total = await service.list_files(
+        session, principal, limit=limit, offset=offset, status=status, extension=extension
+    )
+    return FileList(files=await service.file_views(session, rows), total=total, limit=limit, offset=offset)

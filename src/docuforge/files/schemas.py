@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -68,3 +70,24 @@ class IngestCompleteResponse(BaseModel):
     file_id: str
     status: str
     message: str = "Job queued successfully"
+
+
+class FileView(BaseModel):
+    """An uploaded file, as a picker of earlier uploads shows it."""
+
+    file_id: str = Field(description="reducto://<id>.<extension>: pass it as `input`.")
+    filename: str | None = Field(description="The name it was uploaded under (the SDK sends `upload`).")
+    size: int | None = Field(description="Bytes; unknown while a presigned upload is pending.")
+    extension: str | None = Field(description="Its type: pdf, docx, png...")
+    status: Literal["ready", "pending"] = Field(
+        description="pending: a presigned URL was handed out and its bytes have not been seen yet."
+    )
+    bundle_id: str | None = Field(None, description="For a ZIP bundle's member: the bundle's file_id.")
+    created_at: dt.datetime
+
+
+class FileList(BaseModel):
+    files: list[FileView] = Field(description="Newest first.")
+    total: int = Field(description="Files matching the filters, over all pages.")
+    limit: int
+    offset: int

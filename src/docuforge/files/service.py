@@ -8,14 +8,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from docuforge.auth.principal import Principal
-from docuforge.auth.tenancy import get_owned
+from docuforge.auth.tenancy import get_owned, scoped
 from docuforge.config import Settings
 from docuforge.errors import DocumentError, ErrorCode, NotFound, UnsupportedDocument
 from docuforge.files.bundles import BundleReader
+from docuforge.files.schemas import FileView
 from docuforge.load import detect as formats
 from docuforge.models import File
 from docuforge.storage import BlobStore
@@ -204,3 +205,46 @@ async def delete_file(session: AsyncSession, storage: BlobStore, principal: Prin
         await session.delete(doomed)
     await session.flush()
     return file
+
+
+async def list_files(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    extension: str | None = None,
+) -> tuple[list[File], int]:
+    """The organization's uploads, newest first."""
+    query = scoped(select(File), File, principal)
+    if status:
+        query = query.where(File.status == status)
+    if extension:
+        query = query.where(File.extension == (formats.normalize(extension) or extension.lower()))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(File.created_at.desc(), File.id).limit(limit).offset(offset))
+    return list(rows), int(total or 0)
+
+
+def file_view(file: File, bundles: dict[uuid.UUID, File]) -> FileView:
+    bundle = bundles.get(file.bundle_id) if file.bundle_id else None
+    return FileView(
+        file_id=file_id(file),
+        filename=file.filename,
+        size=file.size,
+        extension=file.extension,
+        status="pending" if file.status == "pending" else "ready",
+        bundle_id=file_id(bundle) if bundle is not None else None,
+        created_at=file.created_at,
+    )
+
+
+async def file_views(session: AsyncSession, rows: list[File]) -> list[FileView]:
+    """The rows as the API shows them; a member names its bundle by the bundle's own file_id."""
+    wanted = {row.bundle_id for row in rows if row.bundle_id is not None}
+    bundles: dict[uuid.UUID, File] = {}
+    if wanted:
+        found = await session.scalars(select(File).where(File.id.in_(wanted)))
+        bundles = {bundle.id: bundle for bundle in found}
+    return [file_view(row, bundles) for row in rows]

@@ -20,7 +20,7 @@ from docuforge.finance import notify
 from docuforge.finance.schemas import Notify
 from docuforge.jobs.registry import JobContext, TaskResult, task
 from docuforge.models import Consolidation, FinancialStatement, Job
-from docuforge.reducto.parse.tasks import document_key, parse_in_worker
+from docuforge.reducto.parse.tasks import _upload_file, document_key, parse_in_worker
 from docuforge.storage import read_bytes
 
 # ---------------------------------------------------------------- in the worker process
@@ -88,6 +88,8 @@ async def _document(ctx: JobContext) -> tuple[Path, int]:
         ctx.settings.ocr.model_dump(),
         on_message=on_message,
     )
+    # Kept like a parse's: GET /job/{id}/pages draws the pages a statement's values are boxes on.
+    await _upload_file(ctx, document_key(ctx.organization_id, ctx.job_id), path)
     return path, parsed["pages"]
 
 
@@ -156,7 +158,8 @@ async def statements_job(ctx: JobContext) -> TaskResult:
         "statement_ids": [s["id"] for s in out],
         "usage": {"num_pages": pages, "credits": float(pages)},
     }
-    return TaskResult(response=response, payload={"statements": out}, num_pages=pages)
+    kept = [] if "job_id" in ctx.input else [document_key(ctx.organization_id, ctx.job_id)]
+    return TaskResult(response=response, payload={"statements": out}, num_pages=pages, artifacts=kept)
 
 
 @task("consolidate", reducto_type="Consolidate")

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from docuforge.admission.router import router as admission_router
 from docuforge.auth.router import router as auth_router
 from docuforge.auth.router import tokens_router
+from docuforge.files.router import listing as files_listing_router
 from docuforge.files.router import router as files_router
 from docuforge.files.signed_urls import router as blob_router
 from docuforge.finance.router import router as finance_router
@@ -48,6 +49,7 @@ ROUTERS = [
     parse_pages_router,
     studio_router,
     finance_router,
+    files_listing_router,
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request, Response
+from fastapi import Path, Query, Request, Response
 
 from docuforge.auth.deps import CanRead, CanWrite
 from docuforge.db import SessionDep
@@ -14,7 +14,7 @@ from docuforge.files.multipart import MultipartStream
 from docuforge.jobs.deps import RunnerDep
 from docuforge.routing import RouteGroup
 from docuforge.routing import router as make_router
-from docuforge.workspaces import documents, questions, service
+from docuforge.workspaces import documents, pages, questions, service
 from docuforge.workspaces.deps import ReadableWorkspace, WritableWorkspace
 from docuforge.workspaces.schemas import (
     AddDocumentsRequest,
@@ -170,6 +170,26 @@ async def read_document(
 ) -> DocumentView:
     """One document and its indexing status."""
     return documents.document_view(await documents.get_document(session, principal, workspace, document_id))
+
+
+@router.get(
+    "/workspaces/{workspace_id}/documents/{document_id}/pages/{number}.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+async def document_page(
+    document_id: str,
+    number: Annotated[int, Path(ge=1, le=100_000)],
+    workspace: ReadableWorkspace,
+    principal: CanRead,
+    session: SessionDep,
+    storage: StorageDep,
+) -> Response:
+    """A page of a document (PDF or image) as a PNG, to draw a citation's box over (bbox times image size)."""
+    document = await documents.get_document(session, principal, workspace, document_id)
+    png = await pages.page_image(session, storage, document, number)
+    # A document's bytes never change under its id: the browser may keep the page it drew.
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.delete("/workspaces/{workspace_id}/documents/{document_id}", status_code=204, response_class=Response)

@@ -32,10 +32,21 @@ class ExtractSettings(BaseModel):
         False, description="LLM engine: read long documents in segments, merge arrays."
     )
     citations: CitationSettings = Field(default_factory=CitationSettings)
-    deep_extract: bool = Field(False, description="Accepted; not applied.")
+    deep_extract: bool = Field(
+        False,
+        description="A second, more thorough pass over the fields left empty: labels matched by meaning "
+        "too (MiniLM) and accepted at a lower score; with the llm engine, the offline reading fills "
+        "what the model left empty.",
+    )
     force_url_result: bool = Field(False, description="Answer the result as a URL.")
-    include_images: bool = Field(False, description="Accepted; not applied.")
-    optimize_for_latency: bool = Field(False, description="Accepted; every job runs at the same priority.")
+    include_images: bool = Field(
+        False,
+        description="Not applied: no provider path here sends page images; listed in the response's "
+        "custom.unsupported_options.",
+    )
+    optimize_for_latency: bool = Field(
+        False, description="Skip the costly passes: no meaning matching and no deep pass."
+    )
     page_range: Any = Field(None, description="Pages to parse (as parsing.settings.page_range).")
     engine: Literal["offline", "llm"] | None = Field(
         None,
@@ -93,10 +104,15 @@ class ExtractRequest(BaseModel):
         settings["return_citations"] = True  # word boxes: each citation hugs its value
         return ParseOptions.model_validate(data)
 
+    @property
+    def deep(self) -> bool:
+        """Whether the deep pass runs: asked for, and not overruled by optimize_for_latency."""
+        return self.settings.deep_extract and not self.settings.optimize_for_latency
+
     def unsupported(self) -> list[str]:
-        found = [
-            f"settings.{name}" for name in ("deep_extract", "include_images") if getattr(self.settings, name)
-        ]
+        found = ["settings.include_images"] if self.settings.include_images else []
+        if self.settings.deep_extract and not self.deep:
+            found.append("settings.deep_extract (optimize_for_latency skips it)")
         return found + self.parsing.unsupported()
 
 
@@ -121,3 +137,6 @@ class ExtractResponse(BaseModel):
     result: Any
     confidence: Literal["high", "low"] | None = None
     engine: Literal["offline", "llm"] = Field(description="Docuforge: the engine that answered.")
+    custom: dict[str, Any] | None = Field(
+        None, description="Docuforge: unsupported_options, the options asked for that were not applied."
+    )

@@ -125,6 +125,7 @@ def options_of(request: ExtractRequest, engine: str, max_tokens: int = 1024) -> 
         system_prompt=request.prompt,
         array_extract=request.settings.array_extract,
         max_tokens=max_tokens,
+        deep=request.deep,
     )
 
 
@@ -210,9 +211,18 @@ async def extract_job(ctx: JobContext) -> TaskResult:
             "num_fields": summary["num_fields"],
             "num_pages": summary["num_pages"],
             "credits": float(summary["num_pages"]),
+            "usage_breakdown": {
+                "extract_model": "Deep Extract" if request.deep else "Extract",
+                "extract_fields": summary["num_fields"],
+                "extract_pages": summary["num_pages"],
+            },
         },
         "engine": summary["engine"],
     }
+    unsupported = request.unsupported()
+    if unsupported:
+        # Accepted options this deployment does not apply are said, never silently dropped.
+        response["custom"] = {"unsupported_options": unsupported}
     if cited:
         response["confidence"] = summary["confidence"]
         if summary["confidence_reason"]:

@@ -1,7 +1,7 @@
 """A parsed document's pages: their sizes, and each page as a PNG the blocks' boxes can be drawn over.
 
-Parse and extract jobs both keep the Document they read, so both have pages (an extract's
-citations are boxes on them).
+Parse, extract and statements jobs keep the Document they read, so all have pages (an extract's
+citations and a statement's values are boxes on them).
 
 Images are rendered on first request, from the source the parse read (the upload, or the PDF that
 LibreOffice made of an office file), and kept as blobs that are deleted with the job.
@@ -45,13 +45,13 @@ def image_key(job: Job, number: int) -> str:
     return f"pages/{job.organization_id}/{job.id}/{number}.png"
 
 
-_WITH_DOCUMENT = ("parse", "extract")
+_WITH_DOCUMENT = ("parse", "extract", "statements")
 
 
 async def _parse_job(session: AsyncSession, principal: Principal, job_id: str) -> Job:
     job = await jobs.get_job(session, principal, job_id)
     if job.type not in _WITH_DOCUMENT:
-        raise NotFound("page images exist for parse and extract jobs only")
+        raise NotFound("page images exist for parse, extract and statements jobs only")
     if job.status != "completed":
         raise JobStateError("the job has not completed", code=ErrorCode.JOB_NOT_COMPLETE)
     return job
@@ -141,7 +141,9 @@ async def page_image(
         async with await anyio.open_file(path, "wb") as handle:
             async for chunk in storage.read(source[0]):
                 await handle.write(chunk)
-        png = await anyio.to_thread.run_sync(_render, path, source[1], page["original_number"] - 1, password)
+        png = await anyio.to_thread.run_sync(
+            render_png, path, source[1], page["original_number"] - 1, password
+        )
     await write_bytes(storage, key, png)
     return png
 
@@ -154,16 +156,21 @@ def _password(config: dict[str, Any]) -> str | None:
     return None
 
 
-def _render(path: Path, kind: str, index: int, password: str | None) -> bytes:
+def render_png(path: Path, kind: str, index: int, password: str | None = None) -> bytes:
+    """Page `index` (0-based) of a PDF or an image file as a PNG; NotFound past its last page."""
     if kind == "pdf":
         from docuforge.load.pdf import PdfSource
 
         with _PDFIUM, PdfSource(path, password) as pdf:
+            if not 0 <= index < pdf.page_count:
+                raise NotFound(f"the document has no page {index + 1}")
             image = pdf.render(index, DPI / 72)
     else:
         from docuforge.load.images import ImageSource
 
         with ImageSource(path, kind) as source:
+            if not 0 <= index < source.page_count:
+                raise NotFound(f"the document has no page {index + 1}")
             image = Image.fromarray(source.page(index)[0])
     assert isinstance(image, Image.Image)
     if max(image.size) > MAX_SIDE:

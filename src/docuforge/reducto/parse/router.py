@@ -70,7 +70,8 @@ async def parse_async(
 async def page_index(
     job_id: str, principal: CanRead, session: SessionDep, storage: StorageDep
 ) -> JSONResponse:
-    """A completed parse's or extract's pages: their sizes, and whether each can be shown as an image."""
+    """A completed parse's, extract's or statements read's pages: their sizes, and whether each can be
+    shown as an image."""
     index = await pages.page_index(session, storage, principal, job_id)
     return JSONResponse(index, headers={"Cache-Control": _PAGE_CACHE})
 
@@ -87,6 +88,7 @@ async def page_image(
     session: SessionDep,
     storage: StorageDep,
 ) -> Response:
-    """A page of a completed parse or extract as a PNG, to draw boxes over (bbox times image size)."""
+    """A page of a completed parse, extract or statements read as a PNG, to draw boxes over (bbox times
+    image size)."""
     png = await pages.page_image(session, storage, principal, job_id, number)
     return Response(png, media_type="image/png", headers={"Cache-Control": _PAGE_CACHE})

@@ -1,12 +1,37 @@
 // Where an operation's document comes from: a file dropped or picked (uploaded when the run
-// starts), or an earlier job whose stored Document is reused through jobid:// (nothing re-read).
+// starts), an earlier upload (its reducto:// id, nothing sent again), or an earlier job whose stored
+// Document is reused through jobid:// (nothing re-read).
 
 import { get, upload } from "./api.js";
 import { field, h, select } from "./dom.js";
 
 const ACCEPT = ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp,.bmp,.gif,.docx,.doc,.pptx,.ppt,.xlsx,.xls,.csv,.html,.md,.txt";
 
-export function documentSource({ reuseTypes = ["Parse"], reuseLabel = "Or re-use an earlier parse", reuseHint, accept = ACCEPT } = {}) {
+const UPLOADS_SHOWN = 100;
+
+function size(bytes) {
+  if (bytes == null) return "? KB";
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+// The organization's earlier uploads (GET /files), newest first, as options of a select.
+export function uploadPicker({ extension, label = "Or an earlier upload", hint } = {}) {
+  const picker = select("upload", [["", "— none —"]], "");
+  const loaded = get("/files", { query: { status: "ready", limit: UPLOADS_SHOWN, extension } })
+    .then(({ files, total }) => {
+      for (const file of files) {
+        const when = new Date(file.created_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+        const name = file.filename || file.file_id.replace("reducto://", "");
+        picker.append(h("option", { value: file.file_id }, `${name} · ${file.extension || "?"} · ${size(file.size)} · ${when}`));
+      }
+      if (total > files.length) picker.append(h("option", { value: "", disabled: true }, `… and ${total - files.length} older`));
+      return files;
+    })
+    .catch(() => []); // the list only offers a shortcut; the form works without it
+  return { element: field(label, picker, hint || `The newest ${UPLOADS_SHOWN} of your organization's uploads: nothing is sent again.`), select: picker, loaded };
+}
+
+export function documentSource({ reuseTypes = ["Parse"], reuseLabel = "Or re-use an earlier parse", reuseHint, accept = ACCEPT, uploadExtension } = {}) {
   let file = null;
   const picker = h("input", { type: "file", name: "file", class: "visually-hidden", accept });
   const chosen = h("span", { class: "chosen", text: "No file chosen" });
@@ -20,11 +45,15 @@ export function documentSource({ reuseTypes = ["Parse"], reuseLabel = "Or re-use
     chosen,
   );
   const earlier = select("earlier", [["", "— none —"]], "");
+  const uploads = uploadPicker({ extension: uploadExtension });
 
   function choose(next) {
     file = next;
     chosen.textContent = next ? `${next.name} · ${(next.size / 1024).toFixed(0)} KB` : "No file chosen";
-    if (next) earlier.value = "";
+    if (next) {
+      earlier.value = "";
+      uploads.select.value = "";
+    }
   }
   picker.addEventListener("change", () => choose(picker.files[0] || null));
   drop.addEventListener("dragover", (event) => {
@@ -37,7 +66,13 @@ export function documentSource({ reuseTypes = ["Parse"], reuseLabel = "Or re-use
     drop.classList.remove("over");
     choose(event.dataTransfer.files[0] || null);
   });
-  earlier.addEventListener("change", () => earlier.value && choose(null));
+  const only = (kept) => {
+    if (!kept.value) return;
+    choose(null);
+    for (const other of [earlier, uploads.select]) if (other !== kept) other.value = "";
+  };
+  earlier.addEventListener("change", () => only(earlier));
+  uploads.select.addEventListener("change", () => only(uploads.select));
 
   if (reuseTypes.length) get("/jobs", { query: { limit: 50, exclude_configs: true } })
     .then(({ jobs }) => {
@@ -51,11 +86,12 @@ export function documentSource({ reuseTypes = ["Parse"], reuseLabel = "Or re-use
     });
 
   return {
-    element: h("fieldset", {}, h("legend", { text: "Document" }), drop, reuseTypes.length ? field(reuseLabel, earlier, reuseHint) : null),
-    ready: () => Boolean(file || earlier.value),
+    element: h("fieldset", {}, h("legend", { text: "Document" }), drop, uploads.element, reuseTypes.length ? field(reuseLabel, earlier, reuseHint) : null),
+    ready: () => Boolean(file || uploads.select.value || earlier.value),
     // The API's input for the chosen document: the upload's reducto:// id, or jobid://.
     async input(onProgress) {
       if (file) return (await upload(file, onProgress)).file_id;
+      if (uploads.select.value) return uploads.select.value;
       return `jobid://${earlier.value}`;
     },
   };

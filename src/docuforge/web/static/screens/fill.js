@@ -13,7 +13,7 @@ export function mount(main, context) {
     title: "Fill a form",
     verb: "Fill",
     endpoint: "/edit_async",
-    source: { reuseTypes: [], accept: ".pdf" },
+    source: { reuseTypes: [], accept: ".pdf", uploadExtension: "pdf" },
     inputs: [field("What to fill in", instructions), h("div", { class: "field" }, h("label", {}, flatten, " Flatten (the values become page content)"))],
     body: () => {
       if (!instructions.value.trim()) throw new Error("Say what to fill in first.");

@@ -8,7 +8,7 @@ const POLL_MS = 2000;
 const PAGE = 50;
 const ACTIVE = new Set(["Pending", "InProgress", "Idle", "Completing"]);
 // The screen that shows each job type's result.
-const RESULT_SCREENS = { Parse: "/parse", Extract: "/extract", Split: "/split", Classify: "/classify", Edit: "/fill", Logs: "/logs" };
+const RESULT_SCREENS = { Parse: "/parse", Extract: "/extract", Split: "/split", Classify: "/classify", Edit: "/fill", Logs: "/logs", Statements: "/statements" };
 const STATUS_FILTERS = [
   ["", "All"],
   ["active", "Active"],

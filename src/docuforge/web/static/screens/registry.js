@@ -8,6 +8,7 @@ export const screens = [
   { path: "/classify", title: "Classify", module: "./screens/classify.js", permission: "read" },
   { path: "/fill", title: "Fill", module: "./screens/fill.js", permission: "read" },
   { path: "/workspaces", title: "Workspaces", module: "./screens/workspaces.js", permission: "read" },
+  { path: "/statements", title: "Statements", module: "./screens/statements.js", permission: "read" },
   { path: "/logs", title: "Logs", module: "./screens/logs.js", permission: "read" },
   { path: "/jobs", title: "Jobs", module: "./screens/jobs.js", permission: "read" },
   { path: "/admin/users", title: "Users", module: "./screens/users.js", permission: "manage_users", group: "Admin" },

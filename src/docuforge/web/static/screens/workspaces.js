@@ -1,5 +1,6 @@
 // Workspaces: create one, add documents and watch them being indexed, ask a question and read the
-// answer with its citations (document, page, the passage itself).
+// answer with its citations (document, page, the passage itself, and the page as an image with
+// the passage's box drawn on it).
 
 import { allows, get, post, request } from "../api.js";
 import { busy, clear, download, errorBox, field, h, ready, toast, when } from "../dom.js";
@@ -13,11 +14,40 @@ function uploadTo(workspaceId, file) {
   return request("POST", `/workspaces/${workspaceId}/documents`, { body: form });
 }
 
+// The cited page, drawn when the citation is opened: the page image the API draws from the
+// document's upload, and the passage's box over it (its bbox times the image's size).
+function citedPage(workspaceId, citation, urls) {
+  const frame = h("div", { class: "cited-page" });
+  const figure = h("figure", { class: "cited-figure" }, frame, h("figcaption", { class: "muted", text: `Page ${citation.page} of ${citation.filename}` }));
+  const img = h("img", { alt: `Page ${citation.page} of ${citation.filename}, the passage boxed`, decoding: "async" });
+  frame.append(img);
+  if (citation.bbox) {
+    const { left, top, width, height } = citation.bbox;
+    const box = h("div", { class: "box t-text selected cited-box", "aria-hidden": "true" });
+    Object.assign(box.style, { left: `${left * 100}%`, top: `${top * 100}%`, width: `${width * 100}%`, height: `${height * 100}%` });
+    frame.append(box);
+  }
+  const loading = h("p", { class: "muted", text: "Drawing the page…" });
+  figure.prepend(loading);
+  request("GET", `/workspaces/${workspaceId}/documents/${citation.document_id}/pages/${citation.page}.png`, { raw: true })
+    .then(async (response) => {
+      const url = URL.createObjectURL(await response.blob());
+      urls.push(url);
+      img.src = url;
+      await img.decode().catch(() => {});
+      frame.classList.add("shown");
+    })
+    .catch((error) => frame.replaceWith(errorBox(error)))
+    .finally(() => loading.remove());
+  return figure;
+}
+
 export function mount(main, { me, navigate, params }) {
   const canWrite = allows(me, "write");
   const workspaceId = params.get("ws");
   let timer = null;
   let stopped = false;
+  const pageUrls = [];
   const status = h("div", { "aria-live": "polite" });
 
   if (!workspaceId) {
@@ -131,7 +161,14 @@ export function mount(main, { me, navigate, params }) {
             {},
             h(
               "details",
-              { dataset: { citation: i } },
+              {
+                dataset: { citation: i },
+                // Records (JSON, CSV rows) have no page; a document's page is drawn on first opening.
+                ontoggle: (event) => {
+                  const details = event.currentTarget;
+                  if (details.open && c.bbox && !details.querySelector(".cited-figure, .error")) details.append(citedPage(workspaceId, c, pageUrls));
+                },
+              },
               h("summary", {}, h("strong", { text: c.filename }), ` · page ${c.page}`, c.row != null ? ` · row ${c.row}` : "", c.score != null ? h("span", { class: "muted", text: ` · score ${c.score.toFixed(2)}` }) : ""),
               h("blockquote", { text: c.text }),
             ),
@@ -244,6 +281,7 @@ export function mount(main, { me, navigate, params }) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    for (const url of pageUrls) URL.revokeObjectURL(url);
   };
 }
 
