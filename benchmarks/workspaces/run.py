@@ -249,7 +249,8 @@ def answers_only(cache: Path, questions: list[dict[str, Any]], extra: dict[str, 
             continue
         hits = {qid: [Hit.model_validate(h) for h in found] for qid, found in saved[key].items()}
         result = evaluate(None, questions, retrieval, answer_options, cached=hits)  # type: ignore[arg-type]
-        print(f"{name:28s} tune {result['tune']['answer_accuracy']:.3f}  report {result['report']['answer_accuracy']:.3f}")
+        tune, report = result["tune"]["answer_accuracy"], result["report"]["answer_accuracy"]
+        print(f"{name:28s} tune {tune:.3f}  report {report:.3f}")
         if name == "hybrid":
             for row in result["rows"]:
                 if not row["correct"] and row["split"] == "tune":
@@ -278,7 +279,14 @@ def llm_run(cache: Path, questions: list[dict[str, Any]], base_url: str, split: 
         held += result is not None
         correct_llm += bool(result is not None and good)
         correct_served += good
-        print(q["id"], "llm" if result else "offline", good, round(seconds[-1], 1), served.answer[:80], flush=True)
+        print(
+            q["id"],
+            "llm" if result else "offline",
+            good,
+            round(seconds[-1], 1),
+            served.answer[:80],
+            flush=True,
+        )
     n = len(chosen) or 1
     return {
         "split": split,
@@ -408,7 +416,9 @@ def main() -> None:
         help="With --answers-only: the OpenAI-compatible base URL of an LLM server (e.g. llama.cpp's "
         "at http://127.0.0.1:8080/v1); scores the LLM answer engine on the reporting half.",
     )
-    parser.add_argument("--llm-model", default="SmolLM2-135M-Instruct (Q8_0 GGUF)", help="Named in the results.")
+    parser.add_argument(
+        "--llm-model", default="SmolLM2-135M-Instruct (Q8_0 GGUF)", help="Named in the results."
+    )
     args = parser.parse_args()
     limit_threads(1)
     questions = json.loads((HERE / "questions.json").read_text())["questions"]

@@ -135,7 +135,11 @@ def test_rows_of_a_table_merged_across_pages_cite_their_own_page() -> None:
 
 def _grouped_table(title: bool) -> Table:
     """A title over the table, then a two-line header: a group name over two sub-columns."""
-    rows = [["State", "Handgun", "Long Gun", "Totals"], ["Alabama", "5", "7", "12"], ["Alaska", "1,204", "2", "1,206"]]
+    rows = [
+        ["State", "Handgun", "Long Gun", "Totals"],
+        ["Alabama", "5", "7", "12"],
+        ["Alaska", "1,204", "2", "1,206"],
+    ]
     cells = [Cell(row=0, col=0, col_span=4, text="Checks by state", header=True)] if title else []
     top = 1 if title else 0
     cells += [
@@ -144,7 +148,9 @@ def _grouped_table(title: bool) -> Table:
         Cell(row=top, col=3, text=""),
     ]
     for r, values in enumerate(rows, start=top + 1):
-        cells += [Cell(row=r, col=c, text=text, bbox=_box(1, 0.3 + 0.03 * r, 0.02)) for c, text in enumerate(values)]
+        cells += [
+            Cell(row=r, col=c, text=text, bbox=_box(1, 0.3 + 0.03 * r, 0.02)) for c, text in enumerate(values)
+        ]
     return Table(n_rows=top + 4, n_cols=4, cells=cells)
 
 
@@ -153,7 +159,8 @@ def test_a_title_row_and_a_group_header_name_the_columns(title: bool) -> None:
     document = Document(
         pages=[
             Page(number=1, original_number=1, width=612, height=792,
-                 blocks=[Block(id="p1-b0", type=BlockType.TABLE, bbox=_box(1, 0.3, 0.2), table=_grouped_table(title))])
+                 blocks=[Block(id="p1-b0", type=BlockType.TABLE, bbox=_box(1, 0.3, 0.2),
+                               table=_grouped_table(title))])
         ]
     )  # fmt: skip
     lines = passages(document, "w")[0].text.split("\n")

@@ -127,8 +127,32 @@ def test_names_with_initials_are_read_whole() -> None:
         ("In 2003, 1992\u201393 graduates numbered 41,000.", "How many graduates were there?", "41,000"),
     ],
 )  # fmt: skip
-def test_versions_and_ranges_of_years_are_not_amounts_or_counts(sentence: str, question: str, expected: str) -> None:
+def test_versions_and_ranges_of_years_are_not_amounts_or_counts(
+    sentence: str, question: str, expected: str
+) -> None:
     assert answer(question, [_hit(sentence)]).value == expected
     # Switched off (and the first value taken), a version or a year's part is taken as the value.
-    plain = AnswerOptions(skip_years=False, nearest_value=False)
+    plain = AnswerOptions(skip_years=False, nearest_value=False, normalize_terms=False)
     assert answer(question, [_hit(sentence)], plain).value != expected
+
+
+def test_a_count_is_the_number_before_the_noun_counted_or_under_its_column() -> None:
+    hits = [
+        _hit("The survey covered 12 regions and 4,200 households in 2019."),
+        _hit("Source: Web crawl; Documents: 3.1M; Tokens: 3.71T; Bytes: 12TB", page=2, score=0.5),
+    ]
+    assert answer("How many households were surveyed?", hits[:1]).value == "4,200"
+    assert answer("How many tokens come from the web crawl?", hits[1:]).value == "3.71T"
+    # Switched off (and the first value taken), the regions are counted.
+    plain = AnswerOptions(normalize_terms=False, nearest_value=False)
+    assert answer("How many households were surveyed?", hits[:1], plain).value == "12"
+
+
+def test_a_table_row_is_found_by_its_label_not_by_its_values() -> None:
+    hits = [
+        _hit("4 reclassifications; Companies: 1; Share of companies: 3%", score=0.9),
+        _hit("1 reclassification; Companies: 28; Share of companies: 18%", page=2, score=0.8),
+    ]
+    question = "What share of companies made one reclassification?"
+    assert answer(question, hits).value == "18%"
+    assert answer(question, hits, AnswerOptions(row_labels=False, normalize_terms=False)).value == "3%"

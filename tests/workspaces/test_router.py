@@ -15,9 +15,9 @@ from tests.fixtures.processes import Receiver
 from tests.workspaces.conftest import wait_job
 from tests.workspaces.tender import BIDDERS, specs_pdf
 
+from docuforge.config import RetentionSettings
 from docuforge.db import utcnow
 from docuforge.jobs import service as jobs
-from docuforge.config import RetentionSettings
 from docuforge.jobs.dispatcher import Dispatcher
 from docuforge.jobs.retention import expire
 from docuforge.models import Job, QuestionResult, WorkspaceJob

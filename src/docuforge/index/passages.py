@@ -59,8 +59,10 @@ def _header(grid: list[list[Cell | None]]) -> tuple[list[str], list[str], int]:
     """
     titles: list[str] = []
     start = 0
-    while start < len(grid) - 1 and (cell := grid[start][0]) is not None and all(
-        other is cell for other in grid[start]
+    while (
+        start < len(grid) - 1
+        and (cell := grid[start][0]) is not None
+        and all(other is cell for other in grid[start])
     ):
         if cell.text.strip():
             titles.append(cell.text.strip())

@@ -14,7 +14,6 @@ from typing import Any
 
 import anyio
 
-from docuforge.config import Settings
 from docuforge.errors import DocuforgeError, ServiceUnavailable
 from docuforge.files import inputs
 from docuforge.jobs import processes

@@ -109,16 +109,33 @@ def terms(text: str, normalize: bool = True) -> list[str]:
     return [_NUMBER_WORDS.get(term) or _stem(term) for term in found]
 
 
-def _counts(sentence: str, value: str, counted: str, normalize: bool) -> bool:
+def _counts(sentence: str, value: str, counted: str, normalize: bool, at: int | None = None) -> bool:
     """Whether the value counts the noun asked: written before it ("3.9 trillion tokens") or in a
     table row's column of that name ("Tokens: 3.71T")."""
-    at = sentence.find(value)
+    at = sentence.find(value) if at is None else at
     if at < 0:
         return False
-    if counted in terms(sentence[at + len(value) :], normalize)[:2]:
+    if counted in terms(sentence[at + len(value) :].split(";", 1)[0], normalize)[:2]:
         return True
     field = sentence[:at].rsplit("; ", 1)[-1]
     return field.endswith(": ") and counted in terms(field, normalize)
+
+
+def _matched_on(sentence: str, normalize: bool, row_labels: bool) -> set[str]:
+    """The words a sentence is matched to the question on.
+
+    A table row ("label; column: value; ...") is named by its first cell and its columns, not by
+    the numbers in its cells: "one reclassification" is the row whose label says so, not any row
+    holding a 1.
+    """
+    if row_labels and "; " in sentence and ": " in sentence:
+        fields = sentence.split("; ")
+        named = [
+            fields[0].rsplit(": ", 1)[-1],
+            *(field.rsplit(": ", 1)[0] for field in fields if ": " in field),
+        ]
+        return set(terms(" ".join(named), normalize))
+    return set(terms(sentence, normalize))
 
 
 def _counted(question: str, normalize: bool) -> str | None:
@@ -156,7 +173,8 @@ class AnswerOptions(BaseModel):
         0.3, ge=0, le=1, description="Share of credit for question words found in the sentence's passage."
     )
     row_labels: bool = Field(
-        True, description="A table row matches the question by its first cell and column names, not its values."
+        True,
+        description="A table row matches the question by its first cell and column names, not its values.",
     )
     normalize_terms: bool = Field(
         True,
@@ -291,9 +309,9 @@ def _value(
     if not found:
         return None
     if counted and kind == "count":
-        before = [m for m in found if counted in terms(sentence[m.end() : m.end() + 30], normalize)[:2]]
-        if before:
-            return _cleaned(before[0].group(0))
+        counting = [m for m in found if _counts(sentence, m.group(0), counted, normalize, m.start())]
+        if counting:
+            return _cleaned(counting[0].group(0))
     best = found[0]
     if asked and len(found) > 1:
         anchors = [
@@ -332,29 +350,23 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
     normalize = options.normalize_terms
     asked = Counter(terms(question, normalize))
     counted = _counted(question, normalize) if normalize else None
-    candidates: list[tuple[int, str, list[str]]] = [
-        (rank, sentence, terms(sentence, normalize))
+    candidates: list[tuple[int, str, set[str]]] = [
+        (rank, sentence, _matched_on(sentence, normalize, options.row_labels))
         for rank, hit in enumerate(hits)
         for sentence in _sentences(hit)
     ]
-    frequency = Counter(term for _, _, words in candidates for term in set(words))
+    frequency = Counter(term for _, _, words in candidates for term in words)
     total = len(candidates)
 
     def weight(term: str) -> float:
         return math.log(1 + (total + 1) / (frequency.get(term, 0) + 0.5))
 
     possible = sum(weight(term) for term in asked) or 1.0
-    context = [set(terms(f"{hit.filename} {hit.text}", normalize)) for hit in hits]
+    context: list[set[str]] = [set(terms(hit.filename, normalize)) for hit in hits]
+    for rank, _, present in candidates:
+        context[rank] |= present
     scored: list[tuple[float, float, int, str, str | None]] = []
-    for rank, sentence, words in candidates:
-        present = set(words)
-        if options.row_labels and "; " in sentence and ": " in sentence:
-            # A table row ("label; column: value; ..."): the row is named by its first cell and its
-            # columns, not by the numbers in its cells ("one reclassification" is the row whose
-            # label says so, not any row holding a 1).
-            fields = sentence.split("; ")
-            named = [fields[0].rsplit(": ", 1)[-1], *(field.rsplit(": ", 1)[0] for field in fields if ": " in field)]
-            present = set(terms(" ".join(named), normalize))
+    for rank, sentence, present in candidates:
         coverage = sum(weight(term) for term in asked if term in present) / possible
         # Words of the question found elsewhere in the passage (a table's title over its row) count a little.
         around = (
@@ -376,7 +388,7 @@ def answer(question: str, hits: list[Hit], options: AnswerOptions | None = None)
         score = coverage + options.rank_weight / (1 + rank) + (0.25 if value else 0.0)
         if value and counted and _counts(sentence, value, counted, normalize):
             score += 0.25
-        if not value and len(words) <= 5:
+        if not value and len(present) <= 5:
             score -= options.short_penalty
         scored.append((score, coverage, rank, sentence, value))
     scored.sort(key=lambda item: (-item[0], item[2]))

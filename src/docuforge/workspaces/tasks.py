@@ -52,6 +52,7 @@ def prepare_in_worker(
     from docuforge.index import records
     from docuforge.index.passages import passages
     from docuforge.index.retrieval import default_embedder
+
     pages = 1
     if kind in ("json", "csv"):
         data = Path(source).read_bytes()

@@ -204,7 +204,8 @@ def _resources() -> _ThreadResources:
         settings = _settings or Settings()
         loop = asyncio.new_event_loop()
         database = Database(settings)
-        executor = Executor(settings, database, open_store(settings), ProcessPool(1, child_setup(settings)), worker_name())
+        pool = ProcessPool(1, child_setup(settings))
+        executor = Executor(settings, database, open_store(settings), pool, worker_name())
         found = _local.resources = _ThreadResources(loop=loop, executor=executor)
     return found
 
