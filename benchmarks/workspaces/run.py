@@ -24,12 +24,12 @@ from typing import Any
 
 from docuforge.document.model import BBox, Block, BlockType, Document, Page
 from docuforge.index.chroma import ChromaStore
+from docuforge.index.embeddings import limit_threads
 from docuforge.index.passages import passages
 from docuforge.index.retrieval import RetrievalOptions, Retriever
 from docuforge.index.store import Hit, Passage
 from docuforge.workspaces.answer import AnswerOptions, answer
 from docuforge.workspaces.fragments import found, normalize
-from docuforge.workspaces.vectors import limit_blas_threads
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -52,15 +52,30 @@ def real_documents(questions: list[dict[str, Any]], bench: Path) -> list[Path]:
     return sorted(path for path in chosen if path.exists())
 
 
-def index_real(retriever: Retriever, paths: list[Path], bench: Path) -> dict[str, Any]:
+def _parsed(path: Path, bench: Path, cache: Path | None) -> Document:
+    """The parsed document, from `cache` when an earlier run kept it there (the answer engine can
+    then be measured again without parsing again; indexing figures are taken only without it)."""
     import docuforge
 
+    kept = cache / (path.relative_to(bench).as_posix().replace("/", "__") + ".json") if cache else None
+    if kept is not None and kept.exists():
+        return Document.model_validate_json(kept.read_text())
+    document = docuforge.parse(path)
+    if kept is not None:
+        cache.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        kept.write_text(document.model_dump_json())
+    return document
+
+
+def index_real(
+    retriever: Retriever, paths: list[Path], bench: Path, cache: Path | None = None
+) -> dict[str, Any]:
     pages = parse_s = embed_s = store_s = 0.0
     count = 0
     started = time.perf_counter()
     for path in paths:
         t0 = time.perf_counter()
-        document = docuforge.parse(path)
+        document = _parsed(path, bench, cache)
         t1 = time.perf_counter()
         found_passages = passages(document, path.relative_to(bench).as_posix(), path.name)
         vectors = retriever.embedder([p.text for p in found_passages]) if found_passages else None
@@ -169,13 +184,18 @@ def evaluate(
     options: RetrievalOptions,
     answer_options: AnswerOptions,
     timed: bool = False,
+    cached: dict[str, list[Hit]] | None = None,
+    keep: dict[str, list[Hit]] | None = None,
 ) -> dict[str, Any]:
+    """Ask every question; `cached` hits replace retrieval, `keep` receives the hits retrieved."""
     rows, latencies = [], []
     for q in questions:
         t0 = time.perf_counter()
-        hits = retriever.search(COLLECTION, q["question"], options)
+        hits = cached[q["id"]] if cached is not None else retriever.search(COLLECTION, q["question"], options)
         result = answer(q["question"], hits, answer_options)
         latencies.append(time.perf_counter() - t0)
+        if keep is not None:
+            keep[q["id"]] = hits
         union, single = _hits_contain(hits[:5], q["expected_fragments"])
         from_doc = any(h.document_id == q["doc"] for h in hits[:5])
         text = normalize(result.answer)
@@ -204,10 +224,90 @@ def evaluate(
     return out
 
 
-def llm_status() -> str:
+RUNS: dict[str, tuple[RetrievalOptions, AnswerOptions]] = {
+    "hybrid": (RetrievalOptions(), AnswerOptions()),
+    "dense only": (RetrievalOptions(mode="dense"), AnswerOptions()),
+    "lexical only": (RetrievalOptions(mode="lexical"), AnswerOptions()),
+    "no typed values": (RetrievalOptions(), AnswerOptions(typed_values=False)),
+    "top_k 10": (RetrievalOptions(top_k=10), AnswerOptions()),
+    "no year or heading rules": (RetrievalOptions(), AnswerOptions(skip_years=False, short_penalty=0)),
+    "no row labels": (RetrievalOptions(), AnswerOptions(row_labels=False)),
+    "no term normalization": (RetrievalOptions(), AnswerOptions(normalize_terms=False)),
+}
+
+
+def answers_only(cache: Path, questions: list[dict[str, Any]], extra: dict[str, AnswerOptions]) -> None:
+    """Re-score the answer engine on the hits a full run retrieved (saved with --hits-cache): the
+    answer engine can be tuned in seconds, without indexing again. Writes nothing to results."""
+    saved = json.loads(cache.read_text())
+    runs = dict(RUNS)
+    for name, answer_options in extra.items():
+        runs[name] = (RetrievalOptions(), answer_options)
+    for name, (retrieval, answer_options) in runs.items():
+        key = retrieval.model_dump_json()
+        if key not in saved:
+            continue
+        hits = {qid: [Hit.model_validate(h) for h in found] for qid, found in saved[key].items()}
+        result = evaluate(None, questions, retrieval, answer_options, cached=hits)  # type: ignore[arg-type]
+        tune, report = result["tune"]["answer_accuracy"], result["report"]["answer_accuracy"]
+        print(f"{name:28s} tune {tune:.3f}  report {report:.3f}")
+        if name == "hybrid":
+            for row in result["rows"]:
+                if not row["correct"] and row["split"] == "tune":
+                    print("   miss", row["id"], row["kind"], row["answer"][:140].replace("\n", " "))
+
+
+def llm_run(cache: Path, questions: list[dict[str, Any]], base_url: str, split: str) -> dict[str, Any]:
+    """The LLM answer engine on the hybrid run's saved hits, for one half: how often the model's
+    own answer held (cited passages that support it), and the accuracy with the offline engine
+    answering where it did not, as the service does."""
+    from docuforge.llm.types import LlmOptions
+    from docuforge.workspaces.llm_answer import answer_with_llm
+
+    saved = json.loads(cache.read_text())[RetrievalOptions().model_dump_json()]
+    options = LlmOptions(base_url=base_url, timeout=600, max_retries=0)
+    chosen = [q for q in questions if q["split"] == split]
+    held = correct_llm = correct_served = 0
+    seconds = []
+    for q in chosen:
+        hits = [Hit.model_validate(h) for h in saved[q["id"]]]
+        t0 = time.perf_counter()
+        result = answer_with_llm(q["question"], hits, options)
+        seconds.append(time.perf_counter() - t0)
+        served = result or answer(q["question"], hits, AnswerOptions())
+        good = all(found(f, normalize(served.answer)) for f in q["expected_fragments"])
+        held += result is not None
+        correct_llm += bool(result is not None and good)
+        correct_served += good
+        print(
+            q["id"],
+            "llm" if result else "offline",
+            good,
+            round(seconds[-1], 1),
+            served.answer[:80],
+            flush=True,
+        )
+    n = len(chosen) or 1
+    return {
+        "split": split,
+        "questions": len(chosen),
+        "model_answers_held": round(held / n, 4),
+        "accuracy_model_answers_only": round(correct_llm / n, 4),
+        "accuracy_served": round(correct_served / n, 4),
+        "seconds_per_question_p50": round(statistics.median(seconds), 2),
+    }
+
+
+def llm_status(report: dict[str, Any]) -> str:
+    run = report.get("llm_run")
+    if not run:
+        return "not measured in this run (see --llm)"
     return (
-        "not measured: the local llama.cpp server (llama-cpp-python) exits on its first completion "
-        "on this machine's CPU; the engine is tested against a provider that is down (circuit breaker)"
+        f"{run['model']} on the local llama.cpp server, {run['split']} half of {run['questions']}: "
+        f"accuracy {run['accuracy_served']:.3f} as served (the model's answer where its citations "
+        f"hold it: {run['model_answers_held']:.0%} of questions; the offline engine elsewhere), "
+        f"{run['accuracy_model_answers_only']:.3f} from the model's own answers; "
+        f"{run['seconds_per_question_p50']} s per question (p50)"
     )
 
 
@@ -234,7 +334,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"| offline answer fragment accuracy | {report_half['answer_accuracy']:.3f} | >= 0.80 |",
         f"| ask p50 / p95 (ms, {main['latency_ms']['asks']} asks) | {main['latency_ms']['p50']} / "
         f"{main['latency_ms']['p95']} | p95 < 1000 |",
-        f"| LLM engine | {report['llm']} | |",
+        f"| LLM engine | {llm_status(report)} | |",
         "",
         "## Every run (tune / report)",
         "",
@@ -296,9 +396,50 @@ def main() -> None:
         help="Only the documents the questions are about, no distractors, nothing generated: a quick run "
         "of the answer engine, added to the results beside the full run.",
     )
+    parser.add_argument(
+        "--hits-cache",
+        type=Path,
+        help="Save every run's retrieved hits here (a full run), or, with --answers-only, read them back.",
+    )
+    parser.add_argument(
+        "--documents-cache",
+        type=Path,
+        help="Keep parsed documents here and reuse them (parse timings then mean nothing).",
+    )
+    parser.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="Score the answer engine on the hits in --hits-cache; index nothing, write no results.",
+    )
+    parser.add_argument(
+        "--llm",
+        help="With --answers-only: the OpenAI-compatible base URL of an LLM server (e.g. llama.cpp's "
+        "at http://127.0.0.1:8080/v1); scores the LLM answer engine on the reporting half.",
+    )
+    parser.add_argument(
+        "--llm-model", default="SmolLM2-135M-Instruct (Q8_0 GGUF)", help="Named in the results."
+    )
     args = parser.parse_args()
-    limit_blas_threads(1)
+    limit_threads(1)
     questions = json.loads((HERE / "questions.json").read_text())["questions"]
+    if args.answers_only:
+        if not args.hits_cache:
+            parser.error("--answers-only needs --hits-cache")
+        if args.llm:
+            run = llm_run(args.hits_cache, questions, args.llm, "report")
+            run["model"] = args.llm_model
+            full = json.loads((RESULTS / "workspaces.json").read_text())
+            full["llm_run"] = run
+            (RESULTS / "workspaces.json").write_text(json.dumps(full, indent=1, ensure_ascii=False) + "\n")
+            text = markdown(full)
+            if "question_documents_only" in full:
+                text += "\n" + quick_markdown(full["question_documents_only"])
+            (RESULTS / "workspaces.md").write_text(text)
+            print(json.dumps(run, indent=1))
+            return
+        answers_only(args.hits_cache, questions, {})
+        return
+    kept: dict[str, dict[str, list[Hit]]] = {}
     with tempfile.TemporaryDirectory(prefix="docuforge-ws-bench-") as tmp:
         retriever = Retriever(ChromaStore(path=Path(tmp) / "chroma"))
         retriever.embedder(["warm up"])
@@ -309,28 +450,26 @@ def main() -> None:
         if args.smoke:
             paths = [args.bench / q for q in dict.fromkeys(q["doc"] for q in questions)][:3]
             questions = [q for q in questions if args.bench / q["doc"] in paths]
-        real = index_real(retriever, paths, args.bench)
+        real = index_real(retriever, paths, args.bench, args.documents_cache)
         print("real documents indexed", real, flush=True)
         generated = index_generated(retriever, max(0, args.documents - len(paths)))
         print("generated documents indexed", generated, flush=True)
         total_passages = retriever.store.count(COLLECTION)
         retriever.search(COLLECTION, "warm up the lexical index")
-        runs = {"hybrid": evaluate(retriever, questions, RetrievalOptions(), AnswerOptions(), timed=True)}
-        print("hybrid", {k: runs["hybrid"][k] for k in ("tune", "report", "latency_ms")}, flush=True)
-        if not args.skip_ablations:
-            runs["dense only"] = evaluate(
-                retriever, questions, RetrievalOptions(mode="dense"), AnswerOptions()
+        runs: dict[str, Any] = {}
+        for name, (retrieval, answer_options) in RUNS.items():
+            if name != "hybrid" and args.skip_ablations:
+                continue
+            keep = kept.setdefault(retrieval.model_dump_json(), {})
+            runs[name] = evaluate(
+                retriever, questions, retrieval, answer_options, timed=name == "hybrid", keep=keep
             )
-            runs["lexical only"] = evaluate(
-                retriever, questions, RetrievalOptions(mode="lexical"), AnswerOptions()
-            )
-            runs["no typed values"] = evaluate(
-                retriever, questions, RetrievalOptions(), AnswerOptions(typed_values=False)
-            )
-            runs["top_k 10"] = evaluate(retriever, questions, RetrievalOptions(top_k=10), AnswerOptions())
-            runs["no year or heading rules"] = evaluate(
-                retriever, questions, RetrievalOptions(), AnswerOptions(skip_years=False, short_penalty=0)
-            )
+            if name == "hybrid":
+                print("hybrid", {k: runs["hybrid"][k] for k in ("tune", "report", "latency_ms")}, flush=True)
+    if args.hits_cache:
+        serial = {key: {qid: [h.model_dump(mode="json") for h in hits] for qid, hits in found.items()}
+                  for key, found in kept.items()}  # fmt: skip
+        args.hits_cache.write_text(json.dumps(serial))
     report = {
         "questions": len(questions),
         "split_sizes": {s: sum(q["split"] == s for q in questions) for s in ("tune", "report")},
@@ -338,7 +477,6 @@ def main() -> None:
         "indexing": {"real": real, "generated": generated},
         "runs": runs,
         "peak_rss_mb": round(_rss_mb(), 1),
-        "llm": llm_status(),
         "machine": f"{platform.machine()} {platform.processor() or ''} shared, 2 cores".strip(),
     }
     if args.smoke:

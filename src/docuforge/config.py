@@ -423,14 +423,15 @@ class WorkspaceSettings(BaseModel):
         4, ge=1, le=64, description="Questions of one question job answered at the same time."
     )
     max_questions: int = Field(1000, ge=1, description="Most questions in one set or question job.")
-    blas_threads: int | None = Field(
+
+
+class EmbeddingSettings(BaseModel):
+    threads: int | None = Field(
         1,
         ge=1,
-        description="BLAS threads each process embeds with; 1 avoids oversubscribing the CPUs when "
-        "service, workers and pool processes embed side by side (none: the library's default).",
-    )
-    job_retention_days: float = Field(
-        30.0, gt=0, description="Finished question jobs older than this are deleted with their results."
+        description="BLAS threads each process embeds with (workspaces, extract, split, classify, "
+        "finance); 1 avoids oversubscribing the CPUs when the API, workers and their pool processes "
+        "embed side by side (none: the library's default).",
     )
 
 
@@ -499,6 +500,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     document_ops: DocumentOpsSettings = Field(default_factory=DocumentOpsSettings)
     logfiles: LogFilesSettings = Field(default_factory=LogFilesSettings)

@@ -131,3 +131,59 @@ def test_rows_of_a_table_merged_across_pages_cite_their_own_page() -> None:
         (2, "Company: Safeway; Staff: 20\nCompany: Oakley; Staff: 30"),
     ]
     assert found[1].bbox is not None and found[1].bbox.top == pytest.approx(0.2)
+
+
+def _grouped_table(title: bool) -> Table:
+    """A title over the table, then a two-line header: a group name over two sub-columns."""
+    rows = [
+        ["State", "Handgun", "Long Gun", "Totals"],
+        ["Alabama", "5", "7", "12"],
+        ["Alaska", "1,204", "2", "1,206"],
+    ]
+    cells = [Cell(row=0, col=0, col_span=4, text="Checks by state", header=True)] if title else []
+    top = 1 if title else 0
+    cells += [
+        Cell(row=top, col=0, text=""),
+        Cell(row=top, col=1, col_span=2, text="Rentals"),
+        Cell(row=top, col=3, text=""),
+    ]
+    for r, values in enumerate(rows, start=top + 1):
+        cells += [
+            Cell(row=r, col=c, text=text, bbox=_box(1, 0.3 + 0.03 * r, 0.02)) for c, text in enumerate(values)
+        ]
+    return Table(n_rows=top + 4, n_cols=4, cells=cells)
+
+
+@pytest.mark.parametrize("title", [True, False])
+def test_a_title_row_and_a_group_header_name_the_columns(title: bool) -> None:
+    document = Document(
+        pages=[
+            Page(number=1, original_number=1, width=612, height=792,
+                 blocks=[Block(id="p1-b0", type=BlockType.TABLE, bbox=_box(1, 0.3, 0.2),
+                               table=_grouped_table(title))])
+        ]
+    )  # fmt: skip
+    lines = passages(document, "w")[0].text.split("\n")
+    assert lines[-2:] == [
+        "State: Alabama; Rentals Handgun: 5; Rentals Long Gun: 7; Totals: 12",
+        "State: Alaska; Rentals Handgun: 1,204; Rentals Long Gun: 2; Totals: 1,206",
+    ]
+    assert (lines[0] == "Checks by state") is title and len(lines) == 2 + title
+
+
+def test_a_plain_header_row_stays_one_row() -> None:
+    # Body rows of text only: the first row alone is the header, the second is a row.
+    table = Table(
+        n_rows=3,
+        n_cols=2,
+        cells=[
+            Cell(row=0, col=0, text="Name"), Cell(row=0, col=1, text="Role"),
+            Cell(row=1, col=0, text="Ada"), Cell(row=1, col=1, text="Engineer"),
+            Cell(row=2, col=0, text="Grace"), Cell(row=2, col=1, text="Admiral"),
+        ],
+    )  # fmt: skip
+    document = Document(
+        pages=[Page(number=1, original_number=1, width=612, height=792,
+                    blocks=[Block(id="p1-b0", type=BlockType.TABLE, bbox=_box(1, 0.3, 0.2), table=table)])]
+    )  # fmt: skip
+    assert passages(document, "w")[0].text == "Name: Ada; Role: Engineer\nName: Grace; Role: Admiral"

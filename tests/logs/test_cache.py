@@ -70,7 +70,7 @@ async def test_fetch_downloads_once_touches_and_prunes(tmp_path: Path) -> None:
     assert target.stat().st_mtime > now - 60  # touched: it is the most recently used now
 
 
-def test_a_deleted_log_job_leaves_the_cache(tmp_path: Path) -> None:
+async def test_a_deleted_log_job_leaves_the_cache(tmp_path: Path) -> None:
     import docuforge.logs.tasks  # noqa: F401 - registers the "logs" job type
 
     settings = Settings(data_dir=tmp_path / "data")
@@ -78,9 +78,9 @@ def test_a_deleted_log_job_leaves_the_cache(tmp_path: Path) -> None:
     job, other = uuid.UUID(int=20), uuid.UUID(int=21)
     kept = put(root, other, "records.parquet", 10, time.time())
     put(root, job, "records.parquet", 10, time.time())
-    registry.deleted(settings, "logs", ORG, job)
+    await registry.deleted("logs", registry.DeletedJob(settings, None, ORG, job))
     assert not cache.job_folder(root, ORG, job).exists() and kept.exists()
-    registry.deleted(settings, "parse", ORG, other)  # other job types keep nothing here
+    await registry.deleted("parse", registry.DeletedJob(settings, None, ORG, other))  # keeps nothing here
     assert kept.exists()
 
 

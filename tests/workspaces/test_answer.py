@@ -88,3 +88,71 @@ def test_a_table_row_answers_with_the_cell_under_the_asked_column() -> None:
         "What was total issuance in 2006?", hits, AnswerOptions(nearest_value=False, skip_years=False)
     )
     assert first.value == "2006"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the docket number of the case?", "identifier"),
+        ("What is the number of this publication?", "identifier"),
+        ("What is the invoice no. of the last delivery?", "identifier"),
+        ("How many people had a disability?", "count"),
+        ("At what time did the hearing begin?", "time"),
+    ],
+)
+def test_identifier_and_time_questions(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+def test_an_identifier_is_read_after_its_label_and_a_time_keeps_its_pm() -> None:
+    docket = [_hit("No. 07-1315 MICHAEL A. KNOWLES, WARDEN, Petitioner, v. ALEXANDRE MIRZAYANCE.")]
+    assert answer("What is the docket number of the case?", docket).value == "07-1315"
+    report = [_hit("IBM Redpaper REDP-5110-00 describes Row and Column Access Control in IBM i 7.2.")]
+    assert answer("What is the number of this Redpaper publication?", report).value == "REDP-5110-00"
+    hearing = [_hit("The above-entitled matter came on for oral argument at 1:01 p.m. in Washington.")]
+    assert answer("At what time did the oral argument begin?", hearing).value == "1:01 p.m."
+
+
+def test_names_with_initials_are_read_whole() -> None:
+    hits = [_hit("The fax was signed by Attorney General Betty D. Montgomery of Ohio.")]
+    assert "Betty D. Montgomery" in answer("Who is the Attorney General on the fax?", hits).value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "expected"),
+    [
+        ("The mix draws on Dolma 1.7 and holds 3.9 trillion tokens.", "How many tokens does it hold?",
+         "3.9 trillion"),
+        ("Of the 1992\u201393 class, 7,400 students borrowed.", "How many students borrowed?", "7,400"),
+        ("In 2003, 1992\u201393 graduates numbered 41,000.", "How many graduates were there?", "41,000"),
+    ],
+)  # fmt: skip
+def test_versions_and_ranges_of_years_are_not_amounts_or_counts(
+    sentence: str, question: str, expected: str
+) -> None:
+    assert answer(question, [_hit(sentence)]).value == expected
+    # Switched off (and the first value taken), a version or a year's part is taken as the value.
+    plain = AnswerOptions(skip_years=False, nearest_value=False, normalize_terms=False)
+    assert answer(question, [_hit(sentence)], plain).value != expected
+
+
+def test_a_count_is_the_number_before_the_noun_counted_or_under_its_column() -> None:
+    hits = [
+        _hit("The survey covered 12 regions and 4,200 households in 2019."),
+        _hit("Source: Web crawl; Documents: 3.1M; Tokens: 3.71T; Bytes: 12TB", page=2, score=0.5),
+    ]
+    assert answer("How many households were surveyed?", hits[:1]).value == "4,200"
+    assert answer("How many tokens come from the web crawl?", hits[1:]).value == "3.71T"
+    # Switched off (and the first value taken), the regions are counted.
+    plain = AnswerOptions(normalize_terms=False, nearest_value=False)
+    assert answer("How many households were surveyed?", hits[:1], plain).value == "12"
+
+
+def test_a_table_row_is_found_by_its_label_not_by_its_values() -> None:
+    hits = [
+        _hit("4 reclassifications; Companies: 1; Share of companies: 3%", score=0.9),
+        _hit("1 reclassification; Companies: 28; Share of companies: 18%", page=2, score=0.8),
+    ]
+    question = "What share of companies made one reclassification?"
+    assert answer(question, hits).value == "18%"
+    assert answer(question, hits, AnswerOptions(row_labels=False, normalize_terms=False)).value == "3%"

@@ -9,15 +9,18 @@ import uuid
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from tests.fixtures.identity import Tenant, make_tenant
 from tests.fixtures.processes import Receiver
 from tests.workspaces.conftest import wait_job
 from tests.workspaces.tender import BIDDERS, specs_pdf
 
+from docuforge.config import RetentionSettings
 from docuforge.db import utcnow
 from docuforge.jobs import service as jobs
-from docuforge.models import Job, WorkspaceJob
+from docuforge.jobs.dispatcher import Dispatcher
+from docuforge.jobs.retention import expire
+from docuforge.models import Job, QuestionResult, WorkspaceJob
 
 pytestmark = pytest.mark.slow
 
@@ -198,9 +201,11 @@ async def test_delete_refuses_while_jobs_run_and_force_cancels_them(
     assert (await client.get(f"/workspaces/{workspace_id}", headers=headers)).status_code == 404
 
 
-async def test_old_finished_question_jobs_are_cleaned_up(
+async def test_old_finished_question_jobs_expire_with_their_answers(
     ws_app: FastAPI, ws_client: httpx.AsyncClient, ws_tenant: Tenant
 ) -> None:
+    """Question jobs follow the one retention every job follows (DOCUFORGE_RETENTION__DAYS), and
+    an expired one takes its answers and its place in the workspace's history along."""
     client, headers = ws_client, ws_tenant.member.headers
     workspace_id = (await client.post("/workspaces", json={"name": "history"}, headers=headers)).json()["id"]
     path = f"/workspaces/{workspace_id}/question-jobs"
@@ -210,10 +215,26 @@ async def test_old_finished_question_jobs_are_cleaned_up(
         ids.append(started.json()["job_id"])
         await wait_job(client, ws_tenant, ids[-1])
     assert (await client.get(path, headers=headers)).json()["total"] == 2
-    long_ago = utcnow() - dt.timedelta(days=ws_app.state.settings.workspaces.job_retention_days + 1)
+    settings = ws_app.state.settings.model_copy(update={"retention": RetentionSettings(days=30)})
     async with ws_app.state.db.session() as session:
-        await session.execute(update(Job).where(Job.id == uuid.UUID(ids[0])).values(finished_at=long_ago))
+        await session.execute(
+            update(Job)
+            .where(Job.id == uuid.UUID(ids[0]))
+            .values(finished_at=utcnow() - dt.timedelta(days=31))
+        )
+    assert await expire(ws_app.state.db, settings) == 1
+    await Dispatcher(settings, ws_app.state.db, ws_app.state.storage).finish_deletions()
     listed = (await client.get(path, headers=headers)).json()
     assert [j["job_id"] for j in listed["jobs"]] == [ids[1]]
-    assert (await client.get(f"{path}/{ids[0]}", headers=headers)).status_code in (404, 409, 410)
+    assert (await client.get(f"{path}/{ids[0]}", headers=headers)).status_code in (404, 410)
     assert (await client.get(f"{path}/{ids[1]}", headers=headers)).json()["results"][0]["question_id"] == "1"
+    async with ws_app.state.db.session() as session:
+        for table in (QuestionResult, WorkspaceJob):
+            left = await session.execute(
+                select(func.count()).select_from(table).where(table.job_id == uuid.UUID(ids[0]))
+            )
+            assert left.scalar_one() == 0, table.__name__
+        kept = await session.execute(
+            select(func.count()).select_from(QuestionResult).where(QuestionResult.job_id == uuid.UUID(ids[1]))
+        )
+        assert kept.scalar_one() == 1

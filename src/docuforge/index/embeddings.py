@@ -155,6 +155,18 @@ def encoder() -> Encoder:
     return _encoder
 
 
+def limit_threads(threads: int | None) -> None:
+    """Cap the BLAS threads of this process's matrix products (None leaves the library's default).
+
+    The encoder's products are small: extra threads buy little, and the threads of several
+    processes embedding side by side (API, workers, pool processes) fight over the same cores.
+    """
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+
+
 def embed(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
     """Embed texts: float32 array (len(texts), 384), rows L2-normalised (dot product = cosine)."""
     return encoder().encode(list(texts), batch_size)

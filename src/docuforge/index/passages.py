@@ -8,9 +8,10 @@ which both BM25 and the embeddings read better than markup, cut between rows whe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from docuforge.document.model import FURNITURE, BBox, Block, BlockType, Document
+from docuforge.document.model import FURNITURE, BBox, Block, BlockType, Cell, Document
 from docuforge.index.store import Box, Passage
 from docuforge.render.markdown import block_markdown
 
@@ -40,23 +41,86 @@ def _union(boxes: list[BBox]) -> Box | None:
     )
 
 
+_NUMBER = re.compile(r"^[(\-\u2212]?[$\u20ac\u00a3]?\s?\d[\d,.\s]*%?\)?$")
+MAX_HEADER_ROWS = 4
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.strip()))
+
+
+def _header(grid: list[list[Cell | None]]) -> tuple[list[str], list[str], int]:
+    """(title lines, a name per column, where the body starts) of a table's grid.
+
+    A row one cell spans whole is a title, not a column's name. The header is the first row and
+    the rows that continue it (see _continues_header), at most MAX_HEADER_ROWS. A column's name
+    joins the distinct texts above it, top down, so a spanning group header ("Rentals") names each
+    of its sub-columns with their own ("Rentals Handgun").
+    """
+    titles: list[str] = []
+    start = 0
+    while (
+        start < len(grid) - 1
+        and (cell := grid[start][0]) is not None
+        and all(other is cell for other in grid[start])
+    ):
+        if cell.text.strip():
+            titles.append(cell.text.strip())
+        start += 1
+    end = start + 1
+    while end < min(len(grid) - 1, start + MAX_HEADER_ROWS) and _continues_header(grid, end):
+        end += 1
+    names = []
+    for column in range(len(grid[0])):
+        parts: list[str] = []
+        for row in range(start, end):
+            cell = grid[row][column]
+            text = cell.text.strip() if cell is not None else ""
+            if text and text not in parts:
+                parts.append(text)
+        names.append(" ".join(parts))
+    return titles, names, end
+
+
+def _continues_header(grid: list[list[Cell | None]], row: int) -> bool:
+    """Whether a row still belongs to the header: it holds no number past its first column, and
+    is marked a header, or follows a row that groups columns (a spanning cell) or names none
+    (an empty first cell), as the upper line of a two-line header does."""
+    cells = grid[row]
+    if any(cell is not None and _is_number(cell.text) for cell in cells[1:]):
+        return False
+    if all(cell is not None and cell.header for cell in cells):
+        return True
+    above = grid[row - 1]
+    first = above[0]
+    spans = any(cell is not None and cell.col_span > 1 for cell in above)
+    return spans or first is None or not first.text.strip()
+
+
 def _table_rows(
-    block: Block, inherited: list[str] | None = None
+    block: Block, inherited: list[str] | None = None, resolve_header: bool = True
 ) -> tuple[list[str], list[tuple[str, list[BBox]]]]:
     """Each body row as 'header: value; ...' with the boxes of its cells, and the header used.
 
     A table continued from an earlier page has no header row of its own: it gets the first's.
+    Title rows over the table come first, as one line, so its rows are found by its title too.
     """
     assert block.table is not None
     grid = block.table.grid()
     if not grid:
         return inherited or [], []
+    titles: list[str] = []
     if inherited is not None and len(inherited) == len(grid[0]):
         header, body = inherited, grid
+    elif resolve_header:
+        titles, header, start = _header(grid)
+        body = grid[start:] if len(grid) > start else grid
     else:
         header = [cell.text.strip() if cell is not None else "" for cell in grid[0]]
         body = grid[1:] if len(grid) > 1 else grid
     rows: list[tuple[str, list[BBox]]] = []
+    if titles:
+        rows.append((" ".join(titles), [block.bbox]))
     for line in body:
         parts, boxes, seen = [], [], set()
         for name, cell in zip(header, line, strict=False):
@@ -79,8 +143,13 @@ def passages(
     filename: str = "",
     document_type: str = "document",
     size: int = 700,
+    resolve_headers: bool = True,
 ) -> list[Passage]:
-    """The document's passages, in reading order, ids `<document_id>:<n>`."""
+    """The document's passages, in reading order, ids `<document_id>:<n>`.
+
+    resolve_headers reads a table's title rows and multi-line header (see _header); off, its
+    first row names the columns.
+    """
     runs: list[_Run] = []
     heading = ""
     headers: dict[str, list[str]] = {}  # table block id -> its header row, for its continuations
@@ -101,7 +170,7 @@ def passages(
                 continue
             if block.type is BlockType.TABLE and block.table is not None:
                 inherited = headers.get(block.continued_from) if block.continued_from else None
-                headers[block.id], pieces = _table_rows(block, inherited)
+                headers[block.id], pieces = _table_rows(block, inherited, resolve_headers)
                 if block.caption:
                     pieces.insert(0, (block.caption, [block.bbox]))
             else:

@@ -129,6 +129,7 @@ class Dispatcher:
                 return  # the broker is away; the next sweep tries again
 
     async def finish_deletions(self) -> None:
+        registry.load(self.settings)  # each job type's on_delete, whichever process sweeps
         async with self.database.session() as session:
             doomed = list(
                 (
@@ -141,8 +142,10 @@ class Dispatcher:
             for key in [job.result_key, *(job.artifacts or [])]:
                 if key:
                     await self.storage.delete(key)
-            registry.deleted(self.settings, job.type, job.organization_id, job.id)
             async with self.database.session() as session:
+                await registry.deleted(
+                    job.type, registry.DeletedJob(self.settings, session, job.organization_id, job.id)
+                )
                 await session.execute(
                     update(Job)
                     .where(Job.id == job.id, Job.deletion == "deleting")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import signal
 import sys
@@ -18,9 +19,12 @@ import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docuforge.errors import SubprocessCrashed
+
+if TYPE_CHECKING:
+    from docuforge.config import Settings
 
 # Set in the child: where report() sends progress messages.
 _channel: Connection | None = None
@@ -40,11 +44,13 @@ def _die_with_parent() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _child_main(conn: Connection) -> None:
+def _child_main(conn: Connection, initializer: Callable[[], None] | None) -> None:
     global _channel
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _channel = conn
+    if initializer is not None:
+        initializer()
     while True:
         try:
             fn, args = conn.recv()
@@ -62,9 +68,11 @@ def _child_main(conn: Connection) -> None:
 
 
 class _Child:
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+    def __init__(
+        self, context: multiprocessing.context.BaseContext, initializer: Callable[[], None] | None
+    ) -> None:
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_child_main, args=(child_end,), daemon=True)
+        self.process = context.Process(target=_child_main, args=(child_end, initializer), daemon=True)
         self.process.start()
         child_end.close()
         self.tasks = 0
@@ -82,10 +90,14 @@ def _kill_when_started(future: asyncio.Future[_Child]) -> None:
 
 
 class ProcessPool:
-    """At most `size` tasks at once, each in a child process of its own."""
+    """At most `size` tasks at once, each in a child process of its own.
 
-    def __init__(self, size: int) -> None:
+    `initializer` (picklable: children are spawned) runs once in each child before its first task.
+    """
+
+    def __init__(self, size: int, initializer: Callable[[], None] | None = None) -> None:
         self.size = size
+        self._initializer = initializer
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Child] = []
         self._slots: asyncio.Semaphore | None = None  # made on first use, in the loop that uses the pool
@@ -99,7 +111,7 @@ class ProcessPool:
                 if child.process.is_alive():
                     return child
                 child.kill()
-        return _Child(self._context)
+        return _Child(self._context, self._initializer)
 
     def _give_back(self, child: _Child) -> None:
         child.tasks += 1
@@ -165,3 +177,10 @@ class ProcessPool:
             idle, self._idle = self._idle, []
         for child in idle:
             child.kill()
+
+
+def child_setup(settings: Settings) -> Callable[[], None]:
+    """What every child of a job pool does before its first task: cap the embedding threads."""
+    from docuforge.index.embeddings import limit_threads
+
+    return functools.partial(limit_threads, settings.embeddings.threads)

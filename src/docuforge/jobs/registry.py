@@ -67,23 +67,32 @@ Task = Callable[[JobContext], Awaitable[TaskResult]]
 
 
 @dataclass(frozen=True)
+class DeletedJob:
+    """A job whose blobs are gone (DELETE /job or retention): what its type keeps elsewhere
+    (rows of its own, local caches) goes too, in `session`, before the job is marked deleted."""
+
+    settings: Settings
+    session: Any  # an AsyncSession: the engine-free registry does not import SQLAlchemy
+    organization_id: uuid.UUID
+    job_id: uuid.UUID
+
+
+OnDelete = Callable[[DeletedJob], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class TaskSpec:
     name: str
     run: Task
     reducto_type: str  # the `type` Reducto's job views show: Parse, Extract, Split...
-    # Called once a job's blobs are deleted, for what the job type keeps elsewhere (local caches).
-    on_delete: Callable[[Settings, uuid.UUID, uuid.UUID], None] | None = None
+    on_delete: OnDelete | None = None
 
 
 _TASKS: dict[str, TaskSpec] = {}
 
 
-def task(
-    name: str,
-    reducto_type: str,
-    on_delete: Callable[[Settings, uuid.UUID, uuid.UUID], None] | None = None,
-) -> Callable[[Task], Task]:
-    """Register a job type; on_delete(settings, organization_id, job_id) runs when a job is deleted."""
+def task(name: str, reducto_type: str, on_delete: OnDelete | None = None) -> Callable[[Task], Task]:
+    """Register a job type; on_delete runs when one of its jobs is deleted or expires."""
 
     def register(fn: Task) -> Task:
         _TASKS[name] = TaskSpec(name=name, run=fn, reducto_type=reducto_type, on_delete=on_delete)
@@ -105,11 +114,11 @@ def get(name: str) -> TaskSpec:
         raise InvalidRequest(f"unknown job type {name!r}") from None
 
 
-def deleted(settings: Settings, name: str, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+async def deleted(name: str, job: DeletedJob) -> None:
     """Tell the job's type that a job's blobs are gone (no-op for types that keep nothing else)."""
     spec = _TASKS.get(name)
     if spec is not None and spec.on_delete is not None:
-        spec.on_delete(settings, organization_id, job_id)
+        await spec.on_delete(job)
 
 
 def reducto_type(name: str) -> str:

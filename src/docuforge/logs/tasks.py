@@ -12,11 +12,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from docuforge.config import Settings
+import anyio
+
 from docuforge.errors import DocuforgeError, ServiceUnavailable
 from docuforge.files import inputs
 from docuforge.jobs import processes
-from docuforge.jobs.registry import JobContext, TaskResult, task
+from docuforge.jobs.registry import DeletedJob, JobContext, TaskResult, task
 from docuforge.logs import cache
 from docuforge.logs import storage as log_storage
 from docuforge.logs.records import ParseOptions
@@ -46,9 +47,11 @@ async def _blob_errors_retried(doing: str) -> AsyncIterator[None]:
         raise ServiceUnavailable(f"{doing} failed: {type(error).__name__}: {error}"[:500]) from error
 
 
-def forget_cached(settings: Settings, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+async def forget_cached(job: DeletedJob) -> None:
     """A deleted job's Parquet copies leave the query cache with it."""
-    cache.forget(cache.directory(settings), organization_id, job_id)
+    await anyio.to_thread.run_sync(
+        cache.forget, cache.directory(job.settings), job.organization_id, job.job_id
+    )
 
 
 @task("logs", reducto_type="Logs", on_delete=forget_cached)

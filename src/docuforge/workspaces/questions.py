@@ -122,7 +122,6 @@ async def submit(
         if not body.questions:
             raise InvalidRequest("questions is empty")
         questions = _numbered(body.questions, settings)
-    await clean_up(session, settings, principal)
     config = {
         "workspace_id": str(workspace.id),
         "question_set_id": str(question_set.id) if question_set else None,
@@ -228,7 +227,6 @@ async def list_jobs(
     question_set_id: str | None = None,
 ) -> tuple[list[QuestionJobView], int]:
     """The workspace's question jobs, newest first."""
-    await clean_up(session, settings, principal)
     statement = (
         select(Job)
         .join(WorkspaceJob, WorkspaceJob.job_id == Job.id)
@@ -257,29 +255,6 @@ async def list_jobs(
     )
     counts = await answered_counts(session, [row.id for row in rows])
     return [job_view(row, counts.get(row.id, 0)) for row in rows], int(total)
-
-
-async def clean_up(session: AsyncSession, settings: Settings, principal: Principal) -> int:
-    """Delete the organization's question jobs that finished longer ago than the retention allows."""
-    cutoff = utcnow() - dt.timedelta(days=settings.workspaces.job_retention_days)
-    rows = await session.execute(
-        select(Job.id)
-        .join(WorkspaceJob, WorkspaceJob.job_id == Job.id)
-        .where(
-            WorkspaceJob.organization_id == principal.organization_id,
-            WorkspaceJob.kind == "questions",
-            Job.status.in_(("completed", "failed", "cancelled")),
-            Job.finished_at < cutoff,
-            Job.deletion.is_(None),
-        )
-        .limit(500)
-    )
-    old = list(rows.scalars())
-    for job_id in old:
-        await session.execute(QuestionResult.__table__.delete().where(QuestionResult.job_id == job_id))
-        await session.execute(WorkspaceJob.__table__.delete().where(WorkspaceJob.job_id == job_id))
-        await jobs.delete(session, principal, str(job_id))
-    return len(old)
 
 
 def _source(citation: dict[str, Any]) -> str:

@@ -20,15 +20,15 @@ from typing import Any
 
 import anyio
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from docuforge.db import utcnow
 from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
 from docuforge.files import inputs
 from docuforge.index.store import Filters, Passage
 from docuforge.jobs import processes
-from docuforge.jobs.registry import JobContext, TaskResult, task
-from docuforge.models import QuestionResult, Workspace, WorkspaceDocument
+from docuforge.jobs.registry import DeletedJob, JobContext, TaskResult, task
+from docuforge.models import QuestionResult, Workspace, WorkspaceDocument, WorkspaceJob
 from docuforge.observability import get_logger
 from docuforge.workspaces import vectors
 from docuforge.workspaces.fragments import fragment_confidence
@@ -47,15 +47,11 @@ def prepare_in_worker(
     filename: str,
     size: int,
     out: str,
-    blas_threads: int | None = 1,
 ) -> dict[str, Any]:
     """Parse or read the file, cut it into passages and embed them; written to `out`."""
     from docuforge.index import records
     from docuforge.index.passages import passages
     from docuforge.index.retrieval import default_embedder
-    from docuforge.workspaces.vectors import limit_blas_threads
-
-    limit_blas_threads(blas_threads)
 
     pages = 1
     if kind in ("json", "csv"):
@@ -162,7 +158,6 @@ async def _index_one(
         document.filename,
         ctx.settings.workspaces.passage_size,
         str(folder),
-        ctx.settings.workspaces.blas_threads,
         on_message=on_message,
     )
     found = [Passage.model_validate(p) for p in json.loads((folder / "passages.json").read_text())]
@@ -183,7 +178,13 @@ async def _index_one(
     return {"id": str(document.id), "status": "ready", "passages": result["passages"]}
 
 
-@task("workspaces.index", reducto_type="WorkspaceIndex")
+async def forget_job(job: DeletedJob) -> None:
+    """A deleted or expired workspace job takes its answers and its link to the workspace along."""
+    await job.session.execute(delete(QuestionResult).where(QuestionResult.job_id == job.job_id))
+    await job.session.execute(delete(WorkspaceJob).where(WorkspaceJob.job_id == job.job_id))
+
+
+@task("workspaces.index", reducto_type="WorkspaceIndex", on_delete=forget_job)
 async def index_job(ctx: JobContext) -> TaskResult:
     ids = [uuid.UUID(ident) for ident in ctx.config["document_ids"]]
     outcomes: list[dict[str, Any]] = []
@@ -231,7 +232,7 @@ async def _stop_pending(ctx: JobContext, ids: list[uuid.UUID], reason: str) -> N
         log.warning("could not mark the documents of a stopped indexing job", exc_info=True)
 
 
-@task("workspaces.questions", reducto_type="WorkspaceQuestions")
+@task("workspaces.questions", reducto_type="WorkspaceQuestions", on_delete=forget_job)
 async def questions_job(ctx: JobContext) -> TaskResult:
     from docuforge.workspaces import service
 

@@ -8,18 +8,11 @@ from pathlib import Path
 
 from docuforge.config import Settings
 from docuforge.index.chroma import ChromaStore
+from docuforge.index.embeddings import limit_threads
 from docuforge.index.retrieval import RetrievalOptions, Retriever
 
 _retrievers: dict[tuple[str | None, Path | None], Retriever] = {}
 _lock = threading.Lock()
-
-
-def limit_blas_threads(threads: int | None) -> None:
-    """Embedding is many small matrix products: threads of one process fight those of the others."""
-    if threads is not None:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=threads, user_api="blas")
 
 
 def retriever(settings: Settings) -> Retriever:
@@ -30,7 +23,8 @@ def retriever(settings: Settings) -> Retriever:
     with _lock:
         found = _retrievers.get(key)
         if found is None:
-            limit_blas_threads(config.blas_threads)
+            # The API process embeds every question: capped like the pool processes (jobs.processes).
+            limit_threads(settings.embeddings.threads)
             found = _retrievers[key] = Retriever(ChromaStore(path=path, url=config.vector_url))
         return found
 

@@ -23,7 +23,7 @@ from docuforge.db import Database, utcnow
 from docuforge.jobs import registry
 from docuforge.jobs.dispatcher import Dispatcher
 from docuforge.jobs.executor import Executor
-from docuforge.jobs.processes import ProcessPool
+from docuforge.jobs.processes import ProcessPool, child_setup
 from docuforge.jobs.runners import worker_name
 from docuforge.models import Job
 from docuforge.observability import get_logger
@@ -204,7 +204,8 @@ def _resources() -> _ThreadResources:
         settings = _settings or Settings()
         loop = asyncio.new_event_loop()
         database = Database(settings)
-        executor = Executor(settings, database, open_store(settings), ProcessPool(1), worker_name())
+        pool = ProcessPool(1, child_setup(settings))
+        executor = Executor(settings, database, open_store(settings), pool, worker_name())
         found = _local.resources = _ThreadResources(loop=loop, executor=executor)
     return found
 

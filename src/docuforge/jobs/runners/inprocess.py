@@ -18,7 +18,7 @@ from docuforge.db import Database, utcnow
 from docuforge.jobs import registry
 from docuforge.jobs.dispatcher import Dispatcher
 from docuforge.jobs.executor import Executor
-from docuforge.jobs.processes import ProcessPool
+from docuforge.jobs.processes import ProcessPool, child_setup
 from docuforge.jobs.runners import process_workers, worker_name
 from docuforge.models import Job
 from docuforge.observability import get_logger
@@ -32,7 +32,7 @@ class InProcessRunner:
         self.settings = settings
         self.database = database
         self.slots = process_workers(settings)
-        self.pool = ProcessPool(self.slots)
+        self.pool = ProcessPool(self.slots, child_setup(settings))
         self.executor = Executor(settings, database, storage, self.pool, worker_name())
         self.dispatcher = Dispatcher(settings, database, storage)
         self._wake = asyncio.Event()
