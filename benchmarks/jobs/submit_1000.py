@@ -177,7 +177,11 @@ async def _drop_database(url: str) -> None:
 
 
 async def measure(target: Stack, jobs: int, concurrency: int, timeout: float) -> dict:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections expire here before the server (uvicorn: 5 s) closes them, or a request sent
+    # as the server closes one fails (a starved client on a loaded machine leaves some idle).
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+    )
     headers = {"Authorization": f"Bearer {target.key}"}
     async with httpx.AsyncClient(base_url=target.base, headers=headers, timeout=120, limits=limits) as http:
         upload = await http.post("/upload", files={"file": ("bench.pdf", tiny_pdf(), "application/pdf")})
