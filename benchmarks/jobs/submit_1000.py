@@ -10,6 +10,9 @@ attempt in the database, and exactly one "job finished" line per job in the work
 
     .venv/bin/python benchmarks/jobs/submit_1000.py [--jobs 1000] [--concurrency 100] [--workers 2]
     .venv/bin/python benchmarks/jobs/submit_1000.py --embedded --concurrency 16
+
+`--repeat N` runs N times, each on a fresh stack, and reports the medians (and each run's p99 and
+load average: on a shared machine the load moves every figure).
 """
 
 from __future__ import annotations
@@ -90,7 +93,9 @@ class Stack:
 
 
 @contextmanager
-def stack(workers: int, worker_concurrency: int, embedded: bool = False) -> Iterator[Stack]:
+def stack(
+    workers: int, worker_concurrency: int, embedded: bool = False, server_workers: int = 1
+) -> Iterator[Stack]:
     """A database, a service and workers (or the service alone, embedded); all torn down afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="docuforge-bench-"))
     port = free_port()
@@ -99,6 +104,7 @@ def stack(workers: int, worker_concurrency: int, embedded: bool = False) -> Iter
         "DOCUFORGE_SERVER__PORT": str(port),
         "DOCUFORGE_RATE_LIMITS__ENABLED": "false",
         "DOCUFORGE_LOG__LEVEL": "INFO",
+        "DOCUFORGE_SERVER__WORKERS": str(server_workers),
     }
     if embedded:
         database = f"sqlite:///{workdir / 'data' / 'docuforge.db'}"
@@ -171,7 +177,11 @@ async def _drop_database(url: str) -> None:
 
 
 async def measure(target: Stack, jobs: int, concurrency: int, timeout: float) -> dict:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections expire here before the server (uvicorn: 5 s) closes them, or a request sent
+    # as the server closes one fails (a starved client on a loaded machine leaves some idle).
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+    )
     headers = {"Authorization": f"Bearer {target.key}"}
     async with httpx.AsyncClient(base_url=target.base, headers=headers, timeout=120, limits=limits) as http:
         upload = await http.post("/upload", files={"file": ("bench.pdf", tiny_pdf(), "application/pdf")})
@@ -248,28 +258,56 @@ def main() -> None:
     parser.add_argument(
         "--embedded", action="store_true", help="SQLite and the in-process runner (the default setup)"
     )
+    parser.add_argument(
+        "--server-workers", type=int, default=1, help="`docuforge serve` processes (PostgreSQL only)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs, each on a fresh stack; the report gives their medians"
+    )
     parser.add_argument("--label", default="", help="a name for this run in the report (before, after)")
     args = parser.parse_args()
-    with stack(args.workers, args.worker_concurrency, args.embedded) as target:
-        run = asyncio.run(measure(target, args.jobs, args.concurrency, args.timeout))
-        finished_by_job = finishes(target.workdir)
-    ids = run["job_ids"]
+    runs = []
+    for number in range(args.repeat):
+        load_before = os.getloadavg()[0]
+        with stack(args.workers, args.worker_concurrency, args.embedded, args.server_workers) as target:
+            run = asyncio.run(measure(target, args.jobs, args.concurrency, args.timeout))
+            run["finished_by_job"] = finishes(target.workdir)
+        run["load"] = (load_before, os.getloadavg()[0])
+        runs.append(run)
+        print(
+            f"run {number + 1}/{args.repeat}: p50 {statistics.median(run['latencies']) * 1000:.1f} ms, "
+            f"p99 {percentile(run['latencies'], 0.99) * 1000:.1f} ms, "
+            f"load {run['load'][0]:.1f}-{run['load'][1]:.1f}",
+            file=sys.stderr,
+        )
     setup = "SQLite + in-process runner" if args.embedded else "PostgreSQL + Celery + Redis"
+
+    def median(values: list[float], digits: int = 1) -> float:
+        return round(statistics.median(values), digits)
+
     result = {
         "run": f"{setup}, {args.concurrency} in flight{f' ({args.label})' if args.label else ''}",
+        "runs": args.repeat,
         "jobs": args.jobs,
         "submissions_in_flight": args.concurrency,
         "workers": "in the service" if args.embedded else f"{args.workers} x {args.worker_concurrency}",
-        "submission_throughput_per_s": round(args.jobs / run["submitted_s"], 1),
-        "submission_latency_p50_ms": round(statistics.median(run["latencies"]) * 1000, 1),
-        "submission_latency_p99_ms": round(percentile(run["latencies"], 0.99) * 1000, 1),
-        "end_to_end_s": round(run["finished_s"], 1),
-        "completion_throughput_per_s": round(args.jobs / run["finished_s"], 1),
-        "statuses": dict(run["statuses"]),
+        "service_processes": args.server_workers,
+        "submission_throughput_per_s": median([args.jobs / run["submitted_s"] for run in runs]),
+        "submission_latency_p50_ms": median([statistics.median(run["latencies"]) * 1000 for run in runs]),
+        "submission_latency_p99_ms": median([percentile(run["latencies"], 0.99) * 1000 for run in runs]),
+        "submission_latency_p99_ms_each_run": [
+            round(percentile(run["latencies"], 0.99) * 1000, 1) for run in runs
+        ],
+        "end_to_end_s": median([run["finished_s"] for run in runs]),
+        "completion_throughput_per_s": median([args.jobs / run["finished_s"] for run in runs]),
+        "statuses": dict(sum((run["statuses"] for run in runs), Counter())),
         "database_rows_completed_with_one_attempt": sum(
-            1 for s, a in run["rows"] if s == "completed" and a == 1
+            1 for run in runs for s, a in run["rows"] if s == "completed" and a == 1
         ),
-        "jobs_finished_exactly_once": sum(1 for job in ids if finished_by_job[job] == 1),
+        "jobs_finished_exactly_once": sum(
+            1 for run in runs for job in run["job_ids"] if run["finished_by_job"][job] == 1
+        ),
+        "load_average_1min": [f"{run['load'][0]:.1f}-{run['load'][1]:.1f}" for run in runs],
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
     }
     write_results(result)

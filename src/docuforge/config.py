@@ -95,7 +95,9 @@ class DatabaseSettings(BaseModel):
         "(default: a SQLite file in the data directory).",
     )
     echo: bool = Field(False, description="Log every SQL statement (noisy; for debugging).")
-    pool_size: int = Field(10, ge=1, description="Connections kept open per process (PostgreSQL).")
+    pool_size: int = Field(
+        10, ge=1, description="Connections kept open per process (PostgreSQL; twice as many on SQLite)."
+    )
     connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a new database connection.")
     auto_upgrade: bool | None = Field(
         None,

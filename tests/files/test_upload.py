@@ -134,8 +134,14 @@ async def test_presigned_upload(client: httpx.AsyncClient, tenant: Tenant, app: 
     url = httpx.URL(body["presigned_url"])
     put = await client.put(f"{url.path}?{url.query.decode()}", content=PDF)
     assert put.status_code == 200
-    key = f"uploads/{tenant.organization.id}/{body['file_id'].removeprefix('reducto://')}"
-    assert await read_bytes(app.state.storage, key) == PDF
+    ident = body["file_id"].removeprefix("reducto://")
+    assert await read_bytes(app.state.storage, f"incoming/{tenant.organization.id}/{ident}") == PDF
+    # Its first use completes it: the bytes move to the file's own key, where jobs read them.
+    used = await client.post("/parse_async", json={"input": body["file_id"]}, headers=tenant.member.headers)
+    assert used.status_code == 200, used.text
+    assert await read_bytes(app.state.storage, f"uploads/{tenant.organization.id}/{ident}") == PDF
+    again = await client.put(f"{url.path}?{url.query.decode()}", content=PDF + b"more")
+    assert again.status_code == 403 and again.json()["error"]["name"] == "PERMISSION_DENIED"
 
 
 async def test_delete_upload_with_an_encoded_id(

@@ -120,6 +120,28 @@ async def test_a_recorded_version_refuses_a_replaced_object(store: BlobStore) ->
             pass
 
 
+async def test_a_move_takes_the_checked_object_and_a_later_write_to_its_source_changes_nothing(
+    store: BlobStore,
+) -> None:
+    await write_bytes(store, "incoming/o/f", b"%PDF-1.4 completed")
+    info = await store.stat("incoming/o/f")
+    assert info is not None and info.version
+    version = await store.move("incoming/o/f", "uploads/o/f", version=info.version)
+    assert await store.stat("incoming/o/f") is None
+    await write_bytes(store, "incoming/o/f", b"%PDF-1.4 swapped in")  # the presigned PUT, used again
+    moved = b"".join([c async for c in store.read("uploads/o/f", version=version)])
+    assert moved == b"%PDF-1.4 completed"
+    # An object changed between the check and the move is not moved.
+    stale = await store.stat("incoming/o/f")
+    assert stale is not None
+    await write_bytes(store, "incoming/o/f", b"%PDF-1.4 raced in")
+    with pytest.raises(BlobReplaced):
+        await store.move("incoming/o/f", "uploads/o/g", version=stale.version or "")
+    assert await store.stat("uploads/o/g") is None
+    with pytest.raises(NotFound):
+        await store.move("incoming/o/none", "uploads/o/h", version="x")
+
+
 @pytest.mark.parametrize(
     "key", ["../escape", "/abs/path", "a/../../b", "a//b", "", "a\\b", "a/./b", ".hidden"]
 )

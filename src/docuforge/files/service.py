@@ -42,8 +42,24 @@ async def get_file(session: AsyncSession, principal: Principal, text: str) -> Fi
     return await get_owned(session, File, parse_file_id(text), principal)
 
 
+UPLOADS = "uploads/"
+# Where a presigned PUT lands. Completion moves the object to the file's own key, so a later PUT
+# to the same URL writes a key nothing reads: the stored file stays what was completed.
+INCOMING = "incoming/"
+
+
 def _key(organization_id: uuid.UUID, ident: uuid.UUID) -> str:
-    return f"uploads/{organization_id}/{ident}"
+    return f"{UPLOADS}{organization_id}/{ident}"
+
+
+def incoming_key(file: File) -> str:
+    """The key a file's presigned upload URL writes to."""
+    return INCOMING + file.key.removeprefix(UPLOADS)
+
+
+def completed_key(key: str) -> str:
+    """The file key an upload key completes to (a key that is not an upload key, itself)."""
+    return UPLOADS + key.removeprefix(INCOMING) if key.startswith(INCOMING) else key
 
 
 class _Head:
@@ -162,7 +178,7 @@ async def presign_upload(
     )
     session.add(file)
     await session.flush()
-    return file, storage.url(file.key, "PUT", expires_in=settings.storage.url_expiry)
+    return file, storage.url(incoming_key(file), "PUT", expires_in=settings.storage.url_expiry)
 
 
 async def ensure_uploaded(
@@ -171,7 +187,12 @@ async def ensure_uploaded(
     """A presigned file is usable once its bytes are there; learn its size and kind then."""
     if file.status == "ready":
         return file
-    info = await storage.stat(file.key)
+    incoming = incoming_key(file)
+    info = await storage.stat(incoming)
+    moved = info is None
+    if moved:
+        # Moved by an earlier completion whose transaction then failed: nothing else writes here.
+        info = await storage.stat(file.key)
     if info is None:
         raise DocumentError(
             "nothing has been uploaded to this file's presigned URL yet", code=ErrorCode.DOCUMENT_EMPTY
@@ -184,14 +205,14 @@ async def ensure_uploaded(
     if info.size == 0:
         raise DocumentError("the uploaded file is empty", code=ErrorCode.DOCUMENT_EMPTY)
     head = b""
-    async for chunk in storage.read(file.key, version=info.version):
+    async for chunk in storage.read(info.key, version=info.version):
         head += chunk
         if len(head) >= _HEAD:
             break
     # The same judgement as a streamed upload; the file stays pending, so a corrected PUT may follow.
     file.extension = formats.upload_kind(file.extension, file.filename, head[:_HEAD])
     file.size = info.size
-    file.version = info.version
+    file.version = info.version if moved else await storage.move(incoming, file.key, version=info.version)
     file.status = "ready"
     await session.flush()
     return file
@@ -202,6 +223,8 @@ async def delete_file(session: AsyncSession, storage: BlobStore, principal: Prin
     members = list((await session.execute(select(File).where(File.bundle_id == file.id))).scalars())
     for doomed in [*members, file]:
         await storage.delete(doomed.key)
+        # A presigned URL may have been used again after completion (or never completed).
+        await storage.delete(incoming_key(doomed))
         await session.delete(doomed)
     await session.flush()
     return file

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from docuforge.db import SessionDep
 from docuforge.deps import SettingsDep, StorageDep
 from docuforge.errors import NotFound, PermissionDenied
+from docuforge.files.service import completed_key
 from docuforge.load import detect as formats
 from docuforge.models import File
 from docuforge.routing import RouteGroup
@@ -69,7 +70,7 @@ async def write_blob(
     store = _local(storage)
     _authorize(store, "PUT", key, expires, sig)
     # A presigned upload URL is single-use: once its file is complete, the object is what was completed.
-    status = await session.scalar(select(File.status).where(File.key == key))
+    status = await session.scalar(select(File.status).where(File.key == completed_key(key)))
     if status is not None and status != "pending":
         raise PermissionDenied("this upload link was already used: its file is complete")
     size = await store.write(key, request.stream(), max_bytes=settings.ingest.max_upload_bytes)

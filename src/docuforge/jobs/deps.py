@@ -1,4 +1,7 @@
-"""The job runner a handler may ask for: ``create_app``'s lifespan puts it on ``app.state``."""
+"""The job runner a handler may ask for: ``create_app``'s lifespan puts it on ``app.state``.
+
+``async def``: a plain ``def`` dependency would cost a hop to FastAPI's thread pool per request.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi import Depends, Request
 from docuforge.jobs.runners import Runner
 
 
-def get_runner(request: Request) -> Runner:
+async def get_runner(request: Request) -> Runner:
     return request.app.state.runner
 
 

@@ -39,6 +39,9 @@ class BlobStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def move(self, source: str, target: str, *, version: str) -> str:
+        """Move source's object to target if it is still `version` (else BlobReplaced); its new version."""
+
     def url(
         self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
     ) -> str:

@@ -85,6 +85,17 @@ class LocalStore:
     async def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    async def move(self, source: str, target: str, *, version: str) -> str:
+        path, destination = self.path(source), self.path(target)
+        try:
+            if _version(path.stat()) != version:
+                raise BlobReplaced(f"blob {source} was replaced after it was recorded")
+        except FileNotFoundError:
+            raise NotFound(f"blob {source} does not exist") from None
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)  # a rename keeps the inode: the version stays the same
+        return _version(destination.stat())
+
     def url(
         self, key: str, method: Method = "GET", expires_in: int | None = None, content_type: str | None = None
     ) -> str:

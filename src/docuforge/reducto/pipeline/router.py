@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import JSONResponse
-
 from docuforge.auth.deps import CanRead, CanWrite
-from docuforge.db import SessionDep, commit
-from docuforge.deps import SettingsDep, StorageDep
-from docuforge.jobs.deps import RunnerDep
-from docuforge.reducto import submission
+from docuforge.db import SessionDep
+from docuforge.reducto.endpoints import add_operation
 from docuforge.reducto.pipeline import service
 from docuforge.reducto.pipeline.schemas import (
     AsyncPipelineResponse,
@@ -51,31 +46,16 @@ async def delete_pipeline(pipeline_id: str, principal: CanWrite, session: Sessio
     return {"pipeline_id": pipeline_id}
 
 
-@runs.post("/pipeline", response_model=PipelineResponse)
-async def run_pipeline(
-    body: PipelineRequest,
-    request: Request,
-    principal: CanWrite,
-    session: SessionDep,
-    runner: RunnerDep,
-    storage: StorageDep,
-    settings: SettingsDep,
-) -> JSONResponse:
-    """Run a saved pipeline on a document and answer every step's result."""
-    job = await service.submit(session, runner, storage, settings, principal, body)
-    await commit(session)
-    return JSONResponse(await submission.wait(request.app.state.db, job, storage, settings))
-
-
-@runs.post("/pipeline_async", response_model=AsyncPipelineResponse)
-async def run_pipeline_async(
-    body: PipelineRequest,
-    principal: CanWrite,
-    session: SessionDep,
-    runner: RunnerDep,
-    storage: StorageDep,
-    settings: SettingsDep,
-) -> AsyncPipelineResponse:
-    """Start a saved pipeline on a document; follow it at GET /job/{job_id}."""
-    job = await service.submit(session, runner, storage, settings, principal, body)
-    return AsyncPipelineResponse(job_id=str(job.id))
+add_operation(
+    runs,
+    path="/pipeline",
+    name="run_pipeline",
+    request_model=PipelineRequest,
+    response_model=PipelineResponse,
+    async_response_model=AsyncPipelineResponse,
+    submit=service.submit,
+    docs=(
+        "Run a saved pipeline on a document and answer every step's result.",
+        "Start a saved pipeline on a document; follow it at GET /job/{job_id}.",
+    ),
+)
