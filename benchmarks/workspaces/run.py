@@ -257,7 +257,9 @@ def answers_only(cache: Path, questions: list[dict[str, Any]], extra: dict[str, 
                     print("   miss", row["id"], row["kind"], row["answer"][:140].replace("\n", " "))
 
 
-def llm_run(cache: Path, questions: list[dict[str, Any]], base_url: str, split: str) -> dict[str, Any]:
+def llm_run(
+    cache: Path, questions: list[dict[str, Any]], base_url: str, split: str, limit: int | None = None
+) -> dict[str, Any]:
     """The LLM answer engine on the hybrid run's saved hits, for one half: how often the model's
     own answer held (cited passages that support it), and the accuracy with the offline engine
     answering where it did not, as the service does."""
@@ -266,7 +268,7 @@ def llm_run(cache: Path, questions: list[dict[str, Any]], base_url: str, split: 
 
     saved = json.loads(cache.read_text())[RetrievalOptions().model_dump_json()]
     options = LlmOptions(base_url=base_url, timeout=600, max_retries=0)
-    chosen = [q for q in questions if q["split"] == split]
+    chosen = [q for q in questions if q["split"] == split][:limit]
     held = correct_llm = correct_served = 0
     seconds = []
     for q in chosen:
@@ -303,7 +305,8 @@ def llm_status(report: dict[str, Any]) -> str:
     if not run:
         return "not measured in this run (see --llm)"
     return (
-        f"{run['model']} on the local llama.cpp server, {run['split']} half of {run['questions']}: "
+        f"{run['model']} on the local llama.cpp server, the first {run['questions']} questions of the "
+        f"{run['split']} half: "
         f"accuracy {run['accuracy_served']:.3f} as served (the model's answer where its citations "
         f"hold it: {run['model_answers_held']:.0%} of questions; the offline engine elsewhere), "
         f"{run['accuracy_model_answers_only']:.3f} from the model's own answers; "
@@ -417,7 +420,10 @@ def main() -> None:
         "at http://127.0.0.1:8080/v1); scores the LLM answer engine on the reporting half.",
     )
     parser.add_argument(
-        "--llm-model", default="SmolLM2-135M-Instruct (Q8_0 GGUF)", help="Named in the results."
+        "--llm-model", default="SmolLM2-135M-Instruct (Q4_1 GGUF)", help="Named in the results."
+    )
+    parser.add_argument(
+        "--llm-limit", type=int, help="Only the first N questions of the half (a tiny model on a CPU is slow)."
     )
     args = parser.parse_args()
     limit_threads(1)
@@ -426,7 +432,7 @@ def main() -> None:
         if not args.hits_cache:
             parser.error("--answers-only needs --hits-cache")
         if args.llm:
-            run = llm_run(args.hits_cache, questions, args.llm, "report")
+            run = llm_run(args.hits_cache, questions, args.llm, "report", args.llm_limit)
             run["model"] = args.llm_model
             full = json.loads((RESULTS / "workspaces.json").read_text())
             full["llm_run"] = run
