@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from docuforge.cli.app import app, fail, progress_bar
+from docuforge.cli.app import app, fail, load_settings, progress_bar
 
 
 class OutputFormat(enum.StrEnum):
@@ -77,6 +77,8 @@ def parse_command(
     ] = "rapidocr",
 ) -> None:
     """Parse a document and print it as Markdown, HTML, JSON, layout text or CSV tables."""
+    import dataclasses
+
     from docuforge.errors import DocuforgeError
     from docuforge.parse.options import ParseOptions
     from docuforge.parse.pipeline import parse
@@ -102,9 +104,11 @@ def parse_command(
         fail(ValueError("; ".join(error["msg"] for error in exc.errors())))
     if not file.is_file():
         fail(FileNotFoundError(f"no such file: {file}"))
+    # The OCR settings (runtime, threads, page workers, Tesseract's languages), the engine as chosen here.
+    ocr_options = dataclasses.replace(load_settings().ocr.options(), engine=ocr_engine)
     try:
         with progress_bar(file.name) as on_page:
-            document = parse(file, options, on_page=on_page, ocr_engine=ocr_engine)
+            document = parse(file, options, on_page=on_page, ocr=ocr_options)
     except DocuforgeError as exc:
         typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
         raise typer.Exit(1) from None

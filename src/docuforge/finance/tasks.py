@@ -85,7 +85,7 @@ async def _document(ctx: JobContext) -> tuple[Path, int]:
         extension,
         parse_options().model_dump_json(),
         str(ctx.workdir),
-        ctx.settings.ocr.model_dump(),
+        ctx.settings.ocr.options(),
         on_message=on_message,
     )
     return path, parsed["pages"]

@@ -89,7 +89,7 @@ async def document_of(ctx: JobContext, options: ParseOptions, share: float = 0.8
             extension,
             options.model_dump_json(),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
+            ctx.settings.ocr.options(),
             on_message=on_message,
         )
     return Document.model_validate_json(path.read_bytes()), path

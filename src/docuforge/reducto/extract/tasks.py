@@ -182,7 +182,7 @@ async def extract_job(ctx: JobContext) -> TaskResult:
             extension,
             request.parse_options().model_dump_json(),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
+            ctx.settings.ocr.options(),
             on_message=on_message,
         )
         key = document_key(ctx.organization_id, ctx.job_id)

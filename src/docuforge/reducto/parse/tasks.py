@@ -21,6 +21,7 @@ from docuforge.jobs import processes
 from docuforge.jobs.registry import JobContext, TaskResult, task
 from docuforge.jobs.service import effective_timeout
 from docuforge.models import Job
+from docuforge.parse.ocr.options import OcrOptions
 from docuforge.parse.options import ParseOptions
 from docuforge.storage import CHUNK, read_bytes
 
@@ -38,18 +39,11 @@ def document_key(organization_id: uuid.UUID, job_id: uuid.UUID) -> str:
 
 
 def parse_in_worker(
-    source: str, extension: str | None, options_json: str, workdir: str, ocr: dict[str, Any] | None = None
+    source: str, extension: str | None, options_json: str, workdir: str, ocr: OcrOptions | None = None
 ) -> dict[str, Any]:
-    """Parse and write the Document to workdir/document.json; returns what the parent needs."""
-    import os
-
+    """Parse and write the Document to workdir/document.json; returns what the parent needs.
+    `ocr`: the OCR settings (Settings.ocr.options()), handed to the engine as they are."""
     from docuforge.parse.pipeline import missing_pages, parse
-
-    ocr = ocr or {}
-    # The OCR engine reads its threads and device when it is built, once per worker process.
-    for name in ("threads", "device", "tesseract_lang"):
-        if ocr.get(name) is not None:
-            os.environ.setdefault(f"DOCUFORGE_OCR__{name.upper()}", str(ocr[name]))
     from docuforge.render.images import crops
 
     options = ParseOptions.model_validate_json(options_json)
@@ -60,7 +54,7 @@ def parse_in_worker(
         options,
         extension=extension,
         on_page=lambda done, total: processes.report(("progress", done / total)),
-        ocr_engine=ocr.get("engine"),
+        ocr=ocr,
         converted_pdf=converted,
     )
     images: dict[str, str] = {}
@@ -171,7 +165,7 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             extension,
             _budgeted(ctx, options, started),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
+            ctx.settings.ocr.options(),
             on_message=on_message,
         )
         properties = parsed["properties"]
