@@ -544,8 +544,9 @@ def report(results: dict[str, Any]) -> str:
         *_hosts(results),
         "",
         "Engines: **docuforge** = `docuforge.parse` with RapidOCR (full pipeline: orientation, OCR, "
-        'layout, tables); **docuforge-fast** = the same with `OcrOptions(engine="rapidocr-fast")` (PP-OCRv6\'s tiny '
-        'recogniser); **docuforge-tesseract** = the same with `OcrOptions(engine="tesseract")`; '
+        'layout, tables); **docuforge-fast** = the same with `OcrOptions(engine="rapidocr-fast")` '
+        "(PP-OCRv6's tiny recogniser); "
+        '**docuforge-tesseract** = the same with `OcrOptions(engine="tesseract")`; '
         '**bare-rapidocr** = `RapidOCR(params={"Global.use_cls": False})`, lines sorted top to bottom; '
         "**bare-tesseract** = `tesseract IMAGE stdout`. PDF pages are rendered at 200 dpi.",
         "",

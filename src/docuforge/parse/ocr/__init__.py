@@ -127,7 +127,9 @@ def _key(options: OcrOptions | None) -> OcrOptions:
     default = OcrOptions()
     options = options or default
     if options.engine == OcrEngineName.tesseract:
-        return OcrOptions(engine="tesseract", tesseract_lang=options.tesseract_lang, tessdata=options.tessdata)
+        return OcrOptions(
+            engine="tesseract", tesseract_lang=options.tesseract_lang, tessdata=options.tessdata
+        )
     return dataclasses.replace(
         options, page_workers=None, tesseract_lang=default.tesseract_lang, tessdata=default.tessdata
     )

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from docuforge.parse.ocr.rapid.adapter import LineWords, RecogniserParts, Recognised
+from docuforge.parse.ocr.rapid.adapter import LineWords, Recognised, RecogniserParts
 from docuforge.parse.ocr.rapid.decoding import Decoder
 
 # Lines are padded to the next step of a ladder of widths, each this much wider than the last:

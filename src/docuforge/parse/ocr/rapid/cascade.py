@@ -182,10 +182,10 @@ def _cut(paper: np.ndarray, x: float, reach: float) -> int | None:
     none. A word's columns place its letters only to a column's width, and place their centres:
     the middle between two letters' centres falls inside a wide letter ("0 m")."""
     lo, hi = max(0, int(x - reach)), min(len(paper), int(x + reach) + 1)
-    runs = [(start + n / 2, n) for start, n in runs(paper[lo:hi])] if hi > lo else []
-    if not runs:
+    found = [(start + n / 2, n) for start, n in runs(paper[lo:hi])] if hi > lo else []
+    if not found:
         return None
-    middle, _ = min(runs, key=lambda run: abs(lo + run[0] - x))
+    middle, _ = min(found, key=lambda run: abs(lo + run[0] - x))
     return lo + int(middle)
 
 
@@ -254,4 +254,3 @@ def odd_case(text: str) -> bool:
 # only the doubted tenth of the text. Neither loses words from 0.15 to 0.4 of a page doubted; a
 # line doubted on its confidence alone (no QUICK_LEAST) cost them 0.005-0.01 word F1.
 QUICK_SURE, QUICK_LEAST, DOUBTFUL_PAGE = 0.95, 0.8, 0.3
-

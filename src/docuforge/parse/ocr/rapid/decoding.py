@@ -242,7 +242,6 @@ ACCENTED = {
 }
 
 
-
 def word_info(text: str, selection: np.ndarray) -> LineWords:
     """Words of a recognised line, split also where the model left out a space.
 
@@ -295,4 +294,3 @@ def word_info(text: str, selection: np.ndarray) -> LineWords:
         word_cols=[cols[i] for i in keep],
         square=[bool(kinds[i]) for i in keep],
     )
-

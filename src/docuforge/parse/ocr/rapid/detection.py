@@ -159,4 +159,3 @@ def inked_area(image: np.ndarray) -> tuple[int, int, int, int] | None:
     if (bottom - top) * (right - left) > (1 - INK_SAVING) * height * width:
         return None
     return top, bottom, left, right
-

@@ -136,5 +136,3 @@ def bgr(image: np.ndarray) -> np.ndarray:
 
         return cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     return np.ascontiguousarray(image[:, :, ::-1])
-
-
