@@ -5,8 +5,8 @@ them: every file must be identical. The sample mixes receipts, forms, scans turn
 photos of pages, table images, image-only and born-digital PDFs, one multi-page scan (read by
 the page workers) and the fast and Tesseract engines on a few of them.
 
-    python -m benchmarks.parse.golden /tmp/golden-before
-    python -m benchmarks.parse.golden /tmp/golden-after
+    python -m benchmarks.parse.golden_ocr /tmp/golden-before
+    python -m benchmarks.parse.golden_ocr /tmp/golden-after
     diff -r /tmp/golden-before /tmp/golden-after
 
 The inputs are read in place from ../shared/bench; only the multi-page TIFF is made, in the
