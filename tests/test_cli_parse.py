@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from docuforge.cli import app
@@ -70,3 +72,28 @@ def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such file" in missing.output
     bad_option = runner.invoke(app, ["parse", str(write(tmp_path)), "--chunk-mode", "sideways"])
     assert bad_option.exit_code == 1
+
+
+def test_the_ocr_settings_and_the_engine_option_reach_the_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OCR settings of the environment (runtime, page workers) and the engine named on the
+    command line are handed to the engine together, as typed options."""
+    from docuforge.parse import pipeline
+
+    given: list[Any] = []
+    parse = pipeline.parse
+
+    def watched(source: Any, options: Any = None, **kwargs: Any) -> Any:
+        given.append(options.ocr)
+        return parse(source, options, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse", watched)
+    monkeypatch.setenv("DOCUFORGE_OCR__RUNTIME", "onnxruntime")
+    monkeypatch.setenv("DOCUFORGE_OCR__PAGE_WORKERS", "1")
+    result = runner.invoke(app, ["parse", str(write(tmp_path)), "--ocr-engine", "rapidocr-fast"])
+    assert result.exit_code == 0, result.output
+    [ocr] = given
+    assert (ocr.engine, ocr.runtime, ocr.page_workers) == ("rapidocr-fast", "onnxruntime", 1)
+    unknown = runner.invoke(app, ["parse", str(write(tmp_path)), "--ocr-engine", "abacus"])
+    assert unknown.exit_code == 1 and "unknown OCR engine" in unknown.output

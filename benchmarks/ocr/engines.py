@@ -71,15 +71,22 @@ def _tables(document: Any) -> list[dict[str, Any]]:
 
 
 def _docuforge(ocr_engine: str | None) -> Converter:
+    import dataclasses
+
     import docuforge
+    from docuforge.config import Settings
     from docuforge.parse.options import ParseOptions
     from docuforge.render.markdown import to_markdown
 
+    # The OCR settings of the environment (DOCUFORGE_OCR__*), the engine as the benchmark names it.
+    ocr = Settings().ocr.options()
+    ocr = dataclasses.replace(ocr, engine=ocr_engine) if ocr_engine else ocr
+
     def convert(path: str, options: dict[str, Any] | None) -> dict[str, Any]:
         if options and options.get("orientation"):
-            return _orientations(path, ocr_engine)
-        parsed = ParseOptions.model_validate(options) if options else None
-        document = docuforge.parse(path, parsed, ocr_engine=ocr_engine)
+            return _orientations(path, ocr)
+        parsed = ParseOptions.model_validate(options) if options else ParseOptions()
+        document = docuforge.parse(path, parsed.model_copy(update={"ocr": ocr}))
         return {
             "text": document_text(document),
             "markdown": to_markdown(document),
@@ -95,18 +102,16 @@ def _docuforge(ocr_engine: str | None) -> Converter:
     return convert
 
 
-def _orientations(path: str, ocr_engine: str | None) -> dict[str, Any]:
+def _orientations(path: str, ocr: Any) -> dict[str, Any]:
     """How many quarter turns Docuforge would give the image turned 0, 1, 2 and 3 quarters
     counter-clockwise: orientation alone, without reading the page (the right answers are 0, 3,
     2 and 1)."""
     import numpy as np
 
-    from docuforge.parse.scan import analyse
+    from docuforge.parse.scan import orientation_of
 
     upright = np.asarray(images(path)[0])
-    turns = [
-        analyse(np.ascontiguousarray(np.rot90(upright, k)), ocr_engine or "rapidocr").turns for k in range(4)
-    ]
+    turns = [orientation_of(np.ascontiguousarray(np.rot90(upright, k)), ocr).turns for k in range(4)]
     return {"text": "", "turns": turns}
 
 

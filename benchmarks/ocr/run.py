@@ -544,8 +544,9 @@ def report(results: dict[str, Any]) -> str:
         *_hosts(results),
         "",
         "Engines: **docuforge** = `docuforge.parse` with RapidOCR (full pipeline: orientation, OCR, "
-        'layout, tables); **docuforge-fast** = the same with `ocr_engine="rapidocr-fast"` (PP-OCRv6\'s tiny '
-        'recogniser); **docuforge-tesseract** = the same with `ocr_engine="tesseract"`; '
+        'layout, tables); **docuforge-fast** = the same with `OcrOptions(engine="rapidocr-fast")` '
+        "(PP-OCRv6's tiny recogniser); "
+        '**docuforge-tesseract** = the same with `OcrOptions(engine="tesseract")`; '
         '**bare-rapidocr** = `RapidOCR(params={"Global.use_cls": False})`, lines sorted top to bottom; '
         "**bare-tesseract** = `tesseract IMAGE stdout`. PDF pages are rendered at 200 dpi.",
         "",
@@ -586,8 +587,8 @@ def report(results: dict[str, Any]) -> str:
             "The GT is docling's Tesseract output of one sentence: agreement with docling, but the "
             "sentence is short and unambiguous, so it reads as accuracy here. Turned pages: the SROIE "
             "receipts, FUNSD forms and the speed set's text pages, each turned 0, 90, 180 and 270 "
-            "degrees; the turns that orientation alone (`docuforge.parse.scan.analyse`) settles right, "
-            "and its seconds a page."
+            "degrees; the turns that orientation alone (`docuforge.parse.ocr.orientation.analyse`) "
+            "settles right, and its seconds a page."
         )
     if "columns" in sets:
         cols = sets["columns"]

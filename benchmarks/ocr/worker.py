@@ -9,8 +9,8 @@ RSS (RUSAGE_SELF, and RUSAGE_CHILDREN for the Tesseract processes it starts) bel
 
 Engines:
 - docuforge: `docuforge.parse` with its default OCR engine (RapidOCR), full pipeline;
-- docuforge-fast: the same with `ocr_engine="rapidocr-fast"` (PP-OCRv6's tiny recogniser);
-- docuforge-tesseract: the same with `ocr_engine="tesseract"`;
+- docuforge-fast: the same with `OcrOptions(engine="rapidocr-fast")` (PP-OCRv6's tiny recogniser);
+- docuforge-tesseract: the same with `OcrOptions(engine="tesseract")`;
 - bare-rapidocr: `RapidOCR(params={"Global.use_cls": False})` on the image, lines sorted top to bottom;
 - bare-tesseract: Debian's `tesseract IMAGE stdout`, default page segmentation.
 Bare engines get PDF pages rendered at 200 dpi, as the pipeline renders them.

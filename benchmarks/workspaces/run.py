@@ -423,7 +423,7 @@ def main() -> None:
         "--llm-model", default="SmolLM2-135M-Instruct (Q4_1 GGUF)", help="Named in the results."
     )
     parser.add_argument(
-        "--llm-limit", type=int, help="Only the first N questions of the half (a tiny model on a CPU is slow)."
+        "--llm-limit", type=int, help="Only the first N questions of the half (a tiny model is slow here)."
     )
     args = parser.parse_args()
     limit_threads(1)

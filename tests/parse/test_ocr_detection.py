@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from docuforge.parse.ocr import rapid as rapid_module
-from docuforge.parse.ocr.rapid import RapidEngine, _inked_area, _percentiles
+from docuforge.parse.ocr.rapid import RapidEngine, detection
+from docuforge.parse.ocr.rapid.detection import inked_area
+from docuforge.parse.ocr.rapid.words import percentiles
 
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 TEXT = [
@@ -48,16 +49,15 @@ def page(number_at: tuple[int, int] | None = (1500, 1900), paper: str = "white")
 def searched(rapid: RapidEngine, image: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[int, ...]]]:
     """The lines found on the image the way the engine searches, the lines found by RapidOCR's
     detector on the whole image, and the shapes of what the network was given the first way."""
-    detection = rapid._ocr.text_det
-    detector = detection._detector
+    parts = rapid.detection.parts
     shapes: list[tuple[int, ...]] = []
-    session = detector.session
-    detector.session = lambda pixels: (shapes.append(pixels.shape), session(pixels))[1]
+    run = parts.run
+    parts.run = lambda pixels: (shapes.append(pixels.shape), run(pixels))[1]  # type: ignore[method-assign]
     try:
-        found = detection._search(image)
+        found = rapid.detection.search(image)
     finally:
-        detector.session = session
-    whole = detector(image)
+        del parts.run
+    whole = parts.find(image)
     return found.boxes, whole.boxes, shapes
 
 
@@ -90,13 +90,13 @@ def test_a_page_inked_to_its_edges_or_blank_is_searched_whole(rapid: RapidEngine
     scan = page()
     scan[:12] = 30  # the scanner's dark border along the top and the left
     scan[:, :12] = 30
-    assert _inked_area(scan) is None
+    assert inked_area(scan) is None
     found, whole, shapes = searched(rapid, scan)
     assert np.array_equal(found, whole)
     assert [shape[2:] for shape in shapes] == [(1024, 800)]  # the whole page, at the detector's scale
     blank = page(number_at=None)
     blank[:] = 255
-    assert _inked_area(blank) is None
+    assert inked_area(blank) is None
     assert rapid.detect(blank[:, :, ::-1]) == []
 
 
@@ -112,14 +112,14 @@ def test_percentiles_from_a_histogram_are_numpys() -> None:
     for count in (1, 2, 5, 333, 10_000):
         for top in (2, 40, 766):
             values = generator.integers(0, top, count).astype(np.uint16)
-            assert _percentiles(values, (2, 50, 90)) == pytest.approx(np.percentile(values, (2, 50, 90)))
+            assert percentiles(values, (2, 50, 90)) == pytest.approx(np.percentile(values, (2, 50, 90)))
 
 
 def test_the_margin_reaches_past_the_ink_on_the_detectors_grid() -> None:
     image = np.full((800, 640, 3), 255, dtype=np.uint8)
     image[300:340, 200:420] = 0
-    top, bottom, left, right = _inked_area(image)
-    margin, grid = rapid_module.INK_MARGIN, rapid_module._GRID
+    top, bottom, left, right = inked_area(image)
+    margin, grid = detection.INK_MARGIN, detection.GRID
     assert top <= 300 - margin and bottom >= 340 + margin and left <= 200 - margin and right >= 420 + margin
     assert all(edge % grid == 0 for edge in (top, bottom, left, right))
 
@@ -127,7 +127,7 @@ def test_the_margin_reaches_past_the_ink_on_the_detectors_grid() -> None:
 def test_yellow_letters_on_white_paper_are_ink() -> None:
     image = np.full((800, 640, 3), 255, dtype=np.uint8)
     image[300:340, 200:420] = (0, 255, 255)  # yellow, blue first: grey 226 on 255
-    assert _inked_area(image) is not None
+    assert inked_area(image) is not None
     image[:] = 255
     image[300:340, 200:420] = 245  # a shade no scanner tells from paper
-    assert _inked_area(image) is None
+    assert inked_area(image) is None

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docuforge.parse.ocr import OcrLine
-from docuforge.parse.ocr.rapid import RapidEngine, _missed_marks, _stacked_letters
+from docuforge.parse.ocr.rapid import RapidEngine
+from docuforge.parse.ocr.rapid.recovery import missed_marks, stacked_letters
 
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 ROWS = [("KAYA PUFF", "4", "1.60"), ("SLICE CAKE", "1", "8.70"), ("CHEESE TART", "1", "3.40")]
@@ -50,7 +51,7 @@ def test_a_letter_alone_in_a_row_is_read_though_the_detector_left_it_unboxed(rap
     assert "KAYA PUFF" in [line.text for line in lines] and "2.10" in [line.text for line in lines]
     # Found again from the ink alone, whatever the detector boxed, and boxed where it stands.
     others = [line for line in lines if abs(line.box[0] - QUANTITY_X) >= 20]
-    found = _missed_marks(pixels, others, rapid.recognize)
+    found = missed_marks(pixels, others, rapid.recognize)
     assert quantities(found) == [q for _, q, _ in ROWS] and len(found) == len(ROWS)
     for line, row in zip(sorted(found, key=lambda line: line.box[1]), range(len(ROWS)), strict=True):
         x0, y0, x1, y1 = line.box
@@ -71,7 +72,7 @@ def test_ink_that_is_no_letter_is_not_read(rapid: RapidEngine) -> None:
     lines = rapid.read(pixels)
     assert sorted(line.text for line in lines) == sorted(text for row in ROWS for text in row)
     others = [line for line in lines if abs(line.box[0] - QUANTITY_X) >= 20]
-    found = _missed_marks(pixels, others, rapid.recognize)
+    found = missed_marks(pixels, others, rapid.recognize)
     assert quantities(found) == [q for _, q, _ in ROWS] and len(found) == len(ROWS)  # nothing more
 
 
@@ -86,7 +87,7 @@ def test_only_a_sure_reading_of_a_letter_or_digit_is_kept(rapid: RapidEngine) ->
         assert len(crops) == len(readings)
         return readings
 
-    assert [line.text for line in _missed_marks(pixels, others, recognize)] == ["1"]
+    assert [line.text for line in missed_marks(pixels, others, recognize)] == ["1"]
 
 
 def test_light_letters_on_dark_paper_are_found_as_dark_ones_on_light(rapid: RapidEngine) -> None:
@@ -95,7 +96,7 @@ def test_light_letters_on_dark_paper_are_found_as_dark_ones_on_light(rapid: Rapi
     lines = rapid.read(pixels)
     assert quantities(lines) == [q for _, q, _ in ROWS]
     others = [line for line in lines if abs(line.box[0] - QUANTITY_X) >= 20]
-    assert quantities(_missed_marks(pixels, others, rapid.recognize)) == [q for _, q, _ in ROWS]
+    assert quantities(missed_marks(pixels, others, rapid.recognize)) == [q for _, q, _ in ROWS]
 
 
 def test_letters_one_above_another_boxed_as_one_tall_line_are_read_each_upright(rapid: RapidEngine) -> None:
@@ -106,7 +107,7 @@ def test_letters_one_above_another_boxed_as_one_tall_line_are_read_each_upright(
     pixels = np.asarray(image)
     flat = [line for line in rapid.read(pixels) if line.box[0] < 680]
     column = OcrLine("SSS", (696.0, 296.0, 718.0, 390.0), 0.82)  # as the detector boxed it
-    found = _stacked_letters([*flat, column], pixels, rapid.recognize)
+    found = stacked_letters([*flat, column], pixels, rapid.recognize)
     stack = [line for line in found if line.box[0] >= 680]
     assert [line.text for line in stack] == ["S", "S", "S"]
     for line, row in zip(stack, range(3), strict=True):
@@ -120,4 +121,4 @@ def test_letters_one_above_another_boxed_as_one_tall_line_are_read_each_upright(
     upright = np.asarray(image).copy()
     upright[300:500, 760:820] = np.rot90(np.asarray(turned))
     sideways = OcrLine("SSS", (760.0, 300.0, 820.0, 500.0), 0.6)
-    assert _stacked_letters([*flat, sideways], upright, rapid.recognize) == [*flat, sideways]
+    assert stacked_letters([*flat, sideways], upright, rapid.recognize) == [*flat, sideways]

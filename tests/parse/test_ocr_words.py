@@ -12,17 +12,12 @@ from PIL import Image, ImageDraw, ImageFont
 from tests.fixtures.images import FONT
 
 from docuforge.parse.ocr import OcrWord
-from docuforge.parse.ocr.rapid import (
-    QUICK_LEAST,
-    QUICK_SURE,
-    RapidEngine,
-    _confirm_splits,
-    _least_character,
-    _odd_case,
-    _runs,
-    _signs,
-    _word_info,
-)
+from docuforge.parse.ocr.rapid import RapidEngine
+from docuforge.parse.ocr.rapid.batching import least_character
+from docuforge.parse.ocr.rapid.cascade import QUICK_LEAST, QUICK_SURE, odd_case
+from docuforge.parse.ocr.rapid.decoding import word_info
+from docuforge.parse.ocr.rapid.engine import bgr
+from docuforge.parse.ocr.rapid.words import confirm_splits, runs, signs
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 MONO_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
@@ -37,14 +32,14 @@ def selection(columns: list[int], length: int) -> np.ndarray:
 def test_a_wide_step_between_two_characters_parts_the_words() -> None:
     # Positions as the recogniser read "47500 SUBANGJAYA," on a receipt: G at 28, J at 33.
     columns = [2, 5, 7, 9, 12, 14, 16, 18, 21, 23, 26, 28, 33, 35, 38, 40, 43]
-    info = _word_info("47500 SUBANGJAYA,", selection(columns, 77))
+    info = word_info("47500 SUBANGJAYA,", selection(columns, 77))
     assert ["".join(w) for w in info.words] == ["47500", "SUBANG", "JAYA,"]
     assert info.word_cols[1] == [16, 18, 21, 23, 26, 28]
 
 
 def test_even_steps_keep_a_word_whole() -> None:
     columns = [2, 4, 7, 9, 11, 14, 16, 18, 21]
-    info = _word_info("recipient", selection(columns, 40))
+    info = word_info("recipient", selection(columns, 40))
     assert ["".join(w) for w in info.words] == ["recipient"]
 
 
@@ -64,7 +59,7 @@ def line(parts: list[tuple[str, int]]) -> tuple[np.ndarray, dict[str, tuple[int,
 def paper_between_letters(pixels: np.ndarray) -> set[tuple[int, int]]:
     """(first blank column, first inked column after it) of every gap between letters."""
     ink = (pixels.mean(axis=2) < 128).any(axis=0)
-    return {(start, start + n) for start, n in _runs(~ink)}
+    return {(start, start + n) for start, n in runs(~ink)}
 
 
 def test_a_split_where_the_image_shows_a_space_is_kept_and_its_edges_follow_the_ink() -> None:
@@ -76,7 +71,7 @@ def test_a_split_where_the_image_shows_a_space_is_kept_and_its_edges_follow_the_
         OcrWord("SUBANG", (subang[0], 8.0, jaya[0] + 6, 52.0), 0.9),
         OcrWord("JAYA", (jaya[0] + 9, 8.0, jaya[1], 52.0), 0.9),
     ]
-    kept = _confirm_splits(words, "SUBANGJAYA", box, image)
+    kept = confirm_splits(words, "SUBANGJAYA", box, image)
     assert [w.text for w in kept] == ["SUBANG", "JAYA"]
     # The boundary is the band of paper between SUBANG's last letter and JAYA's first.
     assert (kept[0].box[2], kept[1].box[0]) in paper_between_letters(image)
@@ -92,7 +87,7 @@ def test_a_split_inside_a_word_the_image_shows_no_space_for_is_undone() -> None:
         OcrWord("recip", (left, 8.0, middle - 2, 52.0), 0.9),
         OcrWord("ient", (middle + 2, 8.0, right, 52.0), 0.8),
     ]
-    kept = _confirm_splits(words, "recipient", box, image)
+    kept = confirm_splits(words, "recipient", box, image)
     assert [w.text for w in kept] == ["recipient"]
     assert kept[0].box == (left, 8.0, right, 52.0) and kept[0].confidence == 0.8
 
@@ -112,7 +107,7 @@ def test_a_split_narrower_than_the_lines_own_spaces_is_undone() -> None:
         OcrWord("Jalan", (20 + 9 * cell, 8.0, 20 + 14 * cell, 52.0), 0.9),
         OcrWord("Pelabur", (20 + 17 * cell, 8.0, 20 + 24 * cell, 52.0), 0.9),
     ]
-    kept = _confirm_splits(words, "Lot 3, Jalan Pelabur", (10.0, 8.0, 20 + 25 * cell, 52.0), pixels)
+    kept = confirm_splits(words, "Lot 3, Jalan Pelabur", (10.0, 8.0, 20 + 25 * cell, 52.0), pixels)
     assert [w.text for w in kept] == ["Lot", "3,", "Jalan", "Pelabur"]
 
 
@@ -134,9 +129,9 @@ def test_word_boxes_map_back_onto_the_page_as_rapidocr_maps_them() -> None:
     level, tilted and upright-standing (vertical) lines."""
     from rapidocr.cal_rec_boxes.main import CalRecBoxes, Direction
 
-    from docuforge.parse.ocr.rapid import _word_boxes
+    from docuforge.parse.ocr.rapid.adapter import word_boxes
 
-    ours, theirs = _word_boxes(), CalRecBoxes()
+    ours, theirs = word_boxes(), CalRecBoxes()
     words = [
         [[0.0, 0.0], [41.5, 0.0], [41.5, 30.0], [0.0, 30.0]],
         [[52.2, 1.0], [120.0, 1.0], [120.0, 29.0], [52.2, 29.0]],
@@ -171,7 +166,7 @@ def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
     single letters in boxes wider than high (or read unsurely) are pieces of one, so the cells
     stay as read."""
     from docuforge.parse.ocr import OcrLine
-    from docuforge.parse.ocr.rapid import _sideways_lines
+    from docuforge.parse.ocr.rapid.recovery import sideways_lines
 
     cells = [
         OcrLine("11", (391, 31, 413, 50), 1.0),
@@ -186,16 +181,16 @@ def test_table_cells_stacked_close_are_not_taken_for_a_sideways_line() -> None:
         return [("1YF12", 0.99)] * len(crops)
 
     image = np.full((200, 600, 3), 255, dtype=np.uint8)
-    assert _sideways_lines(cells, [], image, recognize) == cells
+    assert sideways_lines(cells, [], image, recognize) == cells
     assert asked == []
     # A receipt's quantity column: a "1" boxed alone stands taller than wide, as a sideways
     # line's letters do, but read surely it is upright.
     ones = [OcrLine(q, (391, y, 413, y + 34), 0.999) for q, y in zip("1121", (31, 78, 125, 172), strict=True)]
-    assert _sideways_lines(ones, [], image, recognize) == ones
+    assert sideways_lines(ones, [], image, recognize) == ones
     assert asked == []
     # The same boxes as single letters laid on their side are one line, read again whole.
     letters = [OcrLine(c, (391, y, 413, y + 19), 0.9) for c, y in zip("8209", (31, 53, 76, 99), strict=True)]
-    assert [line.text for line in _sideways_lines(letters, [], image, recognize)] == ["1YF12"]
+    assert [line.text for line in sideways_lines(letters, [], image, recognize)] == ["1YF12"]
     assert asked == [2]  # read turned a quarter each way
 
 
@@ -205,7 +200,7 @@ def test_a_short_line_is_split_only_where_its_letters_stand_a_space_apart() -> N
     between them, which letters of one word never leave."""
     mono = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 30)
     cell = mono.getlength("1")
-    info = _word_info("1x", selection([2, 6], 20))  # the columns RapidOCR gave SROIE 138's "1x"
+    info = word_info("1x", selection([2, 6], 20))  # the columns RapidOCR gave SROIE 138's "1x"
     assert ["".join(w) for w in info.words] == ["1", "x"]
     for text, expected in (("1 x", ["1", "x"]), ("Lx", ["Lx"]), ("1x", ["1x"])):
         image = Image.new("RGB", (300, 60), "white")
@@ -215,7 +210,7 @@ def test_a_short_line_is_split_only_where_its_letters_stand_a_space_apart() -> N
             OcrWord("1" if text[0] == "1" else text[0], (20, 8.0, 20 + cell, 52.0), 0.9),
             OcrWord("x", (end - cell, 8.0, end, 52.0), 0.9),
         ]
-        kept = _confirm_splits(words, text.replace(" ", ""), (10.0, 8.0, end + 10, 52.0), np.asarray(image))
+        kept = confirm_splits(words, text.replace(" ", ""), (10.0, 8.0, end + 10, 52.0), np.asarray(image))
         assert [w.text for w in kept] == expected, text
 
 
@@ -240,7 +235,7 @@ def test_a_thin_dash_between_two_words_is_ink_not_a_space() -> None:
         OcrWord("work", (work[0], 8.0, work[1] + 8, 52.0), 0.9),
         OcrWord("\u2014it", (it[0] - 12, 8.0, it[1], 52.0), 0.9),
     ]
-    kept = _confirm_splits(words, "work\u2014it", box, image)
+    kept = confirm_splits(words, "work\u2014it", box, image)
     assert [w.text for w in kept] == ["work\u2014it"]
 
 
@@ -253,7 +248,7 @@ def test_an_underline_under_two_words_leaves_their_space_a_space() -> None:
         OcrWord("two", (two[0], 8.0, two[1] + 6, 52.0), 0.9),
         OcrWord("words", (words_[0] + 4, 8.0, words_[1], 52.0), 0.9),
     ]
-    kept = _confirm_splits(words, "twowords", (10.0, 8.0, words_[1] + 10.0, 52.0), image)
+    kept = confirm_splits(words, "twowords", (10.0, 8.0, words_[1] + 10.0, 52.0), image)
     assert [w.text for w in kept] == ["two", "words"]
 
 
@@ -262,7 +257,7 @@ def test_a_lone_two_and_ten_among_latin_words_are_equals_and_plus() -> None:
 
     def read(texts: list[str]) -> list[str]:
         words = [OcrWord(text, (10.0 * i, 0.0, 10.0 * i + 8, 10.0), 0.9) for i, text in enumerate(texts)]
-        _signs(words)
+        signs(words)
         return [w.text for w in words]
 
     assert read(["Lu", "二", "v2", "十", "0"]) == ["Lu", "=", "v2", "+", "0"]
@@ -280,14 +275,14 @@ def rapid() -> RapidEngine:
 def decode(engine: RapidEngine, spelled: list[tuple[str, dict[str, float]]]) -> str:
     """What the engine's decoder reads from columns that each hold one character at 0.6, with the
     given rivals beside it, and a blank column after each (so that repeated letters stay two)."""
-    decoder = engine._careful.postprocess_op
+    decoder = engine.careful.batches.decoder
     columns = []
     for char, rivals in spelled:
-        column = np.full(len(decoder.character), 1e-5, dtype=np.float32)
-        column[decoder.dict[char]] = 0.6
+        column = np.full(len(decoder.characters), 1e-5, dtype=np.float32)
+        column[decoder.index[char]] = 0.6
         for rival, p in rivals.items():
-            column[decoder.dict[rival]] = p
-        blank = np.full(len(decoder.character), 1e-5, dtype=np.float32)
+            column[decoder.index[rival]] = p
+        blank = np.full(len(decoder.characters), 1e-5, dtype=np.float32)
         blank[0] = 0.9
         columns += [column, blank]
     [(text, _)], _ = decoder(np.stack(columns)[None])
@@ -382,12 +377,10 @@ def strip(text: str, width: int) -> np.ndarray:
 
 def test_a_line_whose_letters_are_narrow_for_its_height_is_read_again_stretched(rapid: RapidEngine) -> None:
     """Small type set tight (a fax's fine print) gives the recogniser fewer columns than letters."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
-
     text = "please notify us immediately by telephone and return the facsimile by mail"
     squeezed = cv2.resize(strip(text, 1000), None, fx=0.53, fy=1.0, interpolation=cv2.INTER_AREA)
-    bare = rapid._careful._recogniser(TextRecInput(img=[squeezed]))
-    assert bare.txts[0] != text  # read once, letters drop out
+    bare = rapid.careful.batches([squeezed])
+    assert bare.texts[0] != text  # read once, letters drop out
     [(read, confidence)] = rapid.recognize([squeezed])
     assert read == text
     assert confidence > bare.scores[0]
@@ -412,22 +405,22 @@ def test_the_least_likely_character_of_a_line_is_read_from_its_columns() -> None
     blank = [0.9, 0.05, 0.05]
     a_sure, a_less, b_unsure = [0.05, 0.9, 0.05], [0.2, 0.7, 0.1], [0.3, 0.1, 0.6]
     # "a" over two columns (its surer one counts), a blank, then a doubtful "b".
-    assert _least_character(np.array([a_less, a_sure, blank, b_unsure, blank])) == pytest.approx(0.6)
-    assert _least_character(np.array([blank, blank])) == 0.0  # nothing read: nothing to trust
+    assert least_character(np.array([a_less, a_sure, blank, b_unsure, blank])) == pytest.approx(0.6)
+    assert least_character(np.array([blank, blank])) == 0.0  # nothing read: nothing to trust
 
 
 @pytest.fixture
 def careful_reads(rapid: RapidEngine, monkeypatch: pytest.MonkeyPatch) -> list[list[np.ndarray]]:
     """The lines the default engine's small recogniser is given, call by call."""
-    cascade = rapid._ocr.text_rec
+    cascade = rapid.recognition
     given: list[list[np.ndarray]] = []
-    careful = cascade._careful
+    careful = cascade.careful
 
-    def reading(request):  # type: ignore[no-untyped-def]
-        given.append(list(request.img))
-        return careful(request)
+    def reading(images, word_boxes=False):  # type: ignore[no-untyped-def]
+        given.append(list(images))
+        return careful(images, word_boxes)
 
-    monkeypatch.setattr(cascade, "_careful", reading)
+    monkeypatch.setattr(cascade, "careful", reading)
     return given
 
 
@@ -437,18 +430,16 @@ CLEAN = ["Amount due before the end of", "Marketing research department", "Invoi
 def test_the_tiny_recogniser_reads_clean_lines_and_the_small_one_short_lines_and_doubted_ones(
     rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
 ) -> None:
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from docuforge.parse.ocr.rapid import _bgr
 
-    clean = [_bgr(strip(text, 420)) for text in CLEAN]
-    fax = _bgr(smudged(strip("Received from the sender on", 420), seed=4))
-    amount = _bgr(strip("$ 60", 80))  # a short line: the small recogniser's alone
-    cascade = rapid._ocr.text_rec
+    clean = [bgr(strip(text, 420)) for text in CLEAN]
+    fax = bgr(smudged(strip("Received from the sender on", 420), seed=4))
+    amount = bgr(strip("$ 60", 80))  # a short line: the small recogniser's alone
+    cascade = rapid.recognition
     # The tiny recogniser alone misreads the smudged line.
-    assert cascade._quick(TextRecInput(img=[fax])).txts[0] != "Received from the sender on"
-    out = cascade(TextRecInput(img=[clean[0], amount, *clean[1:], fax]))
-    assert list(out.txts) == [CLEAN[0], "$ 60", *CLEAN[1:], "Received from the sender on"]
+    assert cascade.quick([fax]).texts[0] != "Received from the sender on"
+    out = cascade([clean[0], amount, *clean[1:], fax])
+    assert list(out.texts) == [CLEAN[0], "$ 60", *CLEAN[1:], "Received from the sender on"]
     assert len(careful_reads) == 1 and len(careful_reads[0]) == 2
     assert careful_reads[0][0] is amount and careful_reads[0][1] is fax
 
@@ -458,49 +449,44 @@ def test_a_line_the_tiny_recogniser_reads_in_odd_case_is_read_again(
 ) -> None:
     """Capitals that are small letters drawn larger: the tiny recogniser takes one for the other
     with full confidence, and the letters beside it give it away."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from docuforge.parse.ocr.rapid import _bgr
 
     text = "UI/UX Design"
-    line = _bgr(mono_line(text))
-    clean = [_bgr(strip(words, 420)) for words in CLEAN]
-    cascade = rapid._ocr.text_rec
-    quick = cascade._quick(TextRecInput(img=[line]))
+    line = bgr(mono_line(text))
+    clean = [bgr(strip(words, 420)) for words in CLEAN]
+    cascade = rapid.recognition
+    quick = cascade.quick([line])
     # Read wrong, and sure of it: neither the line's confidence nor its least sure letter doubts it.
-    assert quick.txts[0] == "UI/Ux Design" and quick.scores[0] >= QUICK_SURE
-    assert cascade._quick.least_likely[0] >= QUICK_LEAST
-    out = cascade(TextRecInput(img=[*clean, line]))
-    assert list(out.txts) == [*CLEAN, text]
+    assert quick.texts[0] == "UI/Ux Design" and quick.scores[0] >= QUICK_SURE
+    assert cascade.quick.least_likely[0] >= QUICK_LEAST
+    out = cascade([*clean, line])
+    assert list(out.texts) == [*CLEAN, text]
     assert len(careful_reads) == 1 and len(careful_reads[0]) == 1 and careful_reads[0][0] is line
 
 
 def test_odd_case_is_told_from_compounds_and_names() -> None:
     for odd in ("UI/Ux Design", "VAT InvOice", "RevieW", "CoST", "SWISs"):
-        assert _odd_case(odd), odd
+        assert odd_case(odd), odd
     for plain in ("AI-Assisted Writing", "So the Company", "IBM DB2 for i", "McDonald", "iPhone"):
-        assert not _odd_case(plain), plain
+        assert not odd_case(plain), plain
 
 
 def test_a_page_the_tiny_recogniser_doubts_much_of_is_read_again_whole(
     rapid: RapidEngine, careful_reads: list[list[np.ndarray]]
 ) -> None:
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from docuforge.parse.ocr.rapid import _bgr
 
-    lines = [_bgr(smudged(strip(text, 420), seed)) for seed, text in enumerate(CLEAN, start=1)]
-    lines.append(_bgr(strip("Received from the sender on", 420)))  # one clean line of four
-    out = rapid._ocr.text_rec(TextRecInput(img=lines))
+    lines = [bgr(smudged(strip(text, 420), seed)) for seed, text in enumerate(CLEAN, start=1)]
+    lines.append(bgr(strip("Received from the sender on", 420)))  # one clean line of four
+    out = rapid.recognition(lines)
     assert len(careful_reads) == 1 and len(careful_reads[0]) == len(lines)  # the whole page at once
-    assert list(out.txts) == [*CLEAN, "Received from the sender on"]
+    assert list(out.texts) == [*CLEAN, "Received from the sender on"]
 
 
 def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEngine) -> None:
     """RapidOCR pads each line of a batch to the batch's widest line, and padding changes what
     the model reads: each line is padded to a width of its own, and read with lines of that
     width only."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
     line = strip("Invoice 4471 due on receipt", 380)
     wide = [strip("Payment by bank transfer to the account named on the back of this page", 1100)]
@@ -515,9 +501,8 @@ def test_a_line_reads_the_same_whatever_lines_are_read_beside_it(rapid: RapidEng
     assert [text for text, _ in beside[:2]] == ["Total", "12.50"]
     assert beside[4][0] == alone[0][0]
     # Padded to the wide line in one batch, the same line is read with another confidence.
-    bare = rapid._careful._recogniser._recogniser
-    batched = bare(TextRecInput(img=[*short, line, *wide]))
-    assert abs(batched.scores[2] - alone[0][1]) > 1e-4
+    batched = rapid.careful.batches.parts.read_batch([*short, line, *wide])
+    assert abs(batched[2][1] - alone[0][1]) > 1e-4
 
 
 def test_a_line_doubted_for_one_word_has_that_word_read_again_with_its_neighbours(
@@ -525,35 +510,33 @@ def test_a_line_doubted_for_one_word_has_that_word_read_again_with_its_neighbour
 ) -> None:
     """The small recogniser reads only the part of the line that holds the doubted word, cut in
     the paper between words, and its reading is spliced into the tiny one's, boxes and all."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from docuforge.parse.ocr.rapid import _bgr
 
     text = "Pay the SWISS bank transfer for the new office building in Geneva"
-    line = _bgr(mono_line(text))
-    cascade = rapid._ocr.text_rec
-    quick = cascade._quick(TextRecInput(img=[line], return_word_box=True))
+    line = bgr(mono_line(text))
+    cascade = rapid.recognition
+    quick = cascade.quick([line], word_boxes=True)
     # The tiny recogniser's misreading, with confidence; the case gives it away.
-    assert quick.txts[0] == text.replace("SWISS", "SWISs") and quick.scores[0] >= QUICK_SURE
+    assert quick.texts[0] == text.replace("SWISS", "SWISs") and quick.scores[0] >= QUICK_SURE
     # Among clean lines, as on a page: a page doubted much is read again whole.
-    clean = [_bgr(strip(words, 420)) for words in CLEAN * 2]
-    out = cascade(TextRecInput(img=[line, *clean], return_word_box=True))
-    assert list(out.txts) == [text, *CLEAN * 2]
+    clean = [bgr(strip(words, 420)) for words in CLEAN * 2]
+    out = cascade([line, *clean], word_boxes=True)
+    assert list(out.texts) == [text, *CLEAN * 2]
     [parts] = careful_reads  # one call: the parts of every doubted line together
     assert parts and sum(part.shape[1] for part in parts) < 0.6 * line.shape[1]
     for part in parts:
         assert part.shape[0] == line.shape[0]
         # Cut where there is no ink: the part's first and last columns are paper.
         assert part[:, 0].min() > 128 and part[:, -1].min() > 128
-    words = out.word_results[0]
+    words = out.words[0]
     assert ["".join(w) for w in words.words] == text.split()
     # The part's words stand where they stand on the line, between their neighbours.
     starts = [cols[0] for cols in words.word_cols]
     assert starts == sorted(starts) and starts[-1] < words.line_txt_len
-    assert len(words.confs) == len(out.txts[0])
+    assert len(words.confs) == len(out.texts[0])
     # Without word boxes (a few lines read to settle orientation) the line is read again whole.
     careful_reads.clear()
-    assert cascade(TextRecInput(img=[line, *clean])).txts[0] == text
+    assert cascade([line, *clean]).texts[0] == text
     assert careful_reads[0][0] is line
 
 
@@ -561,28 +544,28 @@ def test_what_is_read_again_of_a_doubted_line_is_what_its_readings_doubt(rapid: 
     """A doubted line with no unsure letter, no unsure space and no odd case keeps the tiny
     reading; an unsure space has the words either side of it read again; a line doubted over
     most of its width is read again whole."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
 
-    from docuforge.parse.ocr.rapid import _bgr, _doubted_windows, _Sureness
+    from docuforge.parse.ocr.rapid.batching import Sureness
+    from docuforge.parse.ocr.rapid.cascade import doubted_windows
 
     text = "Marketing research department report for the second quarter"
-    line = _bgr(strip(text, 800))
-    quick = rapid._ocr.text_rec._quick
-    out = quick(TextRecInput(img=[line], return_word_box=True))
-    assert out.txts[0] == text
-    info, read = out.word_results[0], quick.sureness[0]
-    sure = _Sureness(np.maximum(read.columns, 0.99), tuple((c, 0.99) for c, _ in read.spaces))
-    assert _doubted_windows(text, info, sure, line) == []
+    line = bgr(strip(text, 800))
+    quick = rapid.quick
+    out = quick([line], word_boxes=True)
+    assert out.texts[0] == text
+    info, read = out.words[0], quick.sureness[0]
+    sure = Sureness(np.maximum(read.columns, 0.99), tuple((c, 0.99) for c, _ in read.spaces))
+    assert doubted_windows(text, info, sure, line) == []
     # The space between "report" and "for" read unsure: those two words, with one either side.
     report, after = info.word_cols[3], info.word_cols[4]
     space = next(c for c, _ in sure.spaces if report[-1] < c < after[0])
     unsure = sure._replace(spaces=tuple((c, 0.5 if c == space else p) for c, p in sure.spaces))
-    [window] = _doubted_windows(text, info, unsure, line)
+    [window] = doubted_windows(text, info, unsure, line)
     assert (window.first, window.last) == (2, 5)
     part = line[:, window.left : window.right]
-    assert rapid._careful(TextRecInput(img=[part])).txts[0] == "department report for the"
+    assert rapid.careful([part]).texts[0] == "department report for the"
     # Most of the line doubted: read whole.
     columns = sure.columns.copy()
     for cols in info.word_cols[1::2]:
         columns[cols] = 0.5
-    assert _doubted_windows(text, info, sure._replace(columns=columns), line) is None
+    assert doubted_windows(text, info, sure._replace(columns=columns), line) is None

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from docuforge.cli.app import app, fail, progress_bar
+from docuforge.cli.app import app, fail, load_settings, progress_bar
 from docuforge.parse.options import ParseOptions
 
 _FIELDS = ParseOptions.model_fields
@@ -77,7 +77,8 @@ def parse_command(
     ] = "rapidocr",
 ) -> None:
     """Parse a document and print it as Markdown, HTML, JSON, layout text or CSV tables."""
-    from docuforge.cli.app import load_settings
+    import dataclasses
+
     from docuforge.errors import DocuforgeError
     from docuforge.parse.pipeline import parse
     from docuforge.reducto.full_result import to_full_result
@@ -97,7 +98,8 @@ def parse_command(
         options = ParseOptions.model_validate(
             {
                 "ocr_mode": ocr,
-                "ocr": load_settings().ocr.options(),
+                # The OCR settings (runtime, threads, page workers, languages), the engine as chosen here.
+                "ocr": dataclasses.replace(load_settings().ocr.options(), engine=ocr_engine),
                 "page_range": [part.strip() for part in pages.split(",")] if pages else None,
                 "password": password,
                 "document_properties": to in (OutputFormat.document, OutputFormat.html),
@@ -109,7 +111,7 @@ def parse_command(
         fail(FileNotFoundError(f"no such file: {file}"))
     try:
         with progress_bar(file.name) as on_page:
-            document = parse(file, options, on_page=on_page, ocr_engine=ocr_engine)
+            document = parse(file, options, on_page=on_page)
     except DocuforgeError as exc:
         typer.secho(f"error: {exc.message} ({exc.code})", fg="red", err=True)
         raise typer.Exit(1) from None

@@ -83,9 +83,8 @@ async def _document(ctx: JobContext) -> tuple[Path, int]:
         parse_in_worker,
         str(source),
         extension,
-        parse_options().model_dump_json(),
+        parse_options().model_copy(update={"ocr": ctx.settings.ocr.options()}).model_dump_json(),
         str(ctx.workdir),
-        ctx.settings.ocr.model_dump(),
         on_message=on_message,
     )
     # Kept like a parse's: GET /job/{id}/pages draws the pages a statement's values are boxes on.

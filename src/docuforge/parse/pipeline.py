@@ -26,6 +26,7 @@ from docuforge.load.pdf import PdfSource
 from docuforge.parse import stages
 from docuforge.parse.budget import Budget
 from docuforge.parse.ocr import OcrEngineName, page_worker
+from docuforge.parse.ocr.options import OcrOptions
 from docuforge.parse.options import ParseOptions
 from docuforge.parse.quality import add_picture_text, ocr_reason, text_beside_pictures
 from docuforge.parse.scan import read_page
@@ -47,23 +48,21 @@ def parse(
     on_page: Callable[[int, int], None] | None = None,
     extension: str | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
-    ocr_engine: str | None = None,
     converted_pdf: Path | None = None,
 ) -> Document:
     """Parse a document (a path or its bytes) into a Document.
 
     on_page(done, total) is called after each page; raising from it stops the parse.
-    ocr_engine picks the OCR engine for image pages ("rapidocr", the default, "rapidocr-fast" or
-    "tesseract";
-    DOCUFORGE_OCR__ENGINE sets it for the process). converted_pdf, if given, receives the PDF that
-    LibreOffice made of an office file, when it made one.
+    options.ocr says how image pages are read: the engine ("rapidocr", the default, "rapidocr-fast"
+    or "tesseract"), its runtime, threads and page workers (the service and the command line build
+    it from Settings). converted_pdf, if given, receives the PDF that LibreOffice made of an office
+    file, when it made one.
     """
     options = options or ParseOptions()
     kind = detect.source_format(source, options.file_format, extension)
-    engine = ocr_engine or os.environ.get("DOCUFORGE_OCR__ENGINE") or options.ocr.engine
-    if engine not in OCR_ENGINES:
+    if options.ocr.engine not in OCR_ENGINES:
         raise DocumentError(
-            f"unknown OCR engine {engine!r}; use one of {', '.join(OCR_ENGINES)}",
+            f"unknown OCR engine {options.ocr.engine!r}; use one of {', '.join(OCR_ENGINES)}",
             code=ErrorCode.INVALID_CONFIG,
             status_code=400,
         )
@@ -71,7 +70,6 @@ def parse(
         source,
         kind,
         options,
-        engine=engine,
         on_page=on_page,
         max_pages=max_pages,
         converted_pdf=converted_pdf,
@@ -148,7 +146,7 @@ def _parse_pdf(ctx: Context) -> None:
     options, on_page, budget = ctx.options, ctx.on_page, ctx.budget
     force_ocr = options.ocr_mode == "ocr"
     never_ocr = options.ocr_mode == "metadata"
-    with PdfSource(ctx.source, options.password) as pdf, _Reader(ctx.engine) as reader:
+    with PdfSource(ctx.source, options.password) as pdf, _Reader(ctx.options.ocr) as reader:
         selected = _selected(options, pdf.page_count, ctx.max_pages)
         document = ctx.document = Document(format="pdf", total_pages=pdf.page_count)
         if options.document_properties:
@@ -200,7 +198,7 @@ def _ocr_dpi(raw: RawPage) -> float:
 
 def _parse_image(ctx: Context) -> None:
     on_page, budget = ctx.on_page, ctx.budget
-    with ImageSource(ctx.source, ctx.kind) as images, _Reader(ctx.engine) as reader:
+    with ImageSource(ctx.source, ctx.kind) as images, _Reader(ctx.options.ocr) as reader:
         selected = _selected(ctx.options, images.page_count, ctx.max_pages)
         document = ctx.document = Document(format=ctx.kind, total_pages=images.page_count)
         reader.pages = len(selected)
@@ -220,10 +218,14 @@ def _parse_image(ctx: Context) -> None:
         reader.drain()
 
 
+def _page_workers(wanted: int | None) -> tuple[ThreadPoolExecutor, int] | None:
+    """The threads that read a document's scanned pages, one core each, and how many there are:
+    `wanted` (OcrOptions.page_workers), or the cores, at most 4."""
+    return _page_pool(wanted or min(4, len(os.sched_getaffinity(0))))
+
+
 @functools.cache
-def _page_workers() -> tuple[ThreadPoolExecutor, int] | None:
-    """The threads that read a document's scanned pages, one core each, and how many there are."""
-    count = int(os.environ.get("DOCUFORGE_OCR__PAGE_WORKERS", "0")) or min(4, len(os.sched_getaffinity(0)))
+def _page_pool(count: int) -> tuple[ThreadPoolExecutor, int] | None:
     if count < 2:
         return None
     return ThreadPoolExecutor(count, thread_name_prefix="docuforge-ocr", initializer=page_worker), count
@@ -238,7 +240,7 @@ class _Reader:
     Leaving early (an error, a cancelled parse) drops the pages not yet started.
     """
 
-    def __init__(self, engine: str) -> None:
+    def __init__(self, engine: OcrOptions) -> None:
         self.engine = engine
         self.pages = 0
         self.pending: collections.deque[Callable[[], None]] = collections.deque()
@@ -255,16 +257,17 @@ class _Reader:
 
     def _workers(self) -> tuple[ThreadPoolExecutor, int] | None:
         if not self._looked_up:
-            self._pool = _page_workers() if self.pages > 1 and _runtime_on_cpu(self.engine) else None
+            on_cpu = self.pages > 1 and _runtime_on_cpu(self.engine)
+            self._pool = _page_workers(self.engine.page_workers) if on_cpu else None
             self._looked_up = True
         return self._pool
 
     def read(self, image: np.ndarray, dpi: float, index: int) -> Callable[[], RawPage]:
         workers = self._workers()
         if workers is None:
-            page = read_page(image, dpi, index, engine=self.engine)
+            page = read_page(image, dpi, index, ocr=self.engine)
             return lambda: page
-        future = workers[0].submit(read_page, image, dpi, index, engine=self.engine)
+        future = workers[0].submit(read_page, image, dpi, index, ocr=self.engine)
         # Only the pages still to be read are kept, to be dropped if the parse stops.
         self.futures = [f for f in self.futures if not f.done()] + [future]
         return future.result
@@ -280,11 +283,11 @@ class _Reader:
             self.pending.popleft()()
 
 
-def _runtime_on_cpu(engine: str) -> bool:
+def _runtime_on_cpu(engine: OcrOptions) -> bool:
     """Whether the engine's models run on the CPU, where pages read side by side gain: a GPU
     reads one page at a time faster than the cores could read several."""
-    if engine == OcrEngineName.tesseract:
+    if engine.engine == OcrEngineName.tesseract:
         return True
-    from docuforge.parse.ocr.rapid import _runtime
+    from docuforge.parse.ocr.rapid import runtime
 
-    return _runtime() != "cuda"
+    return runtime(engine) != "cuda"

@@ -34,7 +34,6 @@ class Context:
     source: Source
     kind: str  # the input's format, as load/detect.py found it
     options: ParseOptions
-    engine: str = "rapidocr"  # the OCR engine of image pages
     on_page: Callable[[int, int], None] | None = None
     max_pages: int = 5000
     converted_pdf: Path | None = None

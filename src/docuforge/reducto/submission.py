@@ -87,9 +87,8 @@ async def document_of(ctx: JobContext, options: ParseOptions, share: float = 0.8
             parse_tasks.parse_in_worker,
             str(source),
             extension,
-            engine_options(options).model_dump_json(),
+            engine_options(options, ctx.settings.ocr.options()).model_dump_json(),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
             on_message=on_message,
         )
     return Document.model_validate_json(path.read_bytes()), path

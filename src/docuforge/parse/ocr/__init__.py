@@ -6,13 +6,17 @@ Everything else about scanned pages (orientation, skew, rules, layout) is the sa
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from docuforge.parse.ocr.options import OcrOptions
 
 PixelBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, origin top-left
 
@@ -48,19 +52,60 @@ class OcrEngine(Protocol):
         ...
 
 
+class Detector(Protocol):
+    """Finds a page's text lines without reading them: how orientation sees a page."""
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """Quadrilaterals (4 x 2, pixels, clockwise from the line's start) of an RGB image's lines."""
+        ...
+
+    def move(self, forward: np.ndarray, before: tuple[int, ...], after: tuple[int, ...]) -> None:
+        """The next image read is the last one detected (of size `before`) moved by the 2 x 3
+        matrix `forward` onto a canvas of size `after`: its lines may be moved with it."""
+        ...
+
+
+class Recogniser(Protocol):
+    """Reads line images already cut out: how orientation tells which way up a line reads."""
+
+    def recognize(self, crops: list[np.ndarray], quick: bool = False) -> list[tuple[str, float]]:
+        """Each RGB line image's text and confidence; `quick`: enough to tell which way up it reads."""
+        ...
+
+
+class Orienter(Detector, Recogniser, Protocol):
+    """An engine that both finds lines and reads them: what settles a page's orientation."""
+
+
 _page_worker = threading.local()
 
 
-def engine(name: OcrEngineName | str = OcrEngineName.rapidocr) -> OcrEngine:
-    """The engine of that name, built once per process (model loading costs a second), on all
-    the process's cores; or, in a page worker's thread, that thread's own, on one core."""
-    name = OcrEngineName(name)
-    own: dict[OcrEngineName, OcrEngine] | None = getattr(_page_worker, "engines", None)
+def engine(options: OcrOptions | None = None) -> OcrEngine:
+    """The engine these options name, built once per process for each distinct set of options
+    (model loading costs a second), on all the process's cores; or, in a page worker's thread,
+    that thread's own, on one core."""
+    key = _key(options)
+    own: dict[OcrOptions, OcrEngine] | None = getattr(_page_worker, "engines", None)
     if own is None:
-        return _shared(name)
-    if name not in own:
-        own[name] = _build(name, threads=1)
-    return own[name]
+        return _shared(key)
+    if key not in own:
+        own[key] = _build(key, threads=1)
+    return own[key]
+
+
+def orienter(options: OcrOptions | None = None) -> Orienter:
+    """The engine that settles orientation for these options: RapidOCR's, whichever engine reads
+    the page (the fast engine's own for rapidocr-fast, the default's otherwise); the same object
+    as `engine(options)` where that is RapidOCR's."""
+    from docuforge.parse.ocr.options import OcrOptions
+    from docuforge.parse.ocr.rapid import RapidEngine
+
+    options = options or OcrOptions()
+    fast = options.engine == OcrEngineName.rapidocr_fast
+    rapid = engine(dataclasses.replace(options, engine="rapidocr-fast" if fast else "rapidocr"))
+    if not isinstance(rapid, RapidEngine):  # a RapidOCR name always builds a RapidEngine
+        raise TypeError(f"the {options.engine} orientation engine is not RapidOCR's")
+    return rapid
 
 
 def page_worker() -> None:
@@ -74,16 +119,32 @@ def page_worker() -> None:
     _page_worker.engines = {}
 
 
+def _key(options: OcrOptions | None) -> OcrOptions:
+    """The options that make an engine: how many pages are read at once is the caller's affair,
+    and Tesseract's languages are no concern of RapidOCR's."""
+    from docuforge.parse.ocr.options import OcrOptions
+
+    default = OcrOptions()
+    options = options or default
+    if options.engine == OcrEngineName.tesseract:
+        return OcrOptions(
+            engine="tesseract", tesseract_lang=options.tesseract_lang, tessdata=options.tessdata
+        )
+    return dataclasses.replace(
+        options, page_workers=None, tesseract_lang=default.tesseract_lang, tessdata=default.tessdata
+    )
+
+
 @functools.cache
-def _shared(name: OcrEngineName) -> OcrEngine:
-    return _build(name, threads=None)
+def _shared(options: OcrOptions) -> OcrEngine:
+    return _build(options, threads=None)
 
 
-def _build(name: OcrEngineName, threads: int | None) -> OcrEngine:
-    if name is OcrEngineName.tesseract:
+def _build(options: OcrOptions, threads: int | None) -> OcrEngine:
+    if options.engine == OcrEngineName.tesseract:
         from docuforge.parse.ocr.tesseract import TesseractEngine
 
-        return TesseractEngine()
+        return TesseractEngine(options)
     from docuforge.parse.ocr.rapid import RapidEngine
 
-    return RapidEngine(fast=name is OcrEngineName.rapidocr_fast, threads=threads)
+    return RapidEngine(options, threads=threads)

@@ -26,3 +26,5 @@ class OcrOptions:
     # Pages of one document read at once, one core each; None: the cores, at most 4.
     page_workers: int | None = None
     tesseract_lang: str = "eng"
+    # The folder of Tesseract's language data; None: Tesseract's own.
+    tessdata: str | None = None

@@ -1,15 +1,15 @@
 """Tesseract (Apache-2.0), Debian's `tesseract-ocr`, run as a process per page.
 
-Chosen with DOCUFORGE_OCR__ENGINE=tesseract (or `--ocr-engine tesseract`). Its TSV output gives
-word boxes with confidences and the block/paragraph/line each word belongs to. Languages come
-from DOCUFORGE_OCR__TESSERACT_LANG (default "eng"; "eng+deu" for several, their traineddata installed).
+Chosen with OcrOptions(engine="tesseract") (the setting DOCUFORGE_OCR__ENGINE, or `--ocr-engine
+tesseract`). Its TSV output gives word boxes with confidences and the block/paragraph/line each
+word belongs to. Languages come from OcrOptions.tesseract_lang (default "eng"; "eng+deu" for
+several, their traineddata installed).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import subprocess
 
@@ -18,6 +18,7 @@ from PIL import Image
 
 from docuforge.errors import DocumentError, ErrorCode
 from docuforge.parse.ocr import OcrEngineName, OcrLine, OcrWord
+from docuforge.parse.ocr.options import OcrOptions
 
 TIMEOUT = 120.0  # seconds per page
 
@@ -26,7 +27,8 @@ class TesseractEngine:
     name = OcrEngineName.tesseract
     padding = 0.0  # its boxes are the letters' own extent
 
-    def __init__(self) -> None:
+    def __init__(self, options: OcrOptions | None = None) -> None:
+        options = options or OcrOptions()
         binary = shutil.which("tesseract")
         if binary is None:
             raise DocumentError(
@@ -36,7 +38,12 @@ class TesseractEngine:
                 status_code=400,
             )
         self._binary = binary
-        self._lang = os.environ.get("DOCUFORGE_OCR__TESSERACT_LANG", "eng")
+        self._lang = options.tesseract_lang
+        # Tesseract's whole environment: its OpenMP threads only slow a busy box, and its
+        # language data is where the options say, or where it was built to look.
+        self._env = {"OMP_THREAD_LIMIT": "1"}
+        if options.tessdata:
+            self._env["TESSDATA_PREFIX"] = options.tessdata
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         png = io.BytesIO()
@@ -48,7 +55,7 @@ class TesseractEngine:
                 capture_output=True,
                 timeout=TIMEOUT,
                 check=False,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only slow a busy box
+                env=self._env,
             )
         except subprocess.TimeoutExpired:
             raise DocumentError(

@@ -182,9 +182,8 @@ async def extract_job(ctx: JobContext) -> TaskResult:
             parse_in_worker,
             str(source),
             extension,
-            engine_options(request.parse_options()).model_dump_json(),
+            engine_options(request.parse_options(), ctx.settings.ocr.options()).model_dump_json(),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
             on_message=on_message,
         )
         key = document_key(ctx.organization_id, ctx.job_id)

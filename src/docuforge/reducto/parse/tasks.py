@@ -42,23 +42,15 @@ def parse_in_worker(
     extension: str | None,
     options_json: str,
     workdir: str,
-    ocr: dict[str, Any] | None = None,
     images: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Parse and write the Document to workdir/document.json; returns what the parent needs.
 
-    options_json holds the engine's ParseOptions; `images` names the block kinds to crop as PNGs.
+    options_json holds the engine's ParseOptions, their OCR options from the service's Settings;
+    `images` names the block kinds to crop as PNGs.
     """
-    import os
-
     from docuforge.parse.options import ParseOptions as EngineOptions
     from docuforge.parse.pipeline import missing_pages, parse
-
-    ocr = ocr or {}
-    # The OCR engine reads its threads and device when it is built, once per worker process.
-    for name in ("threads", "device", "tesseract_lang"):
-        if ocr.get(name) is not None:
-            os.environ.setdefault(f"DOCUFORGE_OCR__{name.upper()}", str(ocr[name]))
     from docuforge.render.images import crops
 
     options = EngineOptions.model_validate_json(options_json)
@@ -69,7 +61,6 @@ def parse_in_worker(
         options,
         extension=extension,
         on_page=lambda done, total: processes.report(("progress", done / total)),
-        ocr_engine=ocr.get("engine"),
         converted_pdf=converted,
     )
     cropped: dict[str, str] = {}
@@ -141,7 +132,7 @@ async def _earlier_document(ctx: JobContext, path: Path) -> None:
 def _budgeted(ctx: JobContext, options: ParseOptions, started: float) -> str:
     """The engine's options for the parse proper: a time budget counts from the job's start
     (fetching included) and ends early enough for the pages found to be rendered and stored in time."""
-    engine = engine_options(options)
+    engine = engine_options(options, ctx.settings.ocr.options())
     budget = options.settings.time_budget
     if budget is None:
         return engine.model_dump_json()
@@ -177,7 +168,6 @@ async def parse_job(ctx: JobContext) -> TaskResult:
             extension,
             _budgeted(ctx, options, started),
             str(ctx.workdir),
-            ctx.settings.ocr.model_dump(),
             tuple(options.settings.return_images),
             on_message=on_message,
         )
