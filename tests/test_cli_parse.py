@@ -79,7 +79,7 @@ def test_the_ocr_settings_and_the_engine_option_reach_the_parse(
 ) -> None:
     """The OCR settings of the environment (runtime, page workers) and the engine named on the
     command line are handed to the engine together, as typed options."""
-    from docuforge.parse import pipeline
+    from docuforge.parsing import pipeline
 
     given: list[Any] = []
     parse = pipeline.parse

@@ -18,8 +18,8 @@ from pathlib import Path
 from benchmarks.classification.corpus import CATEGORIES, documents, half
 from docuforge.classification import Category, ClassifyOptions, classify
 from docuforge.document.model import Document
-from docuforge.parse.options import PageSpan, ParseOptions
-from docuforge.parse.pipeline import parse
+from docuforge.parsing.options import PageSpan, ParseOptions
+from docuforge.parsing.pipeline import parse
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "classification"

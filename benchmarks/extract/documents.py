@@ -19,8 +19,8 @@ def parsed(source: Path, group: str) -> tuple[Document, float]:
     timing = target.with_suffix(".seconds")
     if target.exists() and timing.exists():
         return Document.model_validate_json(target.read_text()), float(timing.read_text())
-    from docuforge.parse.options import ParseOptions
-    from docuforge.parse.pipeline import parse
+    from docuforge.parsing.options import ParseOptions
+    from docuforge.parsing.pipeline import parse
 
     options = ParseOptions(word_boxes=True)
     started = time.perf_counter()

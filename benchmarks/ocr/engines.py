@@ -75,7 +75,7 @@ def _docuforge(ocr_engine: str | None) -> Converter:
 
     import docuforge
     from docuforge.config import Settings
-    from docuforge.parse.options import ParseOptions
+    from docuforge.parsing.options import ParseOptions
     from docuforge.render.markdown import to_markdown
 
     # The OCR settings of the environment (DOCUFORGE_OCR__*), the engine as the benchmark names it.
@@ -108,7 +108,7 @@ def _orientations(path: str, ocr: Any) -> dict[str, Any]:
     2 and 1)."""
     import numpy as np
 
-    from docuforge.parse.scan import orientation_of
+    from docuforge.parsing.scan import orientation_of
 
     upright = np.asarray(images(path)[0])
     turns = [orientation_of(np.ascontiguousarray(np.rot90(upright, k)), ocr).turns for k in range(4)]

@@ -587,7 +587,7 @@ def report(results: dict[str, Any]) -> str:
             "The GT is docling's Tesseract output of one sentence: agreement with docling, but the "
             "sentence is short and unambiguous, so it reads as accuracy here. Turned pages: the SROIE "
             "receipts, FUNSD forms and the speed set's text pages, each turned 0, 90, 180 and 270 "
-            "degrees; the turns that orientation alone (`docuforge.parse.ocr.orientation.analyse`) "
+            "degrees; the turns that orientation alone (`docuforge.parsing.ocr.orientation.analyse`) "
             "settles right, and its seconds a page."
         )
     if "columns" in sets:

@@ -124,7 +124,7 @@ def options(wire: dict[str, Any]) -> tuple[Any, Any]:
     try:
         from docuforge.reducto.parse.options import ParseOptions, engine_options
     except ImportError:  # before the engine had options of its own: the wire schema was them
-        from docuforge.parse.options import ParseOptions
+        from docuforge.parsing.options import ParseOptions
 
         parsed = ParseOptions.model_validate(wire)
         return parsed, parsed

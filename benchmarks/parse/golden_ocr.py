@@ -64,12 +64,12 @@ RENDERED = ("docling/pdf/2305.03393v1-pg9.pdf", "docling/pdf/amt_handbook_sample
 
 
 def _parse(path: Path, engine: str) -> Any:
-    import docuforge.parse.pipeline as pipeline
+    import docuforge.parsing.pipeline as pipeline
 
     # The engine is named as the code of the day takes it: inside the options, as its own
     # argument, or by its name.
-    from docuforge.parse.ocr.options import OcrOptions
-    from docuforge.parse.options import ParseOptions
+    from docuforge.parsing.ocr.options import OcrOptions
+    from docuforge.parsing.options import ParseOptions
 
     if "ocr" in ParseOptions.model_fields:
         return pipeline.parse(path, ParseOptions(ocr=OcrOptions(engine=engine)))

@@ -25,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 
 from benchmarks.classification.corpus import BENCH
 from docuforge.document.model import Document
-from docuforge.parse.pipeline import parse
+from docuforge.parsing.pipeline import parse
 from docuforge.splitting import Section, SplitOptions, split
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"

@@ -93,7 +93,7 @@ def build(data: dict[str, Any]) -> str:
         out += [
             "## Ablation: cell accuracy (exact-grid rate) with one mechanism switched off",
             "",
-            "Switches: `docuforge.parse.mechanisms`.",
+            "Switches: `docuforge.parsing.mechanisms`.",
             "",
             "| kind | all on | " + " | ".join(f"no {n}" for n in ablations) + " |",
             "|---|---|" + "---|" * len(ablations),

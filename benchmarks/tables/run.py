@@ -116,7 +116,7 @@ def summarise(items: list[tuple[Sample, Path]], found: dict[str, dict[str, Any]]
 
 
 def switch_names() -> list[str]:
-    from docuforge.parse import mechanisms
+    from docuforge.parsing import mechanisms
 
     return [f.name for f in mechanisms.fields()]
 
@@ -140,7 +140,7 @@ def main() -> None:
         if tool == "docuforge":
             off = [name for name in args.off.split(",") if name]
             if off or args.ablation:  # a checkout from before the switches runs without them
-                from docuforge.parse import mechanisms
+                from docuforge.parsing import mechanisms
 
                 for name in off:
                     mechanisms.switch(name, False)

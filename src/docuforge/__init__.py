@@ -7,14 +7,13 @@ As a library::
     print(docuforge.to_markdown(document))
 """
 
-from docuforge import parse  # a callable module: docuforge.parse(path) -> Document
 from docuforge.chunk import chunk
 from docuforge.chunk.options import ChunkOptions
 from docuforge.classification import classify
 from docuforge.document import BlockType, Chunk, Document
 from docuforge.editing import fill
 from docuforge.extraction import Extraction, ExtractOptions, extract
-from docuforge.parse.options import ParseOptions
+from docuforge.parsing import ParseOptions, parse
 from docuforge.reducto.full_result import to_full_result
 from docuforge.render.markdown import to_markdown
 from docuforge.splitting import split

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if typing.TYPE_CHECKING:
-    from docuforge.parse.ocr.options import OcrOptions
+    from docuforge.parsing.ocr.options import OcrOptions
 
 # Values that must never reach production: the ones in our docs, and the usual examples.
 WEAK_SECRETS = frozenset({"", "changeme", "changethis", "secret", "docuforge", "development", "test"})
@@ -325,7 +325,7 @@ class OcrSettings(BaseModel):
     def options(self) -> OcrOptions:
         """The engine's typed options: how the service and the CLI hand these settings over."""
         # Imported here: the engine package is heavy and most readers of Settings never parse.
-        from docuforge.parse.ocr.options import OcrOptions
+        from docuforge.parsing.ocr.options import OcrOptions
 
         return OcrOptions(
             engine=self.engine,

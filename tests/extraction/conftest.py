@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from docuforge.document.model import Document
-from docuforge.parse.options import ParseOptions
-from docuforge.parse.pipeline import parse
+from docuforge.parsing.options import ParseOptions
+from docuforge.parsing.pipeline import parse
 from tests.fixtures.pdfs import Heading, KeyValues, Page, Paragraph, Table, make_pdf
 
 ITEMS = [

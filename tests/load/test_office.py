@@ -21,7 +21,7 @@ from tests.fixtures.services import skip_unless_ci
 import docuforge
 from docuforge.document.model import BlockType, Document
 from docuforge.errors import DocuforgeError, ErrorCode
-from docuforge.parse.options import ParseOptions, SpreadsheetOptions
+from docuforge.parsing.options import ParseOptions, SpreadsheetOptions
 from docuforge.render.markdown import to_markdown
 
 

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from docuforge.document.model import Block, BlockType, Document, Table
 from docuforge.errors import DocumentError, ErrorCode
 from docuforge.load.cell_format import display
-from docuforge.parse.sheet_tables import read_spreadsheet
+from docuforge.parsing.sheet_tables import read_spreadsheet
 from docuforge.render.markdown import to_markdown
 
 BENCH = Path("/work/shared/bench/docling/office")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from docuforge.chunk.options import ChunkOptions
 from docuforge.document.model import BlockType
-from docuforge.parse.ocr.options import OcrOptions
-from docuforge.parse.options import PageSpan, SpreadsheetOptions, select_pages
+from docuforge.parsing.ocr.options import OcrOptions
+from docuforge.parsing.options import PageSpan, SpreadsheetOptions, select_pages
 from docuforge.reducto.parse.options import ParseOptions, chunk_options, engine_options, page_specs
 
 
 def test_defaults_translate_to_the_engines_defaults() -> None:
-    from docuforge.parse.options import ParseOptions as EngineOptions
+    from docuforge.parsing.options import ParseOptions as EngineOptions
 
     assert engine_options(ParseOptions()) == EngineOptions()
     assert chunk_options(ParseOptions()) == ChunkOptions()

@@ -12,7 +12,7 @@ from tests.fixtures.pdfs import Table as TableSpec
 
 import docuforge
 from docuforge.document.model import BBox, Cell, Table
-from docuforge.parse.options import ParseOptions
+from docuforge.parsing.options import ParseOptions
 from docuforge.reducto.full_result import to_full_result
 from docuforge.reducto.parse.options import ParseOptions as WireOptions
 from docuforge.reducto.parse.options import engine_options

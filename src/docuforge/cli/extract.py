@@ -89,8 +89,8 @@ def extract_command(
     from docuforge.errors import DocuforgeError
     from docuforge.extraction import ExtractOptions, extract
     from docuforge.extraction.options import DEFAULT_PROMPT
-    from docuforge.parse.options import ParseOptions
-    from docuforge.parse.pipeline import parse
+    from docuforge.parsing.options import ParseOptions
+    from docuforge.parsing.pipeline import parse
 
     if not file.is_file():
         fail(FileNotFoundError(f"no such file: {file}"))

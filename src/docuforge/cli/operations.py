@@ -23,8 +23,8 @@ def _read_json(path: Path, what: str) -> Any:
 
 def _parse(file: Path, pages: str | None, password: str | None):
     from docuforge.errors import DocuforgeError
-    from docuforge.parse.options import ParseOptions
-    from docuforge.parse.pipeline import parse
+    from docuforge.parsing.options import ParseOptions
+    from docuforge.parsing.pipeline import parse
 
     if not file.is_file():
         fail(FileNotFoundError(f"no such file: {file}"))

@@ -12,7 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from docuforge.cli.app import app, fail, load_settings, progress_bar
-from docuforge.parse.options import ParseOptions
+from docuforge.parsing.options import ParseOptions
 
 _FIELDS = ParseOptions.model_fields
 
@@ -80,7 +80,7 @@ def parse_command(
     import dataclasses
 
     from docuforge.errors import DocuforgeError
-    from docuforge.parse.pipeline import parse
+    from docuforge.parsing.pipeline import parse
     from docuforge.reducto.full_result import to_full_result
     from docuforge.reducto.parse.options import ParseOptions as WireOptions
     from docuforge.render import html as html_render

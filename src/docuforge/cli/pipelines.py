@@ -170,7 +170,7 @@ def pipelines_run(
                 typer.echo(f"{widget.description} [{widget.type}]: {shown}")
             typer.echo(f"wrote {target}", err=True)
             return
-        from docuforge.parse.pipeline import parse
+        from docuforge.parsing.pipeline import parse
         from docuforge.reducto.parse.options import engine_options
 
         with progress_bar(file.name) as on_page:

@@ -47,7 +47,7 @@ def statements_command(
     from docuforge.finance.consolidate import ConsolidationOptions, consolidate
     from docuforge.finance.excel import to_xlsx
     from docuforge.finance.export import consolidation_csv, statements_json
-    from docuforge.parse.pipeline import parse
+    from docuforge.parsing.pipeline import parse
 
     statements = []
     for file in files:

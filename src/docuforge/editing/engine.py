@@ -103,7 +103,7 @@ def fill(
         raise DocumentError(str(exc), code=ErrorCode.INVALID_CONFIG, status_code=400) from None
     if document is None and (has_fields or not widgets):
         # The page's text labels fields without tooltips, and shows a flat form's blanks.
-        from docuforge.parse.pipeline import parse
+        from docuforge.parsing.pipeline import parse
 
         document = parse(data, extension="pdf")
     try:

@@ -101,8 +101,8 @@ def extract(
     """
     options = options or ExtractOptions()
     if not isinstance(document, Document):
-        from docuforge.parse.options import ParseOptions
-        from docuforge.parse.pipeline import parse
+        from docuforge.parsing.options import ParseOptions
+        from docuforge.parsing.pipeline import parse
 
         # Word boxes: each citation hugs its value.
         document = parse(Path(document), ParseOptions(word_boxes=True))

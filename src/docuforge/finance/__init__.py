@@ -15,7 +15,7 @@ from docuforge.finance.detect import DetectOptions, detect_page, group_pages
 from docuforge.finance.model import Check, Detection, Period, Statement, StatementLine, StatementType
 from docuforge.finance.read import ReadOptions, read_statement
 from docuforge.finance.rows import page_rows
-from docuforge.parse.options import ParseOptions
+from docuforge.parsing.options import ParseOptions
 
 
 def parse_options() -> ParseOptions:

@@ -62,7 +62,7 @@ def prepare_in_worker(
             raise DocumentError(f"{filename}: {error}", code=ErrorCode.DOCUMENT_CORRUPT) from None
         found = records.record_passages(rows, document_id, filename, kind)
     else:
-        from docuforge.parse.pipeline import parse
+        from docuforge.parsing.pipeline import parse
 
         document = parse(
             Path(source),

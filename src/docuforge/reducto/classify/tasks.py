@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from docuforge.jobs.registry import JobContext, TaskResult, task
-from docuforge.parse.options import select_pages
+from docuforge.parsing.options import select_pages
 from docuforge.reducto import submission
 from docuforge.reducto.classify.schemas import DEFAULT_PAGES, MAX_PAGES, ClassifyRequest
 from docuforge.reducto.parse.options import ParseOptions, page_specs

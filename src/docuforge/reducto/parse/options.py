@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from docuforge.chunk.options import ChunkMode, ChunkOptions
 from docuforge.document.model import BlockType
-from docuforge.parse.ocr.options import OcrOptions
-from docuforge.parse.options import PageSpan, PageSpec, SpreadsheetOptions
-from docuforge.parse.options import ParseOptions as EngineOptions
+from docuforge.parsing.ocr.options import OcrOptions
+from docuforge.parsing.options import PageSpan, PageSpec, SpreadsheetOptions
+from docuforge.parsing.options import ParseOptions as EngineOptions
 from docuforge.render.tables import TableFormat
 
 

@@ -49,8 +49,8 @@ def parse_in_worker(
     options_json holds the engine's ParseOptions, their OCR options from the service's Settings;
     `images` names the block kinds to crop as PNGs.
     """
-    from docuforge.parse.options import ParseOptions as EngineOptions
-    from docuforge.parse.pipeline import missing_pages, parse
+    from docuforge.parsing.options import ParseOptions as EngineOptions
+    from docuforge.parsing.pipeline import missing_pages, parse
     from docuforge.render.images import crops
 
     options = EngineOptions.model_validate_json(options_json)
