@@ -57,7 +57,7 @@ def test_the_ocr_settings_reach_the_engine_through_the_parse_task(
     assert (options.engine, options.runtime, options.page_workers) == ("rapidocr-fast", "onnxruntime", 1)
 
     scan = _two_page_scan(tmp_path)
-    parsed = parse_in_worker(str(scan), "tiff", ParseOptions().model_dump_json(), str(tmp_path), options)
+    parsed = parse_in_worker(str(scan), "tiff", ParseOptions(ocr=options).model_dump_json(), str(tmp_path))
     assert parsed["pages"] == 2
     # One page worker: no page pool, every page read here, with the settings as they were given.
     assert pages_read == [(threading.current_thread().name, options)] * 2
@@ -69,7 +69,7 @@ def test_the_ocr_settings_reach_the_engine_through_the_parse_task(
     # Two page workers: the pages are read side by side, on the pool's threads.
     pages_read.clear()
     two = replace(options, page_workers=2)
-    parse_in_worker(str(scan), "tiff", ParseOptions().model_dump_json(), str(tmp_path), two)
+    parse_in_worker(str(scan), "tiff", ParseOptions(ocr=two).model_dump_json(), str(tmp_path))
     assert len(pages_read) == 2 and all(name.startswith("docuforge-ocr") for name, _ in pages_read)
 
 
